@@ -1,0 +1,66 @@
+"""Users, the roles they hold and where they hold them. A role is held for a body (clerk,
+investigator, head), for a unit subtree (supervisor, analyst) or everywhere (administrator);
+an officer's own account is tied to his officer record."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("administrator")
+    INTAKE_CLERK = "intake_clerk", _("intake clerk")
+    INVESTIGATOR = "investigator", _("investigator")
+    BODY_HEAD = "body_head", _("body head")
+    SUPERVISOR = "supervisor", _("supervisor")
+    ANALYST = "analyst", _("analyst")
+    OFFICER = "officer", _("officer")
+
+
+BODY_ROLES = frozenset({Role.INTAKE_CLERK, Role.INVESTIGATOR, Role.BODY_HEAD})
+UNIT_ROLES = frozenset({Role.SUPERVISOR, Role.ANALYST})
+
+
+class User(AbstractUser):
+    officer = models.OneToOneField("org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="user")
+
+    class Meta:
+        verbose_name = _("user")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    body = models.ForeignKey(
+        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["start_on", "id"]
+        constraints = [
+            # Body roles are held in a body; supervisor and analyst in a unit subtree (analyst may
+            # be force-wide); administrator and officer need neither.
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=sorted(r.value for r in BODY_ROLES), body__isnull=False, unit__isnull=True)
+                    | Q(role=Role.SUPERVISOR, body__isnull=True, unit__isnull=False)
+                    | Q(role=Role.ANALYST, body__isnull=True)
+                    | Q(role__in=[Role.ADMINISTRATOR, Role.OFFICER], body__isnull=True, unit__isnull=True)
+                ),
+                name="membership_scope_matches_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="membership_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.body or self.unit or _("everywhere")
+        return f"{self.user} — {self.get_role_display()} @ {where}"

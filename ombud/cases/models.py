@@ -1,0 +1,161 @@
+"""Cases built by an oversight body: allegations (one subject, one category each) with findings
+decided by someone other than their proposer, and evidence that cannot be altered once added."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+        REFERRED = "referred", _("referred")
+
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    body = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    complaints = models.ManyToManyField("intake.Complaint", related_name="cases", blank=True)
+    lead = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    opened_at = models.DateTimeField(_("opened"), db_index=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    source = models.CharField(max_length=32, blank=True)
+    external_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("case")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], condition=~Q(external_id=""), name="case_source_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("opened_at")),
+                name="case_closed_after_opened",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Finding(models.TextChoices):
+    SUSTAINED = "sustained", _("sustained")
+    NOT_SUSTAINED = "not_sustained", _("not sustained")
+    UNFOUNDED = "unfounded", _("unfounded")
+    EXONERATED = "exonerated", _("exonerated")
+    CLOSED = "closed", _("closed without finding")
+
+
+class Allegation(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allegations")
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="allegations")
+    official = models.ForeignKey("org.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="allegations")
+    category = models.ForeignKey("intake.Category", on_delete=models.PROTECT, related_name="allegations")
+    # For bribery: {"goods": "grain", "value": 300}; free particulars otherwise.
+    particulars = models.JSONField(default=dict, blank=True)
+    occurred_on = models.DateField(_("occurred on"), null=True, blank=True, db_index=True)
+    # Four eyes: one person proposes a finding, another decides it.
+    proposed_finding = models.CharField(max_length=16, choices=Finding.choices, blank=True)
+    proposed_reason = models.TextField(blank=True)
+    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices, blank=True, db_index=True)
+    finding_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The finding as the source recorded it, for imported data.
+    finding_raw = models.CharField(max_length=120, blank=True)
+    external_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("allegation")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(officer__isnull=False, official__isnull=True) | Q(officer__isnull=True, official__isnull=False),
+                name="allegation_has_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+                name="allegation_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(finding="") | Q(decided_at__isnull=False),
+                name="allegation_finding_is_decided",
+            ),
+        ]
+
+
+class EvidenceItem(models.Model):
+    """A file held as evidence: addressed by its SHA-256 and never changed. A correction is a new
+    item that supersedes the old one."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    description = models.TextField(_("description"), blank=True)
+    received_from = models.CharField(_("received from"), max_length=200, blank=True)
+    added_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    added_at = models.DateTimeField()
+    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by")
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("evidence item")
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_sha256_hex"),
+        ]
+
+
+class CustodyEntry(models.Model):
+    class Action(models.TextChoices):
+        RECEIVED = "received", _("received")
+        TRANSFERRED = "transferred", _("transferred")
+        VIEWED = "viewed", _("viewed")
+        DOWNLOADED = "downloaded", _("downloaded")
+        PACKAGED = "packaged", _("packaged for referral")
+        IMPORTED = "imported", _("imported from a package")
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="custody")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    from_party = models.CharField(max_length=200, blank=True)
+    to_party = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class CaseNote(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "note", _("note")
+        INTERVIEW = "interview", _("interview")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NOTE)
+    text = models.TextField()
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class CaseTask(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(max_length=200)
+    due_on = models.DateField()
+    assignee = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]

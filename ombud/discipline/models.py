@@ -1,0 +1,102 @@
+"""Measures against officers, with due process: proposal, notice, response, four-eyes decision,
+appeal, in force, ended; and follow-ups whose deadlines are watched."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Measure(models.Model):
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("warning")
+        REPRIMAND = "reprimand", _("reprimand")
+        SUSPENSION = "suspension", _("temporary suspension")
+        STANDBY = "standby", _("standby")
+        REASSIGNMENT = "reassignment", _("reassignment")
+        DEMOTION = "demotion", _("demotion")
+        DISMISSAL = "dismissal", _("dismissal")
+        CRIMINAL_REFERRAL = "criminal_referral", _("referral for criminal proceedings")
+        PARTY_REFERRAL = "party_referral", _("referral for party/political discipline")
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        NOTIFIED = "notified", _("notice served")
+        RESPONDED = "responded", _("response received")
+        DECIDED = "decided", _("decided")
+        APPEALED = "appealed", _("under appeal")
+        IN_FORCE = "in_force", _("in force")
+        ENDED = "ended", _("ended")
+        REJECTED = "rejected", _("rejected")
+
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="measures")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="measures")
+    allegation = models.ForeignKey(
+        "cases.Allegation", on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PROPOSED)
+    reason = models.TextField(_("reason"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    proposed_at = models.DateTimeField(db_index=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    response_due_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=32, blank=True)
+    external_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("measure")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="suspension") | Q(ends_on__isnull=False), name="suspension_has_end_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=False) & Q(ends_on__gte=models.F("starts_on")),
+                name="measure_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("proposed_by")),
+                name="measure_four_eyes",
+            ),
+        ]
+
+
+class MeasureStep(models.Model):
+    """Each step of due process, in order: the notice, the officer's response, the decision, the
+    appeal and its decision, coming into force, ending."""
+
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        NOTICE = "notice", _("notice served")
+        RESPONSE = "response", _("officer's response")
+        DECISION = "decision", _("decision")
+        APPEAL = "appeal", _("appeal")
+        APPEAL_DECISION = "appeal_decision", _("appeal decision")
+        IN_FORCE = "in_force", _("in force")
+        ENDED = "ended", _("ended")
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="steps")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class FollowUp(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="follow_ups")
+    description = models.TextField()
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]

@@ -1,0 +1,194 @@
+"""Complaints as they arrive: who and what they name, who filed them (encrypted), where they were
+routed and why, and their history. Nothing a complainant submits is deleted."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    """A kind of wrongdoing (bribery, collusion, grain diversion...): data, not code."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    # Bribery categories ask what was given and its value.
+    is_bribery = models.BooleanField(default=False)
+    ordering = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordering", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Complainant(models.Model):
+    """Who filed a complaint. Name and contact are only ever stored encrypted (AEAD, key outside
+    the database); an anonymous complainant has none stored."""
+
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    name_sealed = models.BinaryField(null=True, blank=True)
+    contact_sealed = models.BinaryField(null=True, blank=True)
+    key_id = models.CharField(max_length=32, blank=True)
+    # A keyed hash of the identity, so complaints by the same person count once in "many voices"
+    # without anyone reading the identity.
+    identity_digest = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anonymous=False) | (Q(name_sealed__isnull=True) & Q(contact_sealed__isnull=True)),
+                name="anonymous_complainant_has_no_identity",
+            ),
+        ]
+
+
+class Complaint(models.Model):
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("public portal")
+        PAPER = "paper", _("paper form")
+        PHONE = "phone", _("telephone")
+        LETTER = "letter", _("letter")
+        VISIT = "visit", _("in person")
+        IMPORT = "import", _("imported record")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        INVESTIGATING = "investigating", _("under investigation")
+        CLOSED = "closed", _("closed")
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
+    place = models.ForeignKey("org.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    place_text = models.CharField(_("place as described"), max_length=200, blank=True)
+    description = models.TextField(_("what happened"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    categories = models.ManyToManyField(Category, related_name="complaints", blank=True)
+    complainant = models.ForeignKey(Complainant, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints")
+    # The body the complainant chose to address, if higher than routing would pick.
+    addressee = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    routed_to = models.ForeignKey(
+        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
+    routing_reason = models.JSONField(_("routing reason"), default=dict, blank=True)
+    ack_due_at = models.DateTimeField(null=True, blank=True)
+    action_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalations = models.PositiveSmallIntegerField(default=0)
+    # Only a keyed hash of the receipt is kept; the receipt itself is shown once.
+    receipt_digest = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    source = models.CharField(max_length=32, blank=True)
+    external_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("complaint")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"], condition=~Q(external_id=""), name="complaint_source_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("received_at")),
+                name="complaint_closed_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ComplaintSubject(models.Model):
+    """Who a complaint names: an officer, a local official, or someone only described."""
+
+    class Kind(models.TextChoices):
+        OFFICER = "officer", _("officer")
+        OFFICIAL = "official", _("local official")
+        UNIDENTIFIED = "unidentified", _("unidentified person")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="subjects")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    officer = models.ForeignKey(
+        "org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="complaint_subjects"
+    )
+    official = models.ForeignKey(
+        "org.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="complaint_subjects"
+    )
+    description = models.CharField(max_length=300, blank=True)
+    # The unit the officer served in when the complaint was filed: routing and the "own unit"
+    # exclusion use it even after he moves.
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="officer", officer__isnull=False, official__isnull=True)
+                    | Q(kind="official", official__isnull=False, officer__isnull=True)
+                    | Q(kind="unidentified", officer__isnull=True, official__isnull=True) & ~Q(description="")
+                ),
+                name="complaint_subject_kind_matches",
+            ),
+        ]
+
+
+class ComplaintEvent(models.Model):
+    """The history a complainant and staff see: filed, routed, acknowledged, escalated, closed."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("filed")
+        ROUTED = "routed", _("routed")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        ESCALATED = "escalated", _("escalated")
+        CASE_OPENED = "case_opened", _("case opened")
+        EVIDENCE_ADDED = "evidence_added", _("evidence added")
+        CLOSED = "closed", _("closed")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+    body = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Shown to the complainant: never names staff or other complainants.
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Message(models.Model):
+    """A message between the complainant (through the receipt) and the investigating body."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="messages")
+    from_complainant = models.BooleanField()
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    body = models.TextField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_complainant=True, author__isnull=True) | Q(from_complainant=False, author__isnull=False),
+                name="message_author_matches_side",
+            ),
+        ]
+
+
+class ComplaintFile(models.Model):
+    """A file submitted with a complaint, stored content-addressed after metadata is stripped."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="files")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    added_at = models.DateTimeField()

@@ -1,0 +1,108 @@
+"""Directives from a higher body to hold reviews, the meetings that answer them, who attended,
+the agenda drawn from the records, and what was resolved."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingKind(models.TextChoices):
+    CONFERENCE = "conference", _("conference")
+    REVIEW = "review", _("review meeting")
+    GENERAL_ASSEMBLY = "general_assembly", _("general assembly")
+    CELL_MEETING = "cell_meeting", _("cell meeting")
+
+
+class Directive(models.Model):
+    body = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, related_name="directives")
+    title = models.CharField(_("title"), max_length=200)
+    instructions = models.TextField(_("instructions"), blank=True)
+    meeting_kind = models.CharField(_("meeting to hold"), max_length=20, choices=MeetingKind.choices)
+    issued_at = models.DateTimeField()
+    due_on = models.DateField(_("hold by"))
+    period_start = models.DateField(_("covering from"))
+    period_end = models.DateField(_("covering until"))
+    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="directive_period"),
+        ]
+
+
+class DirectiveTarget(models.Model):
+    """One unit's duty under a directive, and how far it has complied."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("not yet scheduled")
+        SCHEDULED = "scheduled", _("scheduled")
+        HELD = "held", _("held")
+        MINUTES_FILED = "minutes_filed", _("minutes filed")
+        OVERDUE = "overdue", _("overdue")
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["directive", "unit"], name="directive_target_unique")]
+
+
+class Meeting(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
+    body = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
+    directive = models.ForeignKey(Directive, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    period_start = models.DateField(_("record from"), null=True, blank=True)
+    period_end = models.DateField(_("record until"), null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="meeting_dates"),
+            models.CheckConstraint(condition=Q(unit__isnull=False) | Q(body__isnull=False), name="meeting_has_holder"),
+        ]
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="attendance")
+    present = models.BooleanField(null=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "officer"], name="attendance_unique")]
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField()
+    # Why the rule put him on the agenda, and the compiled record for the period, frozen at sign-off.
+    reasons = models.JSONField(default=list)
+    record = models.JSONField(default=dict)
+    statement = models.TextField(_("officer's statement"), blank=True)
+    criticisms = models.TextField(_("criticisms raised"), blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "officer"], name="agenda_officer_unique")]
+
+
+class Resolution(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="resolutions")
+    text = models.TextField()
+    measure = models.ForeignKey(
+        "discipline.Measure", on_delete=models.PROTECT, null=True, blank=True, related_name="resolutions"
+    )

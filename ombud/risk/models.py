@@ -1,0 +1,69 @@
+"""Early warning: threshold rules as data, scores that can be reproduced from their as-of date and
+model version, alerts for supervisors, and the interventions that close them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ThresholdRule(models.Model):
+    name = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=200)
+    window_days = models.PositiveIntegerField(null=True, blank=True)
+    min_count = models.PositiveIntegerField(default=1)
+    # Count only allegations of these categories / with this finding (empty = any).
+    categories = models.ManyToManyField("intake.Category", blank=True, related_name="+")
+    finding = models.CharField(max_length=16, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class RiskScore(models.Model):
+    officer = models.ForeignKey("org.Officer", on_delete=models.CASCADE, related_name="risk_scores")
+    as_of = models.DateField(db_index=True)
+    model_version = models.CharField(max_length=64)
+    score = models.FloatField()
+    factors = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "as_of", "model_version"], name="risk_score_unique"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="risk_score_range"),
+        ]
+
+
+class Alert(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        INTERVENED = "intervened", _("intervention recorded")
+        DISMISSED = "dismissed", _("dismissed")
+
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="alerts")
+    score = models.ForeignKey(RiskScore, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    rule = models.ForeignKey(ThresholdRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    raised_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+
+
+class Intervention(models.Model):
+    class Kind(models.TextChoices):
+        COUNSELLING = "counselling", _("counselling")
+        TRAINING = "training", _("training")
+        REASSIGNMENT = "reassignment", _("reassignment")
+        REVIEW = "review", _("review")
+        DISMISSAL = "dismissal", _("alert dismissed")
+
+    alert = models.OneToOneField(Alert, on_delete=models.PROTECT, related_name="intervention")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    note = models.TextField()
+    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
