@@ -1,0 +1,102 @@
+"""What a user may see: the one place jurisdiction is computed. Every access gate
+(``officer_get_for_user``, ``complaint_get_for_user``, ``case_get_for_user``...) builds on it.
+
+A user sees what lies in the subtrees of the bodies and units they hold a role for, never a
+complaint or case that names them or an officer of their own unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ombud.accounts.models import BODY_ROLES, Membership, Role, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool
+    roles: frozenset[str]
+    body_ids: frozenset[int]
+    # Materialised paths of the unit subtrees the user may look into (see org.Unit.path).
+    unit_paths: tuple[str, ...]
+    own_officer_id: int | None
+    own_unit_id: int | None
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.everything or bool(self.roles - {Role.OFFICER})
+
+    @property
+    def works_cases(self) -> bool:
+        """Complaints and cases are for oversight bodies, never for the officer's own chain."""
+        return self.everything or bool(self.roles & BODY_ROLES)
+
+    def units_q(self, prefix: str = "") -> Q:
+        """Units (reached through ``prefix``, e.g. ``"unit__"``) inside the user's subtrees."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        for path in self.unit_paths:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+
+def active_memberships(user: User, on: dt.date | None = None) -> list[Membership]:
+    day = on or timezone.localdate()
+    return list(
+        Membership.objects.filter(user=user, start_on__lte=day)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
+        .select_related("unit", "body")
+        .prefetch_related("body__jurisdictions__unit")
+    )
+
+
+def scope_for(user: Any) -> Scope:
+    """The user's scope, computed once per request object."""
+    cached = getattr(user, "_ombud_scope", None)
+    if isinstance(cached, Scope):
+        return cached
+    scope = _compute_scope(user)
+    if user is not None and getattr(user, "is_authenticated", False):
+        user._ombud_scope = scope
+    return scope
+
+
+def _compute_scope(user: Any) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope(False, frozenset(), frozenset(), (), None, None)
+    memberships = active_memberships(user)
+    roles = {m.role for m in memberships}
+    officer = user.officer
+    if officer is not None:
+        roles.add(Role.OFFICER)
+    everything = (
+        user.is_superuser
+        or Role.ADMINISTRATOR in roles
+        or any(m.role == Role.ANALYST and m.unit_id is None for m in memberships)
+    )
+    body_ids: set[int] = set()
+    paths: set[str] = set()
+    for m in memberships:
+        if m.body is not None:
+            body_ids.add(m.body.pk)
+            paths.update(j.unit.path for j in m.body.jurisdictions.all())
+        elif m.unit is not None:
+            paths.add(m.unit.path)
+    return Scope(
+        everything=everything,
+        roles=frozenset(roles),
+        body_ids=frozenset(body_ids),
+        unit_paths=tuple(sorted(_outermost(paths))),
+        own_officer_id=officer.pk if officer else None,
+        own_unit_id=officer.unit_id if officer else None,
+    )
+
+
+def _outermost(paths: set[str]) -> set[str]:
+    """Drop subtrees already inside another, so queries stay short."""
+    return {p for p in paths if not any(p != q and p.startswith(q) for q in paths)}
