@@ -1,0 +1,29 @@
+# The two commands a new user needs: `make demo` and `make test`. Both build .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: venv demo test lint check clean
+
+venv: $(BIN)/ombud
+
+$(BIN)/ombud: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: venv
+	$(BIN)/ombud demo
+
+test: venv
+	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check ombud tests bench
+	$(BIN)/ruff format --check ombud tests bench
+	$(BIN)/mypy ombud
+	$(BIN)/ombud makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,52 @@
+"""``ombud demo``: migrate, build the demo province if the database is empty, print one login per
+role, and serve on 127.0.0.1."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from ombud.core.demo import demo_users_ensure
+from ombud.core.management.commands.serve import serve
+from ombud.org.models import Officer
+
+
+class Command(BaseCommand):
+    help = _("Build the demo province (if the database is empty), print demo logins and serve it.")
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help=_("build and print logins, then stop"))
+        parser.add_argument("--officers", type=int, default=2000, help=_("officers in the demo force (default 2000)"))
+        parser.add_argument("--years", type=int, default=12, help=_("years of history (default 12)"))
+        parser.add_argument("--seed", type=int, default=7, help=_("random seed of the synthetic world"))
+        parser.add_argument("--port", type=int, default=settings.PORT)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if Officer.objects.exists():
+            self.stdout.write(_("The database already holds a force; using it."))
+        else:
+            self.stdout.write(_("Building the demo province (this takes a minute)..."))
+            call_command(
+                "simulate",
+                officers=options["officers"],
+                years=options["years"],
+                seed=options["seed"],
+                stdout=self.stdout,
+            )
+        logins = demo_users_ensure()
+        self.stdout.write("")
+        self.stdout.write(_("Demo logins (new passwords on every run):"))
+        for login in logins:
+            self.stdout.write(f"  {login.role:<15} user {login.username:<13} password {login.password}   {login.where}")
+        self.stdout.write(_("Data directory: %(dir)s") % {"dir": settings.DATA_DIR})
+        if options["no_serve"]:
+            return
+        self.stdout.write(_("Open http://127.0.0.1:%(port)s/ and log in.") % {"port": options["port"]})
+        self.stdout.flush()
+        serve(host="127.0.0.1", port=options["port"], workers=3, threads=4)
