@@ -17,8 +17,8 @@ class AuditEntry(models.Model):
     # Canonical JSON of the details, kept as the exact text that was hashed. Ids and codes only:
     # never a name, a contact or free text a complainant wrote.
     payload = models.TextField(default="{}")
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.TextField()
+    hash = models.TextField(unique=True)
 
     class Meta:
         ordering = ["seq"]

@@ -46,8 +46,14 @@ def test_a_bad_database_url_is_named(tmp_path: Path) -> None:
 
 def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
     result = _ombud(
-        tmp_path, "check", "--deploy", "--fail-level", "WARNING",
-        OMBUD_PRODUCTION="1", OMBUD_SECRET_KEY="k" * 20 + "-a-long-and-random-enough-secret-for-tests-9f3", OMBUD_ALLOWED_HOSTS="ombud.example.org",
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        OMBUD_PRODUCTION="1",
+        OMBUD_SECRET_KEY="k" * 20 + "-a-long-and-random-enough-secret-for-tests-9f3",
+        OMBUD_ALLOWED_HOSTS="ombud.example.org",
     )
     assert result.returncode == 0, result.stderr
 

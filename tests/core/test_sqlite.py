@@ -36,7 +36,7 @@ def test_concurrent_writers_wait_for_each_other_and_all_commit() -> None:
                     AuditEntry.objects.count()
                     time.sleep(0.01)
                     audit_record(actor=None, action="test.concurrent", object_type="t", object_id=f"{n}-{i}")
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
