@@ -9,11 +9,11 @@ import tempfile
 
 os.environ.setdefault("OMBUD_DATA_DIR", tempfile.mkdtemp(prefix="ombud-test-"))
 
-from ombud.settings import *  # noqa: E402, F403
-from ombud.settings import DATA_DIR, DATABASES  # noqa: E402
+from ombud.settings import *  # noqa: F403
+from ombud.settings import DATA_DIR, DATABASES
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 # Hashing passwords at full strength would dominate the suite's time.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
