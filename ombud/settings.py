@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "ombud.core",
     "ombud.audit",
     "ombud.accounts",
@@ -161,6 +163,27 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        # Receipt guessing: per client and, against many clients at once, for the whole instance.
+        "receipt": env_str("OMBUD_RATE_RECEIPT", "20/min"),
+        "receipt_all": env_str("OMBUD_RATE_RECEIPT_ALL", "600/min"),
+        "file": env_str("OMBUD_RATE_FILE", "30/min"),
+        "search": env_str("OMBUD_RATE_SEARCH", "120/min"),
+    },
+}
+
+# Background work goes through Django's task API (the django-tasks backport) with the database
+# backend: no extra server on one machine; `ombud worker` runs the tasks and the periodic jobs.
+TASKS = {"default": {"BACKEND": env_str("OMBUD_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Throttling counts must be shared by every worker process of the server: a file cache under the
+# data directory does that without another server to run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ombud API",
@@ -182,6 +205,19 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("OMBUD_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Key material (field encryption, receipt hashing, the instance's signing key): from OMBUD_*_KEY
+# variables or files in this directory, never in the database (docs/keys.md).
+KEY_DIR = env_path("OMBUD_KEY_DIR", DATA_DIR / "keys")
+
+# Complaints: how long a receipt keeps working after its complaint is closed, and how many distinct
+# complainants about one officer within how many days send complaints up before their deadline.
+OMBUD_RECEIPT_DAYS_AFTER_CLOSE = env_int("OMBUD_RECEIPT_DAYS_AFTER_CLOSE", 365, minimum=1)
+OMBUD_MANY_VOICES_COMPLAINANTS = env_int("OMBUD_MANY_VOICES_COMPLAINANTS", 3, minimum=2)
+OMBUD_MANY_VOICES_DAYS = env_int("OMBUD_MANY_VOICES_DAYS", 90, minimum=1)
+OMBUD_MAX_UPLOAD_BYTES = env_int("OMBUD_MAX_UPLOAD_BYTES", 15 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = OMBUD_MAX_UPLOAD_BYTES * 4
+FILE_UPLOAD_MAX_MEMORY_SIZE = OMBUD_MAX_UPLOAD_BYTES
 
 # How many days of history the officer dossier shows by default (the "last ten years" of an assembly).
 OMBUD_DOSSIER_YEARS = env_int("OMBUD_DOSSIER_YEARS", 10, minimum=1, maximum=100)

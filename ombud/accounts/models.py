@@ -25,7 +25,9 @@ UNIT_ROLES = frozenset({Role.SUPERVISOR, Role.ANALYST})
 
 
 class User(AbstractUser):
-    officer = models.OneToOneField("org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="user")
+    officer = models.OneToOneField(
+        "org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="user"
+    )
 
     class Meta:
         verbose_name = _("user")

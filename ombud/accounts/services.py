@@ -36,7 +36,9 @@ def user_create(
                 validate_password(password, user)
             user.set_password(password)
         user.save()
-        audit_record(actor=actor, action="user.create", obj=user, data={"officer": officer.pk if officer else None})
+        audit_record(
+            actor=actor, action="user.create", obj=user, data={"officer": officer.pk if officer else None}
+        )
         return user
 
 
@@ -54,13 +56,20 @@ def membership_grant(
     if role == Role.SUPERVISOR and unit is None:
         raise ValidationError(_("A supervisor supervises a unit."))
     with transaction.atomic():
-        membership = Membership(user=user, role=role, body=body, unit=unit, start_on=start_on or timezone.localdate())
+        membership = Membership(
+            user=user, role=role, body=body, unit=unit, start_on=start_on or timezone.localdate()
+        )
         membership.full_clean()
         membership.save()
         audit_record(
             actor=actor,
             action="membership.grant",
             obj=membership,
-            data={"user": user.pk, "role": str(role), "body": body.pk if body else None, "unit": unit.pk if unit else None},
+            data={
+                "user": user.pk,
+                "role": str(role),
+                "body": body.pk if body else None,
+                "unit": unit.pk if unit else None,
+            },
         )
         return membership

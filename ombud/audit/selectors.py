@@ -26,9 +26,13 @@ def audit_verify(*, progress: Callable[[int], object] | None = None) -> ChainRep
     rows = AuditEntry.objects.order_by("seq").values_list(
         "seq", "at", "actor_id", "action", "object_type", "object_id", "payload", "prev_hash", "hash"
     )
-    for seq, at, actor_id, action, object_type, object_id, payload, prev_hash, stored in rows.iterator(chunk_size=5000):
+    for seq, at, actor_id, action, object_type, object_id, payload, prev_hash, stored in rows.iterator(
+        chunk_size=5000
+    ):
         if seq != expected_seq:
-            return ChainReport(False, count, expected_prev, f"entry {expected_seq} is missing (next is {seq})", seq)
+            return ChainReport(
+                False, count, expected_prev, f"entry {expected_seq} is missing (next is {seq})", seq
+            )
         if prev_hash != expected_prev:
             return ChainReport(False, count, expected_prev, f"entry {seq} does not follow entry {seq - 1}", seq)
         leaf = leaf_hash(

@@ -53,8 +53,12 @@ class Finding(models.TextChoices):
 
 class Allegation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allegations")
-    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="allegations")
-    official = models.ForeignKey("org.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="allegations")
+    officer = models.ForeignKey(
+        "org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="allegations"
+    )
+    official = models.ForeignKey(
+        "org.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="allegations"
+    )
     category = models.ForeignKey("intake.Category", on_delete=models.PROTECT, related_name="allegations")
     # For bribery: {"goods": "grain", "value": 300}; free particulars otherwise.
     particulars = models.JSONField(default=dict, blank=True)
@@ -62,11 +66,15 @@ class Allegation(models.Model):
     # Four eyes: one person proposes a finding, another decides it.
     proposed_finding = models.CharField(max_length=16, choices=Finding.choices, blank=True)
     proposed_reason = models.TextField(blank=True)
-    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    proposed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     proposed_at = models.DateTimeField(null=True, blank=True)
     finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices, blank=True, db_index=True)
     finding_reason = models.TextField(blank=True)
-    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     # The finding as the source recorded it, for imported data.
     finding_raw = models.CharField(max_length=120, blank=True)
@@ -77,7 +85,8 @@ class Allegation(models.Model):
         verbose_name = _("allegation")
         constraints = [
             models.CheckConstraint(
-                condition=Q(officer__isnull=False, official__isnull=True) | Q(officer__isnull=True, official__isnull=False),
+                condition=Q(officer__isnull=False, official__isnull=True)
+                | Q(officer__isnull=True, official__isnull=False),
                 name="allegation_has_one_subject",
             ),
             models.CheckConstraint(
@@ -102,9 +111,13 @@ class EvidenceItem(models.Model):
     size = models.PositiveBigIntegerField()
     description = models.TextField(_("description"), blank=True)
     received_from = models.CharField(_("received from"), max_length=200, blank=True)
-    added_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    added_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     added_at = models.DateTimeField()
-    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by")
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
 
     class Meta:
         ordering = ["added_at", "id"]
@@ -154,7 +167,9 @@ class CaseTask(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
     title = models.CharField(max_length=200)
     due_on = models.DateField()
-    assignee = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assignee = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

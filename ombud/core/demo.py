@@ -33,7 +33,10 @@ def demo_users_ensure() -> list[DemoLogin]:
     Passwords are never stored in clear, so they are reset on each run in order to be printed."""
     with transaction.atomic():
         body = (
-            OversightBody.objects.filter(level__gte=1).annotate(n=Count("complaints")).order_by("-level", "-n", "pk").first()
+            OversightBody.objects.filter(level__gte=1)
+            .annotate(n=Count("complaints"))
+            .order_by("-level", "-n", "pk")
+            .first()
         )
         if body is None:
             return []

@@ -31,7 +31,9 @@ class Measure(models.Model):
         REJECTED = "rejected", _("rejected")
 
     officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="measures")
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="measures")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+    )
     allegation = models.ForeignKey(
         "cases.Allegation", on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
     )
@@ -40,11 +42,15 @@ class Measure(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    proposed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     proposed_at = models.DateTimeField(db_index=True)
     notified_at = models.DateTimeField(null=True, blank=True)
     response_due_on = models.DateField(null=True, blank=True)
-    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(max_length=32, blank=True)
     external_id = models.CharField(max_length=64, blank=True)
@@ -57,7 +63,8 @@ class Measure(models.Model):
                 condition=~Q(kind="suspension") | Q(ends_on__isnull=False), name="suspension_has_end_date"
             ),
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=False) & Q(ends_on__gte=models.F("starts_on")),
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=False) & Q(ends_on__gte=models.F("starts_on")),
                 name="measure_period",
             ),
             models.CheckConstraint(

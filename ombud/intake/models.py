@@ -72,9 +72,13 @@ class Complaint(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
     categories = models.ManyToManyField(Category, related_name="complaints", blank=True)
-    complainant = models.ForeignKey(Complainant, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints")
+    complainant = models.ForeignKey(
+        Complainant, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+    )
     # The body the complainant chose to address, if higher than routing would pick.
-    addressee = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    addressee = models.ForeignKey(
+        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     routed_to = models.ForeignKey(
         "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
     )
@@ -156,7 +160,9 @@ class ComplaintEvent(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     at = models.DateTimeField()
-    body = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    body = models.ForeignKey(
+        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Shown to the complainant: never names staff or other complainants.
     note = models.TextField(blank=True)
 
@@ -177,7 +183,8 @@ class Message(models.Model):
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(from_complainant=True, author__isnull=True) | Q(from_complainant=False, author__isnull=False),
+                condition=Q(from_complainant=True, author__isnull=True)
+                | Q(from_complainant=False, author__isnull=False),
                 name="message_author_matches_side",
             ),
         ]

@@ -21,7 +21,9 @@ def names_user_q(scope: Scope, subject_rel: str = "") -> Q:
     if scope.own_officer_id is not None:
         q |= Q(**{f"{subject_rel}officer_id": scope.own_officer_id})
     if scope.own_unit_id is not None:
-        q |= Q(**{f"{subject_rel}unit_id": scope.own_unit_id}) | Q(**{f"{subject_rel}officer__unit_id": scope.own_unit_id})
+        q |= Q(**{f"{subject_rel}unit_id": scope.own_unit_id}) | Q(
+            **{f"{subject_rel}officer__unit_id": scope.own_unit_id}
+        )
     return q
 
 
@@ -41,3 +43,96 @@ def complaint_get_for_user(user: Any, complaint_id: int) -> Complaint:
     if complaint is None:
         raise NotFoundForUser
     return complaint
+
+
+def can_enter_complaints(user: Any) -> bool:
+    """Clerks, investigators and heads of a body enter complaints received on paper, by phone or letter."""
+    scope = scope_for(user)
+    return scope.everything or bool(scope.body_ids)
+
+
+def inbox_filters(params: Any) -> dict[str, Any]:
+    """Inbox filters from query parameters, ignoring what does not parse."""
+    filters: dict[str, Any] = {}
+    if params.get("status") in Complaint.Status.values:
+        filters["status"] = params["status"]
+    if params.get("overdue") in ("1", "true", "yes"):
+        filters["overdue"] = True
+    if str(params.get("body", "")).isdigit():
+        filters["body_id"] = int(params["body"])
+    if str(params.get("officer", "")).isdigit():
+        filters["officer_id"] = int(params["officer"])
+    if params.get("q"):
+        filters["q"] = str(params["q"])[:100]
+    return filters
+
+
+def complaint_inbox(
+    user: Any,
+    *,
+    status: str | None = None,
+    overdue: bool = False,
+    body_id: int | None = None,
+    officer_id: int | None = None,
+    q: str | None = None,
+) -> QuerySet[Complaint]:
+    """Complaints routed to the user's bodies (all visible ones for administrators), open first,
+    then by the nearest deadline, overdue at the top."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    scope = scope_for(user)
+    complaints = complaint_list_for_user(user)
+    if not scope.everything:
+        complaints = complaints.filter(routed_to_id__in=scope.body_ids)
+    if status:
+        complaints = complaints.filter(status=status)
+    if overdue:
+        now = timezone.now()
+        complaints = complaints.filter(
+            Q(status=Complaint.Status.RECEIVED, ack_due_at__lt=now)
+            | Q(status__in=[Complaint.Status.RECEIVED, Complaint.Status.ACKNOWLEDGED], action_due_at__lt=now)
+        )
+    if body_id is not None:
+        complaints = complaints.filter(routed_to_id=body_id)
+    if officer_id is not None:
+        complaints = complaints.filter(subjects__officer_id=officer_id)
+    if q:
+        complaints = complaints.filter(Q(reference__icontains=q) | Q(description__icontains=q))
+    return (
+        complaints.select_related("routed_to")
+        .prefetch_related("categories", "subjects")
+        .order_by(F("closed_at").desc(nulls_first=True), F("action_due_at").asc(nulls_last=True), "-received_at")
+    )
+
+
+def routing_reason_lines(complaint: Complaint) -> list[str]:
+    from ombud.intake.routing import routing_reason_text
+    from ombud.org.models import OversightBody
+
+    reason = complaint.routing_reason or {}
+    ids = [c["body"] for c in reason.get("considered", [])] + [reason.get("chosen", 0)]
+    names = dict(OversightBody.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return routing_reason_text(reason, names)
+
+
+def related_complaints(complaint: Complaint, user: Any, *, days: int = 60, limit: int = 10) -> QuerySet[Complaint]:
+    """Suggestions to link: other visible complaints about the same officer, or at the same place
+    within ``days`` of this one."""
+    import datetime as dt
+
+    officer_ids = [s.officer_id for s in complaint.subjects.all() if s.officer_id]
+    near = Q(received_at__gte=complaint.received_at - dt.timedelta(days=days)) & Q(
+        received_at__lte=complaint.received_at + dt.timedelta(days=days)
+    )
+    same = Q(subjects__officer_id__in=officer_ids)
+    if complaint.place_id:
+        same |= Q(place_id=complaint.place_id) & near
+    return (
+        complaint_list_for_user(user)
+        .filter(same)
+        .exclude(pk=complaint.pk)
+        .distinct()
+        .select_related("routed_to")
+        .order_by("-received_at")[:limit]
+    )

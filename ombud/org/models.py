@@ -108,7 +108,9 @@ class Officer(models.Model):
             ),
             models.UniqueConstraint(fields=["badge"], condition=~Q(badge=""), name="officer_badge_unique"),
             models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(hired_on__isnull=True) | Q(left_on__gte=models.F("hired_on")),
+                condition=Q(left_on__isnull=True)
+                | Q(hired_on__isnull=True)
+                | Q(left_on__gte=models.F("hired_on")),
                 name="officer_left_after_hired",
             ),
         ]
@@ -133,7 +135,9 @@ class _Period(models.Model):
 
 
 def _period_check(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")), name=name)
+    return models.CheckConstraint(
+        condition=Q(end_on__isnull=True) | Q(end_on__gte=models.F("start_on")), name=name
+    )
 
 
 class StationAssignment(_Period):

@@ -54,18 +54,24 @@ def officer_create(
     **fields: Any,
 ) -> Officer:
     with transaction.atomic():
-        officer = Officer.objects.create(last_name=last_name, first_name=first_name, badge=badge, rank=rank, **fields)
+        officer = Officer.objects.create(
+            last_name=last_name, first_name=first_name, badge=badge, rank=rank, **fields
+        )
         audit_record(actor=actor, action="officer.create", obj=officer)
         if unit is not None:
             officer_assign_station(actor=actor, officer=officer, unit=unit, start_on=start_on or officer.hired_on)
         return officer
 
 
-def officer_assign_station(*, actor: Any, officer: Officer, unit: Unit, start_on: dt.date | None) -> StationAssignment:
+def officer_assign_station(
+    *, actor: Any, officer: Officer, unit: Unit, start_on: dt.date | None
+) -> StationAssignment:
     """End the officer's open station assignment and start a new one: history is never overwritten."""
     day = start_on or timezone.localdate()
     with transaction.atomic():
-        current = StationAssignment.objects.select_for_update().filter(officer=officer, end_on__isnull=True).first()
+        current = (
+            StationAssignment.objects.select_for_update().filter(officer=officer, end_on__isnull=True).first()
+        )
         if current is not None:
             if day < current.start_on:
                 raise ValidationError(_("A new assignment cannot start before the current one."))
@@ -74,7 +80,9 @@ def officer_assign_station(*, actor: Any, officer: Officer, unit: Unit, start_on
         assignment = StationAssignment.objects.create(officer=officer, unit=unit, start_on=day)
         officer.unit = unit
         officer.save(update_fields=["unit"])
-        audit_record(actor=actor, action="officer.assign_station", obj=officer, data={"unit": unit.pk, "from": str(day)})
+        audit_record(
+            actor=actor, action="officer.assign_station", obj=officer, data={"unit": unit.pk, "from": str(day)}
+        )
         return assignment
 
 

@@ -24,7 +24,9 @@ class Directive(models.Model):
     due_on = models.DateField(_("hold by"))
     period_start = models.DateField(_("covering from"))
     period_end = models.DateField(_("covering until"))
-    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    issued_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -56,21 +58,29 @@ class Meeting(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=200)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
-    body = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
-    directive = models.ForeignKey(Directive, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
+    body = models.ForeignKey(
+        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+    )
+    directive = models.ForeignKey(
+        Directive, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     period_start = models.DateField(_("record from"), null=True, blank=True)
     period_end = models.DateField(_("record until"), null=True, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
-    signed_off_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    signed_off_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-starts_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="meeting_dates"),
-            models.CheckConstraint(condition=Q(unit__isnull=False) | Q(body__isnull=False), name="meeting_has_holder"),
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False) | Q(body__isnull=False), name="meeting_has_holder"
+            ),
         ]
 
 
@@ -101,7 +111,9 @@ class AgendaItem(models.Model):
 
 class Resolution(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions")
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="resolutions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="resolutions"
+    )
     text = models.TextField()
     measure = models.ForeignKey(
         "discipline.Measure", on_delete=models.PROTECT, null=True, blank=True, related_name="resolutions"

@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help=_("build and print logins, then stop"))
-        parser.add_argument("--officers", type=int, default=2000, help=_("officers in the demo force (default 2000)"))
+        parser.add_argument(
+            "--officers", type=int, default=2000, help=_("officers in the demo force (default 2000)")
+        )
         parser.add_argument("--years", type=int, default=12, help=_("years of history (default 12)"))
         parser.add_argument("--seed", type=int, default=7, help=_("random seed of the synthetic world"))
         parser.add_argument("--port", type=int, default=settings.PORT)
@@ -43,7 +45,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Demo logins (new passwords on every run):"))
         for login in logins:
-            self.stdout.write(f"  {login.role:<15} user {login.username:<13} password {login.password}   {login.where}")
+            self.stdout.write(
+                f"  {login.role:<15} user {login.username:<13} password {login.password}   {login.where}"
+            )
         self.stdout.write(_("Data directory: %(dir)s") % {"dir": settings.DATA_DIR})
         if options["no_serve"]:
             return

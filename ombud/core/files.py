@@ -1,0 +1,117 @@
+"""Files people hand in (complaint attachments, evidence): checked by content, not by name;
+images re-encoded without their metadata (GPS position, camera, author); stored by SHA-256
+through Django's storage API, so the same bytes are kept once and an object store can replace
+the local folder."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 15 * 1024 * 1024
+
+# Signatures of the types we accept; anything else is refused whatever its name says.
+_SIGNATURES: list[tuple[bytes, str]] = [
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+]
+_IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF"}
+
+
+class FileRefused(ValueError):
+    def __init__(self, name: str, why: str) -> None:
+        super().__init__(f"{name}: {why}")
+        self.name = name
+        self.why = why
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    name: str
+    content_type: str
+    size: int
+
+
+def sniff(data: bytes) -> str | None:
+    for signature, content_type in _SIGNATURES:
+        if data.startswith(signature):
+            return content_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if _looks_like_text(data):
+        return "text/plain"
+    return None
+
+
+def _looks_like_text(data: bytes) -> bool:
+    try:
+        text = data[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\r\n\t" for ch in text)
+
+
+def strip_image_metadata(data: bytes, content_type: str) -> bytes:
+    """Re-encode only the pixels: EXIF, XMP, ICC comments and text chunks do not survive."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        # Turn the pixels upright first: the orientation tag goes with the rest of the metadata.
+        upright = ImageOps.exif_transpose(image) or image
+        clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+        palette = upright.getpalette() if upright.mode == "P" else None
+        if palette:
+            clean.putpalette(palette)
+        out = io.BytesIO()
+        fmt = _IMAGE_FORMATS.get(content_type, "PNG")
+        clean.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+        return out.getvalue()
+
+
+def clean_upload(name: str, data: bytes) -> tuple[bytes, str]:
+    """The bytes to keep and their type, or FileRefused saying why, by the file's name."""
+    safe_name = (name or "file").replace("/", "_").replace("\\", "_")[:200]
+    if len(data) == 0:
+        raise FileRefused(safe_name, _("the file is empty"))
+    if len(data) > getattr(settings, "OMBUD_MAX_UPLOAD_BYTES", MAX_BYTES):
+        raise FileRefused(safe_name, _("the file is larger than the limit"))
+    content_type = sniff(data)
+    if content_type is None:
+        raise FileRefused(safe_name, _("this kind of file is not accepted (photos, PDF or text only)"))
+    if content_type.startswith("image/"):
+        if content_type == "image/webp":
+            content_type = "image/png"
+        try:
+            data = strip_image_metadata(data, content_type)
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            raise FileRefused(safe_name, _("the image cannot be read")) from None
+    return data, content_type
+
+
+def store_blob(data: bytes) -> str:
+    """Store bytes under their SHA-256 and return it; existing content is never overwritten."""
+    digest = hashlib.sha256(data).hexdigest()
+    storage = storages["default"]
+    path = blob_path(digest)
+    if not storage.exists(path):
+        storage.save(path, ContentFile(data))
+    return digest
+
+
+def blob_path(digest: str) -> str:
+    return f"blobs/{digest[:2]}/{digest[2:4]}/{digest}"
+
+
+def open_blob(digest: str) -> bytes:
+    with storages["default"].open(blob_path(digest), "rb") as handle:
+        return bytes(handle.read())

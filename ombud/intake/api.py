@@ -1,0 +1,418 @@
+"""REST endpoints of intake: the public portal's (no account; throttled) and the staff inbox's
+(token or session). Thin: they parse, call intake.services / selectors, and format."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ombud.intake import selectors
+from ombud.intake.models import Category, Complaint
+from ombud.intake.services import (
+    ComplaintInput,
+    SubjectInput,
+    UploadInput,
+    complainant_add_files,
+    complainant_identity_reveal,
+    complainant_message,
+    complaint_acknowledge,
+    complaint_by_receipt,
+    complaint_file,
+    staff_message,
+)
+from ombud.intake.throttles import FilingThrottle, ReceiptGlobalThrottle, ReceiptThrottle, SearchThrottle
+from ombud.org.models import Officer, Official, OversightBody, Place
+
+
+def _django_errors(exc: DjangoValidationError) -> ApiValidationError:
+    if hasattr(exc, "error_dict"):
+        return ApiValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+    return ApiValidationError({"non_field_errors": exc.messages})
+
+
+# -- public search -----------------------------------------------------------------------------------
+
+
+class PublicOfficerSerializer(serializers.Serializer[Officer]):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="full_name")
+    badge = serializers.CharField()
+    station = serializers.CharField(source="unit.name", default="")
+
+
+class PublicPlaceSerializer(serializers.Serializer[Place]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    station = serializers.CharField(source="unit.name")
+
+
+class PublicOfficerSearch(generics.ListAPIView[Officer]):
+    """Officers by name or badge, for the complaint form. Serving officers only."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [SearchThrottle]
+    serializer_class = PublicOfficerSerializer
+
+    def get_queryset(self) -> QuerySet[Officer]:
+        q = self.request.query_params.get("q", "").strip()[:60]
+        officers = Officer.objects.filter(
+            status__in=[Officer.Status.ACTIVE, Officer.Status.SUSPENDED, Officer.Status.STANDBY]
+        )
+        if q:
+            for word in q.split()[:4]:
+                officers = officers.filter(
+                    Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(badge__iexact=word)
+                )
+        return officers.select_related("unit").order_by("last_name", "first_name", "pk")
+
+
+class PublicPlaceSearch(generics.ListAPIView[Place]):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [SearchThrottle]
+    serializer_class = PublicPlaceSerializer
+
+    def get_queryset(self) -> QuerySet[Place]:
+        q = self.request.query_params.get("q", "").strip()[:60]
+        places = Place.objects.select_related("unit")
+        return (places.filter(name__icontains=q) if q else places).order_by("name", "pk")
+
+
+# -- filing ----------------------------------------------------------------------------------------------
+
+
+class SubjectSerializer(serializers.Serializer[dict[str, Any]]):
+    officer = serializers.PrimaryKeyRelatedField(queryset=Officer.objects.all(), required=False, allow_null=True)
+    official = serializers.PrimaryKeyRelatedField(queryset=Official.objects.all(), required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [k for k in ("officer", "official", "description") if attrs.get(k)]
+        if len(given) != 1:
+            raise serializers.ValidationError(_("Give exactly one of officer, official or description."))
+        return attrs
+
+
+class ComplaintFileSerializer(serializers.Serializer[dict[str, Any]]):
+    description = serializers.CharField(max_length=20000, trim_whitespace=True)
+    occurred_on = serializers.DateField(required=False, allow_null=True)
+    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
+    place_text = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    subjects = SubjectSerializer(many=True, required=False, default=list)
+    categories = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.all(), many=True, required=False, default=list
+    )
+    anonymous = serializers.BooleanField(default=True)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    contact = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    addressee = serializers.SlugRelatedField(
+        slug_field="code", queryset=OversightBody.objects.all(), required=False, allow_null=True
+    )
+    idempotency_key = serializers.CharField(
+        required=False, allow_blank=True, min_length=16, max_length=80, default=""
+    )
+
+    def to_input(self, channel: str, idempotency_header: str = "") -> ComplaintInput:
+        v = self.validated_data
+        return ComplaintInput(
+            description=v["description"],
+            occurred_on=v.get("occurred_on"),
+            place=v.get("place"),
+            place_text=v.get("place_text", ""),
+            subjects=[
+                SubjectInput(s.get("officer"), s.get("official"), s.get("description", "")) for s in v["subjects"]
+            ],
+            categories=list(v["categories"]),
+            anonymous=v["anonymous"],
+            name=v.get("name", ""),
+            contact=v.get("contact", ""),
+            addressee=v.get("addressee"),
+            channel=channel,
+            idempotency_key=v.get("idempotency_key") or idempotency_header,
+        )
+
+
+FILED_RESPONSE = inline_serializer(
+    "FiledComplaint",
+    {
+        "receipt": serializers.CharField(),
+        "status": serializers.CharField(),
+        "reference": serializers.CharField(),
+        "routed_to": serializers.CharField(),
+        "proof": serializers.CharField(),
+    },
+)
+
+
+def _file(request: Request, channel: str, actor: Any) -> Response:
+    serializer = ComplaintFileSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    header = request.headers.get("Idempotency-Key", "")
+    if header and not 16 <= len(header) <= 80:
+        raise ApiValidationError({"idempotency_key": [_("An idempotency key has 16 to 80 characters.")]})
+    try:
+        filed = complaint_file(actor=actor, data=serializer.to_input(channel, header))
+    except DjangoValidationError as exc:
+        raise _django_errors(exc) from None
+    complaint = filed.complaint
+    body = {
+        "receipt": filed.receipt,
+        "status": complaint.status,
+        "reference": complaint.reference,
+        "routed_to": complaint.routed_to.name if complaint.routed_to else "",
+        "proof": filed.proof,
+    }
+    return Response(body, status=status.HTTP_200_OK if filed.repeated else status.HTTP_201_CREATED)
+
+
+class PublicComplaintCreate(APIView):
+    """File a complaint without an account. The receipt in the answer is shown once: keep it."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [FilingThrottle]
+
+    @extend_schema(request=ComplaintFileSerializer, responses={201: FILED_RESPONSE})
+    def post(self, request: Request) -> Response:
+        return _file(request, Complaint.Channel.PORTAL, None)
+
+
+# -- the complainant's follow-up ------------------------------------------------------------------------
+
+
+class ReceiptSerializer(serializers.Serializer[dict[str, Any]]):
+    receipt = serializers.CharField(max_length=64)
+
+
+class ReceiptMessageSerializer(ReceiptSerializer):
+    message = serializers.CharField(max_length=20000)
+
+
+def complaint_status_data(complaint: Complaint) -> dict[str, Any]:
+    """What a complainant may see of their complaint: never staff names or other complainants."""
+    events = complaint.events.select_related("body")
+    return {
+        "reference": complaint.reference,
+        "status": complaint.status,
+        "status_label": complaint.get_status_display(),
+        "received_at": complaint.received_at,
+        "routed_to": complaint.routed_to.name if complaint.routed_to else "",
+        "history": [
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "label": e.get_kind_display(),
+                "body": e.body.name if e.body else "",
+                "note": e.note,
+            }
+            for e in events
+        ],
+        "messages": [
+            {"at": m.at, "from": "you" if m.from_complainant else "investigator", "body": m.body}
+            for m in complaint.messages.all()
+        ],
+        "files": [{"name": f.name, "added_at": f.added_at} for f in complaint.files.all()],
+    }
+
+
+class _ReceiptView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [ReceiptThrottle, ReceiptGlobalThrottle]
+
+    def complaint(self, request: Request) -> Complaint:
+        serializer = ReceiptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        complaint = complaint_by_receipt(serializer.validated_data["receipt"])
+        if complaint is None:
+            # The same answer for a wrong, malformed or expired receipt.
+            raise NotFound(_("No complaint matches this receipt."))
+        return complaint
+
+
+class PublicComplaintStatus(_ReceiptView):
+    """The status of a complaint, its history and messages, given its receipt (in the body, never in a URL)."""
+
+    @extend_schema(request=ReceiptSerializer, responses={200: dict[str, Any]})
+    def post(self, request: Request) -> Response:
+        return Response(complaint_status_data(self.complaint(request)))
+
+
+class PublicComplaintMessage(_ReceiptView):
+    @extend_schema(request=ReceiptMessageSerializer, responses={201: dict[str, Any]})
+    def post(self, request: Request) -> Response:
+        complaint = self.complaint(request)
+        serializer = ReceiptMessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            complainant_message(complaint=complaint, text=serializer.validated_data["message"])
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from None
+        return Response(complaint_status_data(complaint), status=status.HTTP_201_CREATED)
+
+
+class PublicComplaintFiles(_ReceiptView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": ReceiptSerializer}, responses={201: dict[str, Any]})
+    def post(self, request: Request) -> Response:
+        complaint = self.complaint(request)
+        uploads = [UploadInput(f.name or "file", f.read()) for f in request.FILES.getlist("files")]
+        added, refused = complainant_add_files(complaint=complaint, files=uploads)
+        return Response(
+            {"added": added, "refused": [{"name": r.name, "why": r.why} for r in refused]},
+            status=status.HTTP_201_CREATED if added else status.HTTP_400_BAD_REQUEST,
+        )
+
+
+# -- staff: inbox and detail -----------------------------------------------------------------------------
+
+
+class InboxItemSerializer(serializers.ModelSerializer[Complaint]):
+    routed_to = serializers.CharField(source="routed_to.name", default="")
+    categories: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    subjects = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "reference",
+            "received_at",
+            "occurred_on",
+            "status",
+            "channel",
+            "routed_to",
+            "ack_due_at",
+            "action_due_at",
+            "escalations",
+            "categories",
+            "subjects",
+        ]
+
+    def get_subjects(self, complaint: Complaint) -> list[dict[str, Any]]:
+        return [
+            {"kind": s.kind, "officer": s.officer_id, "official": s.official_id, "description": s.description}
+            for s in complaint.subjects.all()
+        ]
+
+
+class ComplaintDetailSerializer(InboxItemSerializer):
+    routing_reason = serializers.JSONField()
+    routing_reason_text = serializers.SerializerMethodField()
+    description = serializers.CharField()
+    anonymous = serializers.SerializerMethodField()
+
+    class Meta(InboxItemSerializer.Meta):
+        fields = [
+            *InboxItemSerializer.Meta.fields,
+            "description",
+            "place",
+            "place_text",
+            "routing_reason",
+            "routing_reason_text",
+            "anonymous",
+        ]
+
+    def get_routing_reason_text(self, complaint: Complaint) -> list[str]:
+        return selectors.routing_reason_lines(complaint)
+
+    def get_anonymous(self, complaint: Complaint) -> bool:
+        return complaint.complainant is None or complaint.complainant.anonymous
+
+
+class StaffInbox(generics.ListCreateAPIView[Complaint]):
+    """The complaints routed to my bodies, overdue first; POST files one received on paper, by phone or letter."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = InboxItemSerializer
+
+    def get_queryset(self) -> QuerySet[Complaint]:
+        return selectors.complaint_inbox(self.request.user, **selectors.inbox_filters(self.request.query_params))
+
+    @extend_schema(request=ComplaintFileSerializer, responses={201: FILED_RESPONSE})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        channel = str(request.data.get("channel", Complaint.Channel.PAPER))
+        if channel not in Complaint.Channel.values or channel == Complaint.Channel.IMPORT:
+            raise ApiValidationError({"channel": [_("Choose paper, phone, letter, visit or portal.")]})
+        if not selectors.can_enter_complaints(request.user):
+            raise NotFound
+        return _file(request, channel, request.user)
+
+
+class StaffComplaintDetail(generics.RetrieveAPIView[Complaint]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ComplaintDetailSerializer
+
+    def get_object(self) -> Complaint:
+        return selectors.complaint_get_for_user(self.request.user, int(self.kwargs["pk"]))
+
+
+class StaffComplaintAcknowledge(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={200: ComplaintDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for_user(request.user, pk)
+        try:
+            complaint = complaint_acknowledge(actor=request.user, complaint=complaint)
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from None
+        return Response(ComplaintDetailSerializer(complaint).data)
+
+
+class StaffMessageSerializer(serializers.Serializer[dict[str, Any]]):
+    message = serializers.CharField(max_length=20000)
+
+
+class StaffComplaintMessage(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=StaffMessageSerializer, responses={201: dict[str, Any]})
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for_user(request.user, pk)
+        serializer = StaffMessageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = staff_message(actor=request.user, complaint=complaint, text=serializer.validated_data["message"])
+        return Response({"id": message.pk, "at": message.at}, status=status.HTTP_201_CREATED)
+
+
+class IdentityRequestSerializer(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(min_length=10, max_length=1000)
+
+
+class StaffComplainantIdentity(APIView):
+    """A named complainant's identity, after stating why (audited)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=IdentityRequestSerializer, responses={200: dict[str, Any]})
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for_user(request.user, pk)
+        serializer = IdentityRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        identity = complainant_identity_reveal(
+            actor=request.user, complaint=complaint, reason=serializer.validated_data["reason"]
+        )
+        if identity is None:
+            return Response({"anonymous": True})
+        return Response({"anonymous": False, "name": identity.name, "contact": identity.contact})
+
+
+API_PARSERS = [JSONParser, FormParser, MultiPartParser]

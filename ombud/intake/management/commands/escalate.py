@@ -1,0 +1,40 @@
+"""``ombud escalate [--as-of DATE]``: move every complaint past its deadline one level up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ombud.intake.services import complaints_escalate_due
+
+
+def parse_as_of(value: str | None) -> dt.datetime:
+    """A date (end of that day) or a datetime, in the instance's time zone."""
+    if not value:
+        return timezone.now()
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(_("--as-of %(value)r is not a date (YYYY-MM-DD)") % {"value": value}) from None
+    if len(value) <= 10:
+        parsed = parsed.replace(hour=23, minute=59, second=59)
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+class Command(BaseCommand):
+    help = _("Escalate complaints past their deadlines (and those many people complained of) one level up.")
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--as-of", help=_("the date to judge deadlines by (default: now)"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = complaints_escalate_due(actor=None, as_of=parse_as_of(options["as_of"]))
+        self.stdout.write(
+            _("%(n)d complaints escalated; %(top)d overdue with the top body already.")
+            % {"n": len(report.escalated), "top": len(report.at_top)}
+        )

@@ -1,0 +1,570 @@
+"""Writes to complaints: filing (portal, clerk, API), acknowledgement, messages, evidence from the
+complainant, revealing a named complainant's identity, and escalation. Each is one transaction with
+its audit entries; nothing a complainant submits is dropped."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ombud.audit.services import audit_record
+from ombud.core import keys
+from ombud.core.files import FileRefused, clean_upload, store_blob
+from ombud.core.keys import seal, unseal
+from ombud.intake.models import (
+    Category,
+    Complainant,
+    Complaint,
+    ComplaintEvent,
+    ComplaintFile,
+    ComplaintSubject,
+    Message,
+)
+from ombud.intake.receipts import receipt_digest, receipt_new
+from ombud.intake.routing import NoBodyQualifies, route
+from ombud.org.models import Officer, Official, OversightBody, Place
+
+MAX_DESCRIPTION = 20_000
+
+
+@dataclass(frozen=True)
+class SubjectInput:
+    officer: Officer | None = None
+    official: Official | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class UploadInput:
+    name: str
+    data: bytes
+
+
+@dataclass
+class ComplaintInput:
+    description: str
+    subjects: list[SubjectInput] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    occurred_on: dt.date | None = None
+    place: Place | None = None
+    place_text: str = ""
+    anonymous: bool = True
+    name: str = ""
+    contact: str = ""
+    addressee: OversightBody | None = None
+    channel: str = Complaint.Channel.PORTAL
+    files: list[UploadInput] = field(default_factory=list)
+    idempotency_key: str = ""
+
+
+@dataclass(frozen=True)
+class FiledComplaint:
+    complaint: Complaint
+    receipt: str
+    proof: str
+    refused_files: list[FileRefused]
+    repeated: bool = False
+
+
+def _validate(data: ComplaintInput, today: dt.date) -> None:
+    errors: dict[str, list[str]] = defaultdict(list)
+    if not data.description.strip():
+        errors["description"].append(_("Say what happened."))
+    elif len(data.description) > MAX_DESCRIPTION:
+        errors["description"].append(_("Keep the description under %(n)s characters.") % {"n": MAX_DESCRIPTION})
+    if data.occurred_on is not None and data.occurred_on > today:
+        errors["occurred_on"].append(_("The date cannot be in the future."))
+    if not data.anonymous and not data.name.strip():
+        errors["name"].append(_("Give your name, or choose to stay anonymous."))
+    if data.anonymous and (data.name.strip() or data.contact.strip()):
+        errors["anonymous"].append(_("An anonymous complaint keeps no name or contact; leave them empty."))
+    if len(data.name) > 200 or len(data.contact) > 200:
+        errors["name"].append(_("Name and contact must be under 200 characters."))
+    for subject in data.subjects:
+        given = sum(
+            x is not None and x != "" for x in (subject.officer, subject.official, subject.description.strip())
+        )
+        if given != 1:
+            errors["subjects"].append(_("Each person named is an officer, an official or a description."))
+        if len(subject.description) > 300:
+            errors["subjects"].append(_("Describe each person in under 300 characters."))
+    if len(data.place_text) > 200:
+        errors["place"].append(_("Describe the place in under 200 characters."))
+    if errors:
+        raise ValidationError(dict(errors))
+
+
+def complaint_digest(complaint: Complaint) -> str:
+    """SHA-256 of the complaint's content as filed: the proof of filing carries it, so a complainant
+    can later show that this content was filed without the proof revealing it."""
+    subjects = sorted(
+        (s.kind, s.officer_id or 0, s.official_id or 0, s.description) for s in complaint.subjects.all()
+    )
+    content = {
+        "reference": complaint.reference,
+        "description": complaint.description,
+        "occurred_on": str(complaint.occurred_on or ""),
+        "place": complaint.place_id,
+        "place_text": complaint.place_text,
+        "subjects": subjects,
+        "categories": sorted(c.code for c in complaint.categories.all()),
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def proof_make(complaint: Complaint, body: OversightBody) -> str:
+    """A signed proof of filing: date, receiving body and content digest, nothing of the content."""
+    statement = {
+        "v": 1,
+        "reference": complaint.reference,
+        "filed_at": complaint.received_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+        "body": body.code,
+        "body_name": body.name,
+        "digest": complaint_digest(complaint),
+        "signer": keys.fingerprint(),
+    }
+    message = json.dumps(statement, sort_keys=True, separators=(",", ":")).encode()
+    signature = keys.sign(message)
+    return _b64(message) + "." + _b64(signature)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _idempotent_receipt(idempotency_key: str, content: str) -> str:
+    """The receipt for a keyed submission is derived, not stored: a retry with the same key and the
+    same content gets the same receipt back; nobody without the instance's key can derive it."""
+    mac = hmac.new(keys.keyed_digest(idempotency_key, "idempotency").encode(), content.encode(), hashlib.sha256)
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    number = int.from_bytes(mac.digest()[:13], "big")
+    chars = "".join(alphabet[(number >> (5 * i)) & 31] for i in range(20))
+    return "-".join(chars[i : i + 4] for i in range(0, 20, 4))
+
+
+def _submission_fingerprint(data: ComplaintInput) -> str:
+    return json.dumps(
+        {
+            "d": data.description,
+            "o": str(data.occurred_on or ""),
+            "p": data.place.pk if data.place else None,
+            "s": [
+                (s.officer.pk if s.officer else 0, s.official.pk if s.official else 0, s.description)
+                for s in data.subjects
+            ],
+            "c": sorted(c.code for c in data.categories),
+        },
+        sort_keys=True,
+    )
+
+
+def _reference(now: dt.datetime) -> str:
+    # Short, unguessable enough not to be enumerated, and readable over the phone.
+    return f"C-{now:%Y}-{receipt_new()[:9]}"
+
+
+def complaint_file(*, actor: Any, data: ComplaintInput, now: dt.datetime | None = None) -> FiledComplaint:
+    """File, route and deadline a complaint; return it with its receipt (shown once) and proof.
+
+    Files that fail their checks are refused by name and the complaint is filed without them."""
+    now = now or timezone.now()
+    _validate(data, timezone.localdate(now))
+    idem_digest = keys.keyed_digest(data.idempotency_key, "idempotency") if data.idempotency_key else None
+    if idem_digest is not None:
+        existing = Complaint.objects.filter(idempotency_key=idem_digest).select_related("routed_to").first()
+        if existing is not None:
+            receipt = _idempotent_receipt(data.idempotency_key, _submission_fingerprint(data))
+            if existing.receipt_digest != receipt_digest(receipt):
+                raise ValidationError({"idempotency_key": _("This key was used for a different complaint.")})
+            assert existing.routed_to is not None
+            return FiledComplaint(existing, receipt, proof_make(existing, existing.routed_to), [], repeated=True)
+    cleaned: list[tuple[UploadInput, bytes, str]] = []
+    refused: list[FileRefused] = []
+    for upload in data.files:
+        try:
+            kept, content_type = clean_upload(upload.name, upload.data)
+        except FileRefused as exc:
+            refused.append(exc)
+        else:
+            cleaned.append((upload, kept, content_type))
+    officers = [s.officer for s in data.subjects if s.officer is not None]
+    try:
+        decision = route(officers=officers, place=data.place, addressee=data.addressee, on=timezone.localdate(now))
+    except NoBodyQualifies:
+        raise ValidationError({"subjects": _("No oversight body can take this complaint yet.")}) from None
+    receipt = (
+        _idempotent_receipt(data.idempotency_key, _submission_fingerprint(data))
+        if data.idempotency_key
+        else receipt_new()
+    )
+    with transaction.atomic():
+        complainant = _complainant_make(data)
+        body = decision.body
+        complaint = Complaint.objects.create(
+            reference=_reference(now),
+            received_at=now,
+            occurred_on=data.occurred_on,
+            place=data.place,
+            place_text=data.place_text.strip(),
+            description=data.description.strip(),
+            channel=data.channel,
+            complainant=complainant,
+            addressee=data.addressee,
+            routed_to=body,
+            routing_reason=decision.reason,
+            ack_due_at=now + dt.timedelta(days=body.ack_days),
+            action_due_at=now + dt.timedelta(days=body.action_days),
+            receipt_digest=receipt_digest(receipt),
+            idempotency_key=idem_digest,
+        )
+        complaint.categories.set(data.categories)
+        ComplaintSubject.objects.bulk_create(
+            [
+                ComplaintSubject(
+                    complaint=complaint,
+                    kind=(
+                        ComplaintSubject.Kind.OFFICER
+                        if s.officer
+                        else ComplaintSubject.Kind.OFFICIAL
+                        if s.official
+                        else ComplaintSubject.Kind.UNIDENTIFIED
+                    ),
+                    officer=s.officer,
+                    official=s.official,
+                    description=s.description.strip(),
+                    unit=s.officer.unit if s.officer else None,
+                )
+                for s in data.subjects
+            ]
+        )
+        for upload, kept, content_type in cleaned:
+            digest = store_blob(kept)
+            ComplaintFile.objects.create(
+                complaint=complaint,
+                sha256=digest,
+                name=upload.name[:200],
+                content_type=content_type,
+                size=len(kept),
+                added_at=now,
+            )
+        ComplaintEvent.objects.bulk_create(
+            [
+                ComplaintEvent(complaint=complaint, kind=ComplaintEvent.Kind.FILED, at=now),
+                ComplaintEvent(complaint=complaint, kind=ComplaintEvent.Kind.ROUTED, at=now, body=body),
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="complaint.file",
+            obj=complaint,
+            data={
+                "channel": data.channel,
+                "routed_to": body.pk,
+                "rule": decision.reason.get("rule"),
+                "anonymous": complainant is None or complainant.anonymous,
+                "subjects": len(data.subjects),
+                "files": len(cleaned),
+                "refused_files": len(refused),
+            },
+        )
+        proof = proof_make(complaint, body)
+    return FiledComplaint(complaint, receipt, proof, refused)
+
+
+def _complainant_make(data: ComplaintInput) -> Complainant | None:
+    if data.anonymous:
+        return None
+    name, contact = data.name.strip(), data.contact.strip()
+    field_keys = keys.field_keys()
+    return Complainant.objects.create(
+        anonymous=False,
+        name_sealed=keys.seal(name, "complainant.name", field_keys),
+        contact_sealed=keys.seal(contact, "complainant.contact", field_keys) if contact else None,
+        key_id=field_keys.current_id,
+        identity_digest=keys.keyed_digest(f"{name.casefold()}\x00{contact.casefold()}", "complainant"),
+    )
+
+
+# -- the complainant's side, through the receipt ---------------------------------------------------
+
+
+def complaint_by_receipt(receipt: str) -> Complaint | None:
+    """The complaint a receipt opens, or None for a wrong or expired one (callers answer both alike).
+
+    The lookup is by keyed hash: an index probe whose timing says nothing an attacker can use, and
+    the digests are compared in constant time."""
+    from ombud.intake.receipts import receipt_normalize
+
+    normal = receipt_normalize(receipt)
+    digest = receipt_digest(normal or "invalid")
+    complaint = Complaint.objects.filter(receipt_digest=digest).first()
+    if normal is None or complaint is None or not hmac.compare_digest(complaint.receipt_digest or "", digest):
+        return None
+    keep_days = getattr(settings, "OMBUD_RECEIPT_DAYS_AFTER_CLOSE", 365)
+    if complaint.closed_at is not None and complaint.closed_at + dt.timedelta(days=keep_days) < timezone.now():
+        return None
+    return complaint
+
+
+def complainant_message(*, complaint: Complaint, text: str) -> Message:
+    if not text.strip():
+        raise ValidationError({"message": _("Write a message.")})
+    if len(text) > MAX_DESCRIPTION:
+        raise ValidationError({"message": _("The message is too long.")})
+    with transaction.atomic():
+        message = Message.objects.create(
+            complaint=complaint, from_complainant=True, body=text.strip(), at=timezone.now()
+        )
+        audit_record(
+            actor=None, action="complaint.message.complainant", obj=complaint, data={"message": message.pk}
+        )
+        return message
+
+
+def complainant_add_files(*, complaint: Complaint, files: list[UploadInput]) -> tuple[int, list[FileRefused]]:
+    added = 0
+    refused: list[FileRefused] = []
+    now = timezone.now()
+    with transaction.atomic():
+        for upload in files:
+            try:
+                kept, content_type = clean_upload(upload.name, upload.data)
+            except FileRefused as exc:
+                refused.append(exc)
+                continue
+            ComplaintFile.objects.create(
+                complaint=complaint,
+                sha256=store_blob(kept),
+                name=upload.name[:200],
+                content_type=content_type,
+                size=len(kept),
+                added_at=now,
+            )
+            added += 1
+        if added:
+            ComplaintEvent.objects.create(complaint=complaint, kind=ComplaintEvent.Kind.EVIDENCE_ADDED, at=now)
+            audit_record(actor=None, action="complaint.files.add", obj=complaint, data={"added": added})
+    return added, refused
+
+
+# -- staff side -----------------------------------------------------------------------------------
+
+
+def staff_message(*, actor: Any, complaint: Complaint, text: str) -> Message:
+    if not text.strip():
+        raise ValidationError({"message": _("Write a message.")})
+    with transaction.atomic():
+        message = Message.objects.create(
+            complaint=complaint, from_complainant=False, author=actor, body=text.strip(), at=timezone.now()
+        )
+        audit_record(actor=actor, action="complaint.message.staff", obj=complaint, data={"message": message.pk})
+        return message
+
+
+def complaint_acknowledge(*, actor: Any, complaint: Complaint, now: dt.datetime | None = None) -> Complaint:
+    now = now or timezone.now()
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.acknowledged_at is not None:
+            raise ValidationError(_("This complaint was already acknowledged."))
+        complaint.acknowledged_at = now
+        if complaint.status == Complaint.Status.RECEIVED:
+            complaint.status = Complaint.Status.ACKNOWLEDGED
+        complaint.save(update_fields=["acknowledged_at", "status"])
+        ComplaintEvent.objects.create(
+            complaint=complaint, kind=ComplaintEvent.Kind.ACKNOWLEDGED, at=now, body=complaint.routed_to
+        )
+        audit_record(actor=actor, action="complaint.acknowledge", obj=complaint)
+        return complaint
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    contact: str
+
+
+def complainant_identity_reveal(*, actor: Any, complaint: Complaint, reason: str) -> Identity | None:
+    """A named complainant's identity, for a stated reason that goes into the audit log's record of
+    the read (as a digest: the reason may itself hold personal data)."""
+    if len(reason.strip()) < 10:
+        raise ValidationError(
+            {"reason": _("State why you need the complainant's identity (10 characters or more).")}
+        )
+    complainant = complaint.complainant
+    if complainant is None or complainant.anonymous or complainant.name_sealed is None:
+        return None
+    field_keys = keys.field_keys()
+    sealed_contact = complainant.contact_sealed
+    identity = Identity(
+        name=keys.unseal(bytes(complainant.name_sealed), "complainant.name", field_keys),
+        contact=keys.unseal(bytes(sealed_contact), "complainant.contact", field_keys) if sealed_contact else "",
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="complainant.identity.view",
+            obj=complaint,
+            data={
+                "reason_sha256": hashlib.sha256(reason.strip().encode()).hexdigest(),
+                "reason_length": len(reason),
+            },
+        )
+    return identity
+
+
+# -- escalation -------------------------------------------------------------------------------------
+
+
+@dataclass
+class EscalationReport:
+    escalated: list[int] = field(default_factory=list)
+    at_top: list[int] = field(default_factory=list)
+
+
+def _overdue_q(as_of: dt.datetime) -> Q:
+    unacknowledged = Q(status=Complaint.Status.RECEIVED, ack_due_at__lt=as_of)
+    no_action = Q(status__in=[Complaint.Status.RECEIVED, Complaint.Status.ACKNOWLEDGED], action_due_at__lt=as_of)
+    return unacknowledged | no_action
+
+
+def complaint_escalate(*, actor: Any, complaint: Complaint, why: str, as_of: dt.datetime) -> bool:
+    """Move the complaint one level up. False when it already sits with the top body."""
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().select_related("routed_to").get(pk=complaint.pk)
+        current = complaint.routed_to
+        officers = [s.officer for s in complaint.subjects.select_related("officer__unit") if s.officer]
+        try:
+            decision = route(
+                officers=officers,
+                place=complaint.place,
+                above_level=current.level if current else None,
+                on=timezone.localdate(as_of),
+            )
+        except NoBodyQualifies:
+            return False
+        body = decision.body
+        previous = complaint.routed_to_id
+        complaint.routed_to = body
+        complaint.routing_reason = {**decision.reason, "escalated_from": previous, "why": why}
+        complaint.escalations += 1
+        complaint.status = Complaint.Status.RECEIVED
+        complaint.acknowledged_at = None
+        complaint.ack_due_at = as_of + dt.timedelta(days=body.ack_days)
+        complaint.action_due_at = as_of + dt.timedelta(days=body.action_days)
+        complaint.save(
+            update_fields=[
+                "routed_to",
+                "routing_reason",
+                "escalations",
+                "status",
+                "acknowledged_at",
+                "ack_due_at",
+                "action_due_at",
+            ]
+        )
+        ComplaintEvent.objects.create(
+            complaint=complaint,
+            kind=ComplaintEvent.Kind.ESCALATED,
+            at=as_of,
+            body=body,
+            note=_escalation_note(why),
+        )
+        audit_record(
+            actor=actor,
+            action="complaint.escalate",
+            obj=complaint,
+            data={"from": previous, "to": body.pk, "why": why},
+        )
+        return True
+
+
+def _escalation_note(why: str) -> str:
+    notes = {
+        "ack_deadline": _("Not acknowledged in time: sent to a higher body."),
+        "action_deadline": _("No action in time: sent to a higher body."),
+        "many_voices": _("Several people complained about the same officer: sent to a higher body."),
+    }
+    return notes.get(why, _("Sent to a higher body."))
+
+
+def complaints_escalate_due(*, actor: Any = None, as_of: dt.datetime | None = None) -> EscalationReport:
+    """Escalate every complaint past a deadline, and those about an officer that several distinct
+    complainants reported within the window, one level each."""
+    as_of = as_of or timezone.now()
+    report = EscalationReport()
+    overdue = Complaint.objects.filter(_overdue_q(as_of)).values_list("pk", "ack_due_at", "status")
+    due: dict[int, str] = {}
+    for pk, ack_due_at, status in overdue.iterator():
+        late_ack = status == Complaint.Status.RECEIVED and ack_due_at is not None and ack_due_at < as_of
+        due[pk] = "ack_deadline" if late_ack else "action_deadline"
+    for pk in many_voices_due(as_of=as_of):
+        due.setdefault(pk, "many_voices")
+    for pk, why in sorted(due.items()):
+        complaint = Complaint(pk=pk)
+        if complaint_escalate(actor=actor, complaint=complaint, why=why, as_of=as_of):
+            report.escalated.append(pk)
+        else:
+            report.at_top.append(pk)
+    return report
+
+
+def many_voices_due(*, as_of: dt.datetime) -> list[int]:
+    """Open, never-escalated complaints about an officer named by at least N distinct complainants
+    within the window (anonymous complaints count one each)."""
+    window = dt.timedelta(days=getattr(settings, "OMBUD_MANY_VOICES_DAYS", 90))
+    needed = getattr(settings, "OMBUD_MANY_VOICES_COMPLAINANTS", 3)
+    rows = ComplaintSubject.objects.filter(
+        officer__isnull=False,
+        complaint__received_at__gte=as_of - window,
+        complaint__received_at__lte=as_of,
+        complaint__status__in=[Complaint.Status.RECEIVED, Complaint.Status.ACKNOWLEDGED],
+        complaint__escalations=0,
+    ).values_list("officer_id", "complaint_id", "complaint__complainant__identity_digest")
+    voices: dict[int, set[str]] = defaultdict(set)
+    complaints: dict[int, set[int]] = defaultdict(set)
+    for officer_id, complaint_id, identity in rows:
+        voices[officer_id].add(identity or f"anonymous:{complaint_id}")
+        complaints[officer_id].add(complaint_id)
+    return sorted({c for officer_id, ids in complaints.items() if len(voices[officer_id]) >= needed for c in ids})
+
+
+def complainants_reseal(*, field_keys: keys.FieldKeys, progress: bool = False) -> int:
+    """Re-encrypt every complainant's sealed fields under the current key, in one transaction."""
+    from tqdm import tqdm
+
+    sealed = Complainant.objects.filter(anonymous=False).exclude(key_id=field_keys.current_id)
+    count = 0
+    with transaction.atomic():
+        for complainant in tqdm(sealed.select_for_update().iterator(), total=sealed.count(), disable=not progress):
+            name = unseal(bytes(complainant.name_sealed or b""), "complainant.name", field_keys)
+            contact_sealed = complainant.contact_sealed
+            contact = unseal(bytes(contact_sealed), "complainant.contact", field_keys) if contact_sealed else None
+            complainant.name_sealed = seal(name, "complainant.name", field_keys)
+            complainant.contact_sealed = (
+                seal(contact, "complainant.contact", field_keys) if contact is not None else None
+            )
+            complainant.key_id = field_keys.current_id
+            complainant.save(update_fields=["name_sealed", "contact_sealed", "key_id"])
+            count += 1
+        audit_record(
+            actor=None,
+            action="keys.rotate",
+            object_type="core.fieldkey",
+            object_id=field_keys.current_id,
+            data={"resealed": count},
+        )
+    return count
