@@ -222,6 +222,10 @@ OMBUD_MAX_UPLOAD_BYTES = env_int("OMBUD_MAX_UPLOAD_BYTES", 15 * 1024 * 1024, min
 DATA_UPLOAD_MAX_MEMORY_SIZE = OMBUD_MAX_UPLOAD_BYTES * 4
 FILE_UPLOAD_MAX_MEMORY_SIZE = OMBUD_MAX_UPLOAD_BYTES
 
+# Due process: days an officer has to respond to a notice, and to appeal a decided measure.
+OMBUD_RESPONSE_DAYS = env_int("OMBUD_RESPONSE_DAYS", 14, minimum=1)
+OMBUD_APPEAL_DAYS = env_int("OMBUD_APPEAL_DAYS", 14, minimum=1)
+
 # How many days of history the officer dossier shows by default (the "last ten years" of an assembly).
 OMBUD_DOSSIER_YEARS = env_int("OMBUD_DOSSIER_YEARS", 10, minimum=1, maximum=100)
 

@@ -1,0 +1,289 @@
+"""Measures with due process. A measure is proposed, notice is served on the officer, who may
+respond by a deadline; someone other than the proposer decides it; the officer may appeal; then it
+is in force until it ends. Suspension and standby change the officer's status and what his account
+may do while they are in force. Each function is one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ombud.accounts.models import Role
+from ombud.audit.services import audit_record
+from ombud.cases.models import Allegation, Case, Finding
+from ombud.cases.services import _require_body_role
+from ombud.discipline.models import FollowUp, Measure, MeasureStep
+from ombud.org.models import Officer, OversightBody
+from ombud.org.services import officer_release_places
+
+K = Measure.Kind
+S = Measure.State
+# Measures that take an officer off duty while in force, and the status they give him.
+STATUS_WHILE_IN_FORCE: dict[str, str] = {K.SUSPENSION: Officer.Status.SUSPENDED, K.STANDBY: Officer.Status.STANDBY}
+STATUS_FOR_GOOD: dict[str, str] = {K.DISMISSAL: Officer.Status.DISMISSED}
+NEEDS_PERIOD = {K.SUSPENSION}
+
+
+def _step(measure: Measure, kind: str, actor: Any, text: str = "", at: dt.datetime | None = None) -> None:
+    MeasureStep.objects.create(measure=measure, kind=kind, at=at or timezone.now(), actor=actor, text=text.strip())
+
+
+def _deciding_body(measure: Measure) -> OversightBody:
+    if measure.case is not None:
+        return measure.case.body
+    raise ValidationError(_("This measure belongs to no case, so no body can decide it."))
+
+
+def _locked(measure: Measure) -> Measure:
+    return Measure.objects.select_for_update().select_related("case__body", "officer").get(pk=measure.pk)
+
+
+def _require_state(measure: Measure, *states: str) -> None:
+    if measure.state not in states:
+        raise ValidationError(
+            _("This step is not possible now: the measure is %(state)s.") % {"state": measure.get_state_display()}
+        )
+
+
+def measure_propose(
+    *,
+    actor: Any,
+    case: Case,
+    officer: Officer,
+    kind: str,
+    reason: str,
+    allegation: Allegation | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> Measure:
+    if kind not in K.values:
+        raise ValidationError({"kind": _("Choose a kind of measure.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reasons for the measure.")})
+    if kind in NEEDS_PERIOD and ends_on is None:
+        raise ValidationError({"ends_on": _("A temporary suspension needs an end date.")})
+    if ends_on is not None and (starts_on is None or ends_on < starts_on):
+        raise ValidationError({"ends_on": _("The end date must come after the start date.")})
+    if allegation is not None:
+        if allegation.case_id != case.pk or allegation.officer_id != officer.pk:
+            raise ValidationError({"allegation": _("The allegation must be against this officer in this case.")})
+        if allegation.finding != Finding.SUSTAINED:
+            raise ValidationError({"allegation": _("A measure follows a sustained finding.")})
+    _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
+    with transaction.atomic():
+        measure = Measure.objects.create(
+            officer=officer,
+            case=case,
+            allegation=allegation,
+            kind=kind,
+            reason=reason.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            proposed_by=actor,
+            proposed_at=timezone.now(),
+        )
+        _step(measure, MeasureStep.Kind.PROPOSED, actor, reason)
+        audit_record(
+            actor=actor, action="measure.propose", obj=measure, data={"officer": officer.pk, "kind": kind}
+        )
+        return measure
+
+
+def measure_notify(*, actor: Any, measure: Measure, response_days: int | None = None) -> Measure:
+    """Serve notice on the officer: he sees the allegations and evidence summaries and may respond."""
+    days: int = response_days or settings.OMBUD_RESPONSE_DAYS
+    with transaction.atomic():
+        measure = _locked(measure)
+        _require_body_role(actor, _deciding_body(measure), {Role.INVESTIGATOR, Role.BODY_HEAD})
+        _require_state(measure, S.PROPOSED)
+        now = timezone.now()
+        measure.state = S.NOTIFIED
+        measure.notified_at = now
+        measure.response_due_on = timezone.localdate(now) + dt.timedelta(days=days)
+        measure.save(update_fields=["state", "notified_at", "response_due_on"])
+        _step(
+            measure, MeasureStep.Kind.NOTICE, actor, _("Respond by %(date)s.") % {"date": measure.response_due_on}
+        )
+        audit_record(actor=actor, action="measure.notify", obj=measure, data={"due": str(measure.response_due_on)})
+        return measure
+
+
+def _require_the_officer(actor: Any, measure: Measure) -> None:
+    if getattr(actor, "officer_id", None) != measure.officer_id:
+        raise PermissionDenied(_("Only the officer concerned may do this, through his own account."))
+
+
+def measure_respond(*, actor: Any, measure: Measure, text: str) -> Measure:
+    if not text.strip():
+        raise ValidationError({"text": _("Write your response.")})
+    with transaction.atomic():
+        measure = _locked(measure)
+        _require_the_officer(actor, measure)
+        _require_state(measure, S.NOTIFIED)
+        if measure.response_due_on and timezone.localdate() > measure.response_due_on:
+            raise ValidationError(_("The time to respond ended on %(date)s.") % {"date": measure.response_due_on})
+        measure.state = S.RESPONDED
+        measure.save(update_fields=["state"])
+        _step(measure, MeasureStep.Kind.RESPONSE, actor, text)
+        audit_record(actor=actor, action="measure.respond", obj=measure)
+        return measure
+
+
+def measure_decide(*, actor: Any, measure: Measure, approve: bool, text: str = "") -> Measure:
+    """The body head decides, never the proposer; only after the officer responded or his time ran out."""
+    with transaction.atomic():
+        measure = _locked(measure)
+        _require_body_role(actor, _deciding_body(measure), {Role.BODY_HEAD})
+        _require_state(measure, S.NOTIFIED, S.RESPONDED)
+        if measure.proposed_by_id is not None and measure.proposed_by_id == getattr(actor, "pk", None):
+            raise PermissionDenied(_("The person who proposed a measure cannot decide it (four eyes)."))
+        if (
+            measure.state == S.NOTIFIED
+            and measure.response_due_on
+            and timezone.localdate() <= measure.response_due_on
+        ):
+            raise ValidationError(
+                _("The officer may still respond until %(date)s.") % {"date": measure.response_due_on}
+            )
+        now = timezone.now()
+        measure.state = S.DECIDED if approve else S.REJECTED
+        measure.decided_by = actor
+        measure.decided_at = now
+        measure.save(update_fields=["state", "decided_by", "decided_at"])
+        _step(measure, MeasureStep.Kind.DECISION, actor, text or (_("Approved.") if approve else _("Rejected.")))
+        audit_record(actor=actor, action="measure.decide", obj=measure, data={"approved": approve})
+        return measure
+
+
+def measure_appeal(*, actor: Any, measure: Measure, text: str) -> Measure:
+    if not text.strip():
+        raise ValidationError({"text": _("Give the grounds of your appeal.")})
+    days: int = settings.OMBUD_APPEAL_DAYS
+    with transaction.atomic():
+        measure = _locked(measure)
+        _require_the_officer(actor, measure)
+        _require_state(measure, S.DECIDED, S.IN_FORCE)
+        if measure.decided_at and timezone.now() > measure.decided_at + dt.timedelta(days=days):
+            raise ValidationError(_("The time to appeal has ended."))
+        if measure.steps.filter(kind=MeasureStep.Kind.APPEAL).exists():
+            raise ValidationError(_("This measure was already appealed."))
+        measure.state = S.APPEALED
+        measure.save(update_fields=["state"])
+        _step(measure, MeasureStep.Kind.APPEAL, actor, text)
+        audit_record(actor=actor, action="measure.appeal", obj=measure)
+        return measure
+
+
+def measure_appeal_decide(*, actor: Any, measure: Measure, uphold: bool, text: str) -> Measure:
+    if not text.strip():
+        raise ValidationError({"text": _("Give the reasons for the appeal decision.")})
+    with transaction.atomic():
+        measure = _locked(measure)
+        _require_body_role(actor, _deciding_body(measure), {Role.BODY_HEAD})
+        _require_state(measure, S.APPEALED)
+        if getattr(actor, "pk", None) in (measure.decided_by_id, measure.proposed_by_id):
+            raise PermissionDenied(
+                _("An appeal is decided by someone who neither proposed nor decided the measure.")
+            )
+        _step(measure, MeasureStep.Kind.APPEAL_DECISION, actor, text)
+        measure.state = S.DECIDED if uphold else S.REJECTED
+        measure.save(update_fields=["state"])
+        if not uphold:
+            _restore_status(measure, timezone.localdate(), actor)
+        audit_record(actor=actor, action="measure.appeal_decide", obj=measure, data={"upheld": uphold})
+        return measure
+
+
+def _restore_status(measure: Measure, on: dt.date, actor: Any) -> None:
+    officer = Officer.objects.select_for_update().get(pk=measure.officer_id)
+    if measure.kind in STATUS_WHILE_IN_FORCE and officer.status == STATUS_WHILE_IN_FORCE[measure.kind]:
+        others = Measure.objects.filter(
+            officer=officer, state=S.IN_FORCE, kind__in=list(STATUS_WHILE_IN_FORCE)
+        ).exclude(pk=measure.pk)
+        if not others.exists():
+            officer.status = Officer.Status.ACTIVE
+            officer.save(update_fields=["status"])
+            audit_record(actor=actor, action="officer.status", obj=officer, data={"status": officer.status})
+
+
+def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str, int]:
+    """Bring decided measures into force on their start date and end them after their end date,
+    changing officers' status: the worker runs this daily; it is idempotent."""
+    day = on or timezone.localdate()
+    started = ended = 0
+    with transaction.atomic():
+        starting = (
+            Measure.objects.select_for_update()
+            .filter(state=S.DECIDED)
+            .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=day))
+        )
+        for measure in starting.select_related("officer"):
+            # An appeal window still open does not hold a measure back: it is in force meanwhile.
+            measure.state = S.IN_FORCE
+            measure.save(update_fields=["state"])
+            _step(measure, MeasureStep.Kind.IN_FORCE, actor)
+            officer = Officer.objects.select_for_update().get(pk=measure.officer_id)
+            status = STATUS_WHILE_IN_FORCE.get(measure.kind) or STATUS_FOR_GOOD.get(measure.kind)
+            if status and officer.status != status:
+                officer.status = status
+                officer.save(update_fields=["status"])
+                officer_release_places(actor=actor, officer=officer, on=day)
+                audit_record(actor=actor, action="officer.status", obj=officer, data={"status": status})
+            audit_record(actor=actor, action="measure.in_force", obj=measure)
+            started += 1
+        ending = Measure.objects.select_for_update().filter(
+            state=S.IN_FORCE, ends_on__isnull=False, ends_on__lt=day
+        )
+        for measure in ending:
+            measure.state = S.ENDED
+            measure.save(update_fields=["state"])
+            _step(measure, MeasureStep.Kind.ENDED, actor)
+            _restore_status(measure, day, actor)
+            audit_record(actor=actor, action="measure.end", obj=measure)
+            ended += 1
+    return {"started": started, "ended": ended}
+
+
+def follow_up_add(*, actor: Any, measure: Measure, description: str, due_on: dt.date) -> FollowUp:
+    if not description.strip():
+        raise ValidationError({"description": _("Say what must follow.")})
+    with transaction.atomic():
+        follow_up = FollowUp.objects.create(measure=measure, description=description.strip(), due_on=due_on)
+        audit_record(
+            actor=actor, action="followup.add", obj=measure, data={"follow_up": follow_up.pk, "due": str(due_on)}
+        )
+        return follow_up
+
+
+def follow_up_done(*, actor: Any, follow_up: FollowUp) -> FollowUp:
+    with transaction.atomic():
+        follow_up.done_at = timezone.now()
+        follow_up.save(update_fields=["done_at"])
+        audit_record(actor=actor, action="followup.done", obj=follow_up.measure, data={"follow_up": follow_up.pk})
+        return follow_up
+
+
+def follow_ups_escalate_overdue(*, actor: Any = None, on: dt.date | None = None) -> int:
+    """Flag every overdue follow-up once, for the body above the measure's body to see."""
+    day = on or timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        overdue = list(
+            FollowUp.objects.select_for_update().filter(
+                done_at__isnull=True, escalated_at__isnull=True, due_on__lt=day
+            )
+        )
+        for follow_up in overdue:
+            follow_up.escalated_at = now
+            follow_up.save(update_fields=["escalated_at"])
+            audit_record(
+                actor=actor, action="followup.escalate", obj=follow_up.measure, data={"follow_up": follow_up.pk}
+            )
+    return len(overdue)
