@@ -1,0 +1,38 @@
+"""Casework fixtures: the intake force, a county body with an investigator and a head, and a case
+opened from a complaint about the grain officer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from ombud.accounts.models import Role, User
+from ombud.accounts.services import user_create
+from ombud.cases.models import Case
+from ombud.cases.services import case_open
+from ombud.intake.services import complaint_file
+from tests.intake.conftest import Force, _fresh_throttles, complaint_about, force, make_member, reference_data  # noqa: F401
+
+
+@dataclass
+class Casework:
+    force: Force
+    investigator: User
+    head: User
+    deputy_head: User
+    officer_user: User
+    case: Case
+
+
+@pytest.fixture
+def casework(force: Force, make_member) -> Casework:  # type: ignore[no-untyped-def]  # noqa: F811
+    investigator = make_member(force.body_a, Role.INVESTIGATOR)
+    head = make_member(force.body_a, Role.BODY_HEAD)
+    deputy = make_member(force.body_a, Role.BODY_HEAD)
+    officer_user = user_create(actor=None, username="kang", password=None, officer=force.grain_officer)
+    filed = complaint_file(actor=None, data=complaint_about(force.grain_officer))
+    case = case_open(
+        actor=investigator, body=force.body_a, title="Grain taken at Songhak", complaints=[filed.complaint]
+    )
+    return Casework(force, investigator, head, deputy, officer_user, case)

@@ -1,0 +1,206 @@
+"""Cases, allegations, evidence and its chain of custody, and findings under four eyes."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from ombud.audit.selectors import audit_verify
+from ombud.cases.models import Allegation, CustodyEntry, EvidenceItem
+from ombud.cases.services import (
+    allegation_add,
+    case_close,
+    case_open,
+    custody_record,
+    evidence_add,
+    evidence_read,
+    finding_decide,
+    finding_propose,
+)
+from ombud.core.files import blob_path
+from ombud.intake.models import Category, Complaint, ComplaintEvent
+from tests.cases.conftest import Casework
+
+
+def _bribery() -> Category:
+    return Category.objects.get(code="bribery")
+
+
+def test_opening_a_case_puts_its_complaints_under_investigation(casework: Casework) -> None:
+    complaint = casework.case.complaints.get()
+    assert complaint.status == Complaint.Status.INVESTIGATING
+    assert complaint.events.filter(kind=ComplaintEvent.Kind.CASE_OPENED).exists()
+    assert casework.case.number.startswith("CA-B-")
+
+
+def test_a_body_cannot_open_a_case_on_another_body_s_complaint(casework: Casework, make_member) -> None:  # type: ignore[no-untyped-def]
+    outsider = make_member(casework.force.body_b)
+    with pytest.raises(PermissionDenied):
+        case_open(actor=outsider, body=casework.force.body_a, title="Not mine")
+    complaint = casework.case.complaints.get()
+    with pytest.raises(ValidationError):
+        case_open(actor=outsider, body=casework.force.body_b, title="Grab", complaints=[complaint])
+
+
+def test_a_bribery_allegation_says_what_was_given(casework: Casework) -> None:
+    with pytest.raises(ValidationError):
+        allegation_add(
+            actor=casework.investigator,
+            case=casework.case,
+            category=_bribery(),
+            officer=casework.force.grain_officer,
+        )
+    allegation = allegation_add(
+        actor=casework.investigator,
+        case=casework.case,
+        category=_bribery(),
+        officer=casework.force.grain_officer,
+        particulars={"goods": "grain", "value": "300"},
+    )
+    assert allegation.particulars == {"goods": "grain", "value": 300.0}
+
+
+def test_an_allegation_names_exactly_one_subject(casework: Casework) -> None:
+    with pytest.raises(ValidationError):
+        allegation_add(
+            actor=casework.investigator, case=casework.case, category=Category.objects.get(code="neglect")
+        )
+
+
+def test_evidence_is_stored_by_its_sha256_exactly_as_received(casework: Casework, settings) -> None:  # type: ignore[no-untyped-def]
+    data = b"Ledger page: 2 sacks to the officer, 14 March."
+    item = evidence_add(
+        actor=casework.investigator, case=casework.case, name="ledger.txt", data=data, received_from="villager"
+    )
+    assert item.sha256 == hashlib.sha256(data).hexdigest()
+    assert (settings.MEDIA_ROOT / blob_path(item.sha256)).read_bytes() == data
+    entry = item.custody.get()
+    assert (entry.action, entry.from_party, entry.to_party) == ("received", "villager", "Musan County Committee")
+
+
+def test_a_correction_supersedes_and_keeps_the_original(casework: Casework) -> None:
+    first = evidence_add(actor=casework.investigator, case=casework.case, name="photo.txt", data=b"first")
+    second = evidence_add(
+        actor=casework.investigator, case=casework.case, name="photo.txt", data=b"second", supersedes=first
+    )
+    assert EvidenceItem.objects.count() == 2 and second.supersedes == first
+    with pytest.raises(ValidationError):
+        evidence_add(
+            actor=casework.investigator, case=casework.case, name="again.txt", data=b"third", supersedes=first
+        )
+
+
+def test_an_upload_over_the_limit_is_refused_and_nothing_is_written(casework: Casework) -> None:
+    with pytest.raises(ValidationError):
+        evidence_add(
+            actor=casework.investigator, case=casework.case, name="big.bin", data=b"x" * 2048, max_bytes=1024
+        )
+    assert not EvidenceItem.objects.exists() and not CustodyEntry.objects.exists()
+
+
+def test_the_database_refuses_to_alter_stored_evidence(casework: Casework) -> None:
+    item = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=b"original")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EvidenceItem.objects.filter(pk=item.pk).update(sha256="0" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("update cases_evidenceitem set name = 'renamed.txt' where id = %s", [item.pk])
+    assert EvidenceItem.objects.get(pk=item.pk).name == "ledger.txt"
+
+
+def test_a_download_is_checked_against_the_hash_and_recorded(casework: Casework, settings) -> None:  # type: ignore[no-untyped-def]
+    item = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=b"original")
+    assert evidence_read(actor=casework.head, item=item) == b"original"
+    assert item.custody.filter(action="downloaded", actor=casework.head).exists()
+    (settings.MEDIA_ROOT / blob_path(item.sha256)).write_bytes(b"forged")
+    with pytest.raises(ValidationError):
+        evidence_read(actor=casework.head, item=item)
+
+
+def test_every_hand_over_is_a_custody_entry(casework: Casework) -> None:
+    item = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=b"original")
+    with pytest.raises(ValidationError):
+        custody_record(actor=casework.investigator, item=item, action="transferred")
+    custody_record(
+        actor=casework.investigator, item=item, action="transferred", from_party="Investigator Ri", to_party="Lab"
+    )
+    assert list(item.custody.values_list("action", flat=True)) == ["received", "transferred"]
+    assert audit_verify().ok
+
+
+def _proposed(casework: Casework) -> Allegation:
+    allegation = allegation_add(
+        actor=casework.investigator,
+        case=casework.case,
+        category=_bribery(),
+        officer=casework.force.grain_officer,
+        particulars={"goods": "grain"},
+    )
+    return finding_propose(
+        actor=casework.investigator, allegation=allegation, finding="sustained", reason="Ledger and two witnesses."
+    )
+
+
+def test_the_body_head_decides_a_proposed_finding(casework: Casework) -> None:
+    decided = finding_decide(actor=casework.head, allegation=_proposed(casework))
+    assert decided.finding == "sustained" and decided.decided_by == casework.head
+
+
+def test_the_proposer_cannot_decide_his_own_finding(casework: Casework) -> None:
+    allegation = allegation_add(
+        actor=casework.head,
+        case=casework.case,
+        category=Category.objects.get(code="neglect"),
+        officer=casework.force.grain_officer,
+    )
+    finding_propose(actor=casework.head, allegation=allegation, finding="sustained", reason="Seen.")
+    with pytest.raises(PermissionDenied):
+        finding_decide(actor=casework.head, allegation=allegation)
+    assert Allegation.objects.get(pk=allegation.pk).finding == ""
+
+
+def test_the_database_itself_refuses_a_decision_by_the_proposer(casework: Casework) -> None:
+    allegation = _proposed(casework)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Allegation.objects.filter(pk=allegation.pk).update(
+            finding="sustained", decided_by=casework.investigator, decided_at=allegation.proposed_at
+        )
+
+
+def test_an_investigator_cannot_decide_and_nothing_is_decided_unproposed(casework: Casework) -> None:
+    allegation = _proposed(casework)
+    with pytest.raises(PermissionDenied):
+        finding_decide(actor=casework.investigator, allegation=allegation)
+    fresh = allegation_add(
+        actor=casework.investigator,
+        case=casework.case,
+        category=_bribery(),
+        officer=casework.force.grain_officer,
+        particulars={"goods": "money"},
+    )
+    with pytest.raises(ValidationError):
+        finding_decide(actor=casework.head, allegation=fresh)
+
+
+def test_departing_from_the_proposal_needs_reasons(casework: Casework) -> None:
+    allegation = _proposed(casework)
+    with pytest.raises(ValidationError):
+        finding_decide(actor=casework.head, allegation=allegation, finding="not_sustained")
+    decided = finding_decide(
+        actor=casework.head, allegation=allegation, finding="not_sustained", reason="Witnesses retracted."
+    )
+    assert decided.finding == "not_sustained"
+    with pytest.raises(ValidationError):
+        finding_decide(actor=casework.deputy_head, allegation=allegation)
+
+
+def test_a_case_closes_only_when_every_finding_is_decided(casework: Casework) -> None:
+    allegation = _proposed(casework)
+    with pytest.raises(ValidationError):
+        case_close(actor=casework.head, case=casework.case)
+    finding_decide(actor=casework.head, allegation=allegation)
+    closed = case_close(actor=casework.head, case=casework.case)
+    assert closed.status == "closed"
+    assert casework.case.complaints.get().status == Complaint.Status.CLOSED
