@@ -137,30 +137,33 @@ def manifest_for(case: Case) -> dict[str, Any]:
 
 
 def package_build(*, actor: Any, case: Case) -> bytes:
-    """The package's bytes. Packaging is itself a custody event for each item."""
+    """The package's bytes. Packaging is itself a custody event for each item, recorded first so
+    that the package carries it; if building fails, the events roll back with it."""
+    from django.db import transaction
+
     from ombud.cases.services import custody_record
     from ombud.cases.summary import case_summary_pdf
 
-    manifest = manifest_for(case)
-    members: dict[str, bytes] = {}
-    for item in manifest["evidence"]:
-        members[item["path"]] = open_blob(item["sha256"])
-    members["summary.pdf"] = case_summary_pdf(manifest, keys.fingerprint())
-    public = base64.b64encode(keys.public_key_bytes())
-    members["signer.pub"] = public
-    manifest["signer"] = keys.fingerprint()
-    manifest["files"] = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(members.items())}
-    manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    signature = base64.b64encode(keys.sign(manifest_bytes))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", manifest_bytes)
-        archive.writestr("manifest.sig", signature)
-        for name, data in sorted(members.items()):
-            archive.writestr(name, data)
-    for item in EvidenceItem.objects.filter(case=case):
-        custody_record(actor=actor, item=item, action=CustodyEntry.Action.PACKAGED, to_party=_("referral package"))
-    return out.getvalue()
+    with transaction.atomic():
+        for item in EvidenceItem.objects.filter(case=case):
+            custody_record(
+                actor=actor, item=item, action=CustodyEntry.Action.PACKAGED, to_party=_("referral package")
+            )
+        manifest = manifest_for(case)
+        members: dict[str, bytes] = {item["path"]: open_blob(item["sha256"]) for item in manifest["evidence"]}
+        members["summary.pdf"] = case_summary_pdf(manifest, keys.fingerprint())
+        members["signer.pub"] = base64.b64encode(keys.public_key_bytes())
+        manifest["signer"] = keys.fingerprint()
+        manifest["files"] = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(members.items())}
+        manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        signature = base64.b64encode(keys.sign(manifest_bytes))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("manifest.json", manifest_bytes)
+            archive.writestr("manifest.sig", signature)
+            for name, data in sorted(members.items()):
+                archive.writestr(name, data)
+        return out.getvalue()
 
 
 @dataclass

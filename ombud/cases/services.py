@@ -283,7 +283,9 @@ def finding_propose(*, actor: Any, allegation: Allegation, finding: str, reason:
         raise ValidationError({"reason": _("Give the reasons for the finding.")})
     _require_body_role(actor, allegation.case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
-        allegation = Allegation.objects.select_for_update(of=("self",)).select_related("case").get(pk=allegation.pk)
+        allegation = (
+            Allegation.objects.select_for_update(of=("self",)).select_related("case").get(pk=allegation.pk)
+        )
         _require_open(allegation.case)
         if allegation.finding:
             raise ValidationError(_("This allegation's finding is already decided."))
@@ -303,7 +305,9 @@ def finding_decide(
     the person who proposed it."""
     _require_body_role(actor, allegation.case.body, {Role.BODY_HEAD})
     with transaction.atomic():
-        allegation = Allegation.objects.select_for_update(of=("self",)).select_related("case").get(pk=allegation.pk)
+        allegation = (
+            Allegation.objects.select_for_update(of=("self",)).select_related("case").get(pk=allegation.pk)
+        )
         _require_open(allegation.case)
         if not allegation.proposed_finding:
             raise ValidationError(_("No finding has been proposed yet."))

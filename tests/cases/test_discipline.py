@@ -1,0 +1,183 @@
+"""Measures follow due process and change what the officer may do while in force."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from ombud.cases.models import Allegation
+from ombud.cases.services import allegation_add, finding_decide, finding_propose
+from ombud.discipline.models import FollowUp, Measure
+from ombud.discipline.services import (
+    follow_up_add,
+    follow_ups_escalate_overdue,
+    measure_appeal,
+    measure_appeal_decide,
+    measure_decide,
+    measure_notify,
+    measure_propose,
+    measure_respond,
+    measures_apply,
+)
+from ombud.intake.models import Category
+from ombud.org.models import Officer, PlaceAssignment
+from ombud.org.services import officer_assign_place
+from tests.cases.conftest import Casework
+
+TODAY = timezone.localdate()
+
+
+def _sustained(casework: Casework) -> Allegation:
+    allegation = allegation_add(
+        actor=casework.investigator,
+        case=casework.case,
+        category=Category.objects.get(code="bribery"),
+        officer=casework.force.grain_officer,
+        particulars={"goods": "grain", "value": 300},
+    )
+    finding_propose(actor=casework.investigator, allegation=allegation, finding="sustained", reason="Ledger.")
+    return finding_decide(actor=casework.head, allegation=allegation)
+
+
+def _suspension(casework: Casework, starts: dt.date = TODAY, ends: dt.date | None = None) -> Measure:
+    return measure_propose(
+        actor=casework.investigator,
+        case=casework.case,
+        officer=casework.force.grain_officer,
+        kind="suspension",
+        reason="Took grain to look away.",
+        allegation=_sustained(casework),
+        starts_on=starts,
+        ends_on=ends or TODAY + dt.timedelta(days=90),
+    )
+
+
+def _decided(casework: Casework, **dates: dt.date) -> Measure:
+    measure = measure_notify(actor=casework.investigator, measure=_suspension(casework, **dates))
+    measure_respond(actor=casework.officer_user, measure=measure, text="The sacks were a gift for my mother.")
+    return measure_decide(actor=casework.head, measure=measure, approve=True)
+
+
+def test_a_suspension_without_an_end_date_is_refused(casework: Casework) -> None:
+    with pytest.raises(ValidationError) as raised:
+        measure_propose(
+            actor=casework.investigator,
+            case=casework.case,
+            officer=casework.force.grain_officer,
+            kind="suspension",
+            reason="x",
+            starts_on=TODAY,
+        )
+    assert "ends_on" in raised.value.message_dict
+    assert not Measure.objects.exists()
+
+
+def test_a_measure_needs_a_sustained_finding_on_its_allegation(casework: Casework) -> None:
+    allegation = allegation_add(
+        actor=casework.investigator,
+        case=casework.case,
+        category=Category.objects.get(code="neglect"),
+        officer=casework.force.grain_officer,
+    )
+    with pytest.raises(ValidationError):
+        measure_propose(
+            actor=casework.investigator,
+            case=casework.case,
+            officer=casework.force.grain_officer,
+            kind="warning",
+            reason="x",
+            allegation=allegation,
+        )
+
+
+def test_a_measure_cannot_be_decided_before_notice(casework: Casework) -> None:
+    measure = _suspension(casework)
+    with pytest.raises(ValidationError):
+        measure_decide(actor=casework.head, measure=measure, approve=True)
+
+
+def test_the_officer_keeps_his_time_to_respond(casework: Casework) -> None:
+    measure = measure_notify(actor=casework.investigator, measure=_suspension(casework))
+    assert measure.response_due_on == TODAY + dt.timedelta(days=14)
+    with pytest.raises(ValidationError):
+        measure_decide(actor=casework.head, measure=measure, approve=True)
+
+
+def test_only_the_officer_himself_responds(casework: Casework) -> None:
+    measure = measure_notify(actor=casework.investigator, measure=_suspension(casework))
+    with pytest.raises(PermissionDenied):
+        measure_respond(actor=casework.investigator, measure=measure, text="On his behalf.")
+    measure_respond(actor=casework.officer_user, measure=measure, text="I deny it.")
+    assert list(measure.steps.values_list("kind", flat=True)) == ["proposed", "notice", "response"]
+
+
+def test_the_proposer_cannot_decide_the_measure(casework: Casework) -> None:
+    measure = measure_propose(
+        actor=casework.head,
+        case=casework.case,
+        officer=casework.force.grain_officer,
+        kind="reprimand",
+        reason="Proposed by the head.",
+        allegation=_sustained(casework),
+    )
+    measure_notify(actor=casework.head, measure=measure)
+    measure_respond(actor=casework.officer_user, measure=measure, text="Noted.")
+    with pytest.raises(PermissionDenied):
+        measure_decide(actor=casework.head, measure=measure, approve=True)
+    assert measure_decide(actor=casework.deputy_head, measure=measure, approve=True).state == "decided"
+
+
+def test_a_decided_suspension_suspends_the_officer_until_its_end_date(casework: Casework) -> None:
+    officer = casework.force.grain_officer
+    officer_assign_place(
+        actor=None, officer=officer, place=casework.force.village_a1, start_on=dt.date(2020, 1, 1)
+    )
+    measure = _decided(casework, starts=TODAY + dt.timedelta(days=3), ends=TODAY + dt.timedelta(days=30))
+    assert measures_apply(on=TODAY) == {"started": 0, "ended": 0}
+    assert Officer.objects.get(pk=officer.pk).status == "active"
+    assert measures_apply(on=TODAY + dt.timedelta(days=3))["started"] == 1
+    assert Officer.objects.get(pk=officer.pk).status == "suspended"
+    assert not PlaceAssignment.objects.filter(officer=officer, end_on__isnull=True).exists()
+    assert measures_apply(on=TODAY + dt.timedelta(days=30)) == {"started": 0, "ended": 0}
+    assert measures_apply(on=TODAY + dt.timedelta(days=31))["ended"] == 1
+    assert Officer.objects.get(pk=officer.pk).status == "active"
+    assert Measure.objects.get(pk=measure.pk).state == "ended"
+
+
+def test_an_appeal_is_decided_by_a_third_person_and_overturning_restores_the_officer(casework: Casework) -> None:
+    measure = _decided(casework)
+    measures_apply(on=TODAY)
+    assert Officer.objects.get(pk=casework.force.grain_officer.pk).status == "suspended"
+    measure_appeal(actor=casework.officer_user, measure=measure, text="New witness.")
+    with pytest.raises(PermissionDenied):
+        measure_appeal_decide(actor=casework.head, measure=measure, uphold=False, text="I decided it myself.")
+    measure_appeal_decide(
+        actor=casework.deputy_head, measure=measure, uphold=False, text="The witness is credible."
+    )
+    assert Measure.objects.get(pk=measure.pk).state == "rejected"
+    assert Officer.objects.get(pk=casework.force.grain_officer.pk).status == "active"
+
+
+def test_an_appeal_can_be_made_once(casework: Casework) -> None:
+    measure = _decided(casework)
+    measure_appeal(actor=casework.officer_user, measure=measure, text="Ground one.")
+    measure_appeal_decide(actor=casework.deputy_head, measure=measure, uphold=True, text="Upheld.")
+    with pytest.raises(ValidationError):
+        measure_appeal(actor=casework.officer_user, measure=measure, text="Ground two.")
+
+
+def test_an_overdue_follow_up_is_escalated_once(casework: Casework) -> None:
+    measure = _decided(casework)
+    follow_up_add(
+        actor=casework.head,
+        measure=measure,
+        description="Refer to the prosecutor.",
+        due_on=TODAY + dt.timedelta(days=10),
+    )
+    assert follow_ups_escalate_overdue(on=TODAY + dt.timedelta(days=5)) == 0
+    assert follow_ups_escalate_overdue(on=TODAY + dt.timedelta(days=11)) == 1
+    assert follow_ups_escalate_overdue(on=TODAY + dt.timedelta(days=12)) == 0
+    assert FollowUp.objects.get().escalated_at is not None

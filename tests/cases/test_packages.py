@@ -1,0 +1,144 @@
+"""Referral packages verify, catch any changed byte, and import only from a trusted signer."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from ombud.cases.models import Case, CustodyEntry
+from ombud.cases.packages import PackageRefused, package_build, package_import, package_verify
+from ombud.cases.services import allegation_add, evidence_add, finding_decide, finding_propose
+from ombud.core.keys import fingerprint
+from ombud.intake.models import Category
+from tests.cases.conftest import Casework
+
+OMBUD = str(Path(sys.executable).with_name("ombud"))
+
+
+@pytest.fixture
+def package(casework: Casework) -> bytes:
+    allegation = allegation_add(
+        actor=casework.investigator,
+        case=casework.case,
+        category=Category.objects.get(code="bribery"),
+        officer=casework.force.grain_officer,
+        particulars={"goods": "liquor", "value": 40},
+    )
+    finding_propose(actor=casework.investigator, allegation=allegation, finding="sustained", reason="Receipts.")
+    finding_decide(actor=casework.head, allegation=allegation)
+    evidence_add(
+        actor=casework.investigator,
+        case=casework.case,
+        name="ledger.txt",
+        data=b"2 sacks, 14 March",
+        received_from="villager",
+    )
+    evidence_add(
+        actor=casework.investigator, case=casework.case, name="photo.png", data=b"\x89PNG\r\n\x1a\nfake-but-kept"
+    )
+    return package_build(actor=casework.head, case=casework.case)
+
+
+def _flip(data: bytes, member: str) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == member:
+                middle = len(content) // 2
+                content = content[:middle] + bytes([content[middle] ^ 1]) + content[middle + 1 :]
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_fresh_package_verifies_and_names_its_signer(package: bytes) -> None:
+    check = package_verify(package)
+    assert check.ok, check.problems
+    assert check.signer == fingerprint()
+    names = set(zipfile.ZipFile(io.BytesIO(package)).namelist())
+    assert {"manifest.json", "manifest.sig", "signer.pub", "summary.pdf"} <= names
+    assert sum(n.startswith("evidence/") for n in names) == 2
+
+
+def test_a_changed_byte_in_any_member_is_caught(package: bytes) -> None:
+    members = zipfile.ZipFile(io.BytesIO(package)).namelist()
+    for member in members:
+        check = package_verify(_flip(package, member))
+        assert not check.ok, f"a changed byte in {member} went unnoticed"
+        assert check.problems
+
+
+def test_an_extra_or_missing_file_is_caught(package: bytes) -> None:
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            if name != "summary.pdf":
+                target.writestr(name, source.read(name))
+        target.writestr("evidence/planted.txt", b"planted")
+    problems = " ".join(package_verify(out.getvalue()).problems)
+    assert "summary.pdf is listed but missing" in problems and "planted.txt is not listed" in problems
+
+
+def test_the_manifest_carries_the_case_and_the_custody_chain(package: bytes, casework: Casework) -> None:
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(package)).read("manifest.json"))
+    assert manifest["case"]["number"] == casework.case.number
+    assert manifest["allegations"][0]["finding"] == "sustained"
+    assert [c["action"] for c in manifest["evidence"][0]["custody"]] == ["received", "packaged"]
+    assert CustodyEntry.objects.filter(action="packaged").count() == 2
+
+
+def test_an_untrusted_signer_is_refused_by_fingerprint(package: bytes) -> None:
+    with pytest.raises(PackageRefused) as raised:
+        package_import(actor=None, data=package, trusted=["ab12:cd34"])
+    assert fingerprint() in str(raised.value)
+
+
+def test_a_trusted_package_imports_continuing_the_custody_chain(package: bytes, casework: Casework) -> None:
+    case = package_import(actor=None, data=package, trusted=[fingerprint()])
+    assert case.evidence.count() == 2 and case.allegations.get().finding == "sustained"
+    actions = list(case.evidence.order_by("pk").first().custody.values_list("action", flat=True))  # type: ignore[union-attr]
+    assert actions == ["received", "packaged", "imported"]
+    with pytest.raises(PackageRefused):
+        package_import(actor=None, data=package, trusted=[fingerprint()])
+
+
+def test_a_tampered_package_is_refused_even_if_trusted(package: bytes) -> None:
+    with pytest.raises(PackageRefused):
+        package_import(actor=None, data=_flip(package, "manifest.json"), trusted=[fingerprint()])
+    assert Case.objects.count() == 1
+
+
+def test_the_command_line_round_trip_into_an_empty_second_instance(package: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "case.zip"
+    path.write_bytes(package)
+    out = io.StringIO()
+    call_command("case", "verify-package", str(path), "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"ok": True, "signer": fingerprint(), "problems": []}
+    tampered = tmp_path / "tampered.zip"
+    tampered.write_bytes(_flip(package, "summary.pdf"))
+    with pytest.raises(CommandError, match="summary.pdf"):
+        call_command("case", "verify-package", str(tampered))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMBUD_", "DATABASE_URL", "DJANGO_"))}
+    env["OMBUD_DATA_DIR"] = str(tmp_path / "second")
+
+    def ombud(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([OMBUD, *args], env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    assert ombud("migrate", "-v0").returncode == 0
+    refused = ombud("case", "import-package", str(path))
+    assert refused.returncode != 0 and fingerprint() in refused.stderr
+    assert ombud("case", "import-package", str(path), "--trust", fingerprint()).returncode == 0
+    listed = json.loads(ombud("case", "list", "--json").stdout)
+    assert [c["evidence_count"] for c in listed] == [2]
+    assert ombud("audit", "verify").returncode == 0
