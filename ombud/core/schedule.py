@@ -26,6 +26,8 @@ class Periodic:
 
 PERIODIC: list[Periodic] = [
     Periodic("intake.escalate_due", dt.timedelta(days=1), "ombud.intake.tasks:escalate_due_complaints"),
+    Periodic("discipline.apply_measures", dt.timedelta(hours=1), "ombud.discipline.tasks:apply_measures"),
+    Periodic("discipline.follow_ups", dt.timedelta(days=1), "ombud.discipline.tasks:escalate_overdue_follow_ups"),
 ]
 
 
