@@ -33,7 +33,9 @@ def free_port() -> int:
 
 
 def post(conn: http.client.HTTPConnection, path: str, body: dict[str, object]) -> tuple[int, dict[str, object]]:
-    conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json", "Accept": "application/json"})
+    conn.request(
+        "POST", path, json.dumps(body), {"Content-Type": "application/json", "Accept": "application/json"}
+    )
     response = conn.getresponse()
     return response.status, json.loads(response.read() or b"{}")
 
@@ -93,19 +95,40 @@ def main() -> None:
         subprocess.run([OMBUD, "demo", "--no-serve"], env=env, check=True, stdout=subprocess.DEVNULL)
     officer_ids = json.loads(
         subprocess.run(
-            [OMBUD, "shell", "-c",
-             "import json; from ombud.org.models import Officer; "
-             "print(json.dumps(list(Officer.objects.filter(status='active').values_list('id', flat=True)[:500])))"],
-            env=env, check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
+            [
+                OMBUD,
+                "shell",
+                "-c",
+                "import json; from ombud.org.models import Officer; "
+                "print(json.dumps(list(Officer.objects.filter(status='active').values_list('id', flat=True)[:500])))",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
-    before = int(json.loads(subprocess.run([OMBUD, "stats", "--json"], env=env, check=True, capture_output=True,
-                                           text=True).stdout)["complaints"])
+    before = int(
+        json.loads(
+            subprocess.run([OMBUD, "stats", "--json"], env=env, check=True, capture_output=True, text=True).stdout
+        )["complaints"]
+    )
     port = free_port()
-    server_env = {**env, "OMBUD_RATE_FILE": "1000000/min", "OMBUD_RATE_RECEIPT": "1000000/min",
-                  "OMBUD_RATE_RECEIPT_ALL": "1000000/min"}
-    server = subprocess.Popen([OMBUD, "serve", "--port", str(port)], env=server_env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    server_env = {
+        **env,
+        "OMBUD_RATE_FILE": "1000000/min",
+        "OMBUD_RATE_RECEIPT": "1000000/min",
+        "OMBUD_RATE_RECEIPT_ALL": "1000000/min",
+    }
+    server = subprocess.Popen(
+        [OMBUD, "serve", "--port", str(port)],
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         for _ in range(120):
             try:
@@ -122,18 +145,27 @@ def main() -> None:
             all_receipts += receipts
             lat = sorted(latencies)
             p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
-            print(f"{clients:>8} {len(lat):>6} {errors:>6} {len(lat) / wall:>8.1f} "
-                  f"{statistics.median(lat) * 1000 if lat else float('nan'):>8.1f} {p99 * 1000:>8.1f}")
+            print(
+                f"{clients:>8} {len(lat):>6} {errors:>6} {len(lat) / wall:>8.1f} "
+                f"{statistics.median(lat) * 1000 if lat else float('nan'):>8.1f} {p99 * 1000:>8.1f}"
+            )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        opened = sum(post(conn, "/api/v1/public/complaints/status/", {"receipt": r})[0] == 200 for r in all_receipts)
+        opened = sum(
+            post(conn, "/api/v1/public/complaints/status/", {"receipt": r})[0] == 200 for r in all_receipts
+        )
     finally:
         os.killpg(server.pid, 15)
         server.wait()
-    after = int(json.loads(subprocess.run([OMBUD, "stats", "--json"], env=env, check=True, capture_output=True,
-                                          text=True).stdout)["complaints"])
+    after = int(
+        json.loads(
+            subprocess.run([OMBUD, "stats", "--json"], env=env, check=True, capture_output=True, text=True).stdout
+        )["complaints"]
+    )
     print(f"receipts that open their complaint: {opened} of {len(all_receipts)}")
-    print(f"complaints in the database: {after - before} new, {len(all_receipts)} acknowledged to clients "
-          f"({'none lost' if after - before == len(all_receipts) == opened else 'MISMATCH'})")
+    print(
+        f"complaints in the database: {after - before} new, {len(all_receipts)} acknowledged to clients "
+        f"({'none lost' if after - before == len(all_receipts) == opened else 'MISMATCH'})"
+    )
     shutil.rmtree(work, ignore_errors=True)
 
 

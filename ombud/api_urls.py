@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from ombud.cases import api as cases_api
+from ombud.discipline import api as discipline_api
 from ombud.intake import api as intake_api
 
 urlpatterns = [
@@ -18,10 +20,54 @@ urlpatterns = [
     path("complaints/", intake_api.StaffInbox.as_view(), name="api-complaints"),
     path("complaints/<int:pk>/", intake_api.StaffComplaintDetail.as_view(), name="api-complaint"),
     path(
-        "complaints/<int:pk>/acknowledge/", intake_api.StaffComplaintAcknowledge.as_view(), name="api-complaint-ack"
+        "complaints/<int:pk>/acknowledge/",
+        intake_api.StaffComplaintAcknowledge.as_view(),
+        name="api-complaint-ack",
     ),
-    path("complaints/<int:pk>/messages/", intake_api.StaffComplaintMessage.as_view(), name="api-complaint-message"),
     path(
-        "complaints/<int:pk>/identity/", intake_api.StaffComplainantIdentity.as_view(), name="api-complaint-identity"
+        "complaints/<int:pk>/messages/", intake_api.StaffComplaintMessage.as_view(), name="api-complaint-message"
     ),
+    path(
+        "complaints/<int:pk>/identity/",
+        intake_api.StaffComplainantIdentity.as_view(),
+        name="api-complaint-identity",
+    ),
+]
+
+# Casework: cases, allegations and findings, evidence and custody, measures (docs/casework.md).
+urlpatterns += [
+    path("cases/", cases_api.CaseListCreate.as_view(), name="api-cases"),
+    path("cases/<int:pk>/", cases_api.CaseDetail.as_view(), name="api-case"),
+    path("cases/<int:pk>/allegations/", cases_api.CaseAllegations.as_view(), name="api-case-allegations"),
+    path("cases/<int:pk>/notes/", cases_api.CaseNotes.as_view(), name="api-case-notes"),
+    path("cases/<int:pk>/tasks/", cases_api.CaseTasks.as_view(), name="api-case-tasks"),
+    path("cases/<int:pk>/evidence/", cases_api.CaseEvidence.as_view(), name="api-case-evidence"),
+    path("cases/<int:pk>/package/", cases_api.CasePackage.as_view(), name="api-case-package"),
+    path("cases/<int:pk>/measures/", discipline_api.CaseMeasures.as_view(), name="api-case-measures"),
+    path(
+        "allegations/<int:pk>/propose-finding/",
+        cases_api.AllegationProposeFinding.as_view(),
+        name="api-allegation-propose",
+    ),
+    path(
+        "allegations/<int:pk>/decide-finding/",
+        cases_api.AllegationDecideFinding.as_view(),
+        name="api-allegation-decide",
+    ),
+    path("evidence/<int:pk>/", cases_api.EvidenceDetail.as_view(), name="api-evidence"),
+    path("evidence/<int:pk>/download/", cases_api.EvidenceDownload.as_view(), name="api-evidence-download"),
+    path("evidence/<int:pk>/custody/", cases_api.EvidenceCustody.as_view(), name="api-evidence-custody"),
+    path("measures/<int:pk>/notify/", discipline_api.MeasureNotify.as_view(), name="api-measure-notify"),
+    path("measures/<int:pk>/respond/", discipline_api.MeasureRespond.as_view(), name="api-measure-respond"),
+    path("measures/<int:pk>/decide/", discipline_api.MeasureDecide.as_view(), name="api-measure-decide"),
+    path("measures/<int:pk>/appeal/", discipline_api.MeasureAppeal.as_view(), name="api-measure-appeal"),
+    path(
+        "measures/<int:pk>/decide-appeal/",
+        discipline_api.MeasureDecideAppeal.as_view(),
+        name="api-measure-decide-appeal",
+    ),
+    path("me/measures/", discipline_api.MyMeasures.as_view(), name="api-my-measures"),
+    # The officer's two steps again under /me/, the prefix a suspended officer's session may still use.
+    path("me/measures/<int:pk>/respond/", discipline_api.MeasureRespond.as_view(), name="api-my-measure-respond"),
+    path("me/measures/<int:pk>/appeal/", discipline_api.MeasureAppeal.as_view(), name="api-my-measure-appeal"),
 ]

@@ -1,6 +1,31 @@
+"""ombud's URLs: the server-rendered pages here, the REST API under ``api/`` (added by its part)."""
+
+from __future__ import annotations
+
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from ombud.core import views as core_views
+from ombud.org import views as org_views
+from ombud.reviews import views as reviews_views
+
+handler404 = core_views.not_found
 
 urlpatterns = [
+    path("", core_views.root, name="root"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("home/", core_views.home, name="home"),
+    path("units/", org_views.unit_tree, name="unit_tree"),
+    path("units/<int:unit_id>/", org_views.unit_detail, name="unit_detail"),
+    path("officers/<int:officer_id>/", reviews_views.officer_dossier_page, name="officer_dossier"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("ombud.api_urls")),
+    path("", include("ombud.intake.urls")),
 ]

@@ -10,10 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from ombud.accounts.models import BODY_ROLES, Membership, Role, User
+from ombud.org.models import Jurisdiction, Officer
+
+BARRED_STATUSES = frozenset({Officer.Status.SUSPENDED, Officer.Status.STANDBY, Officer.Status.DISMISSED})
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,11 @@ class Scope:
     unit_paths: tuple[str, ...]
     own_officer_id: int | None
     own_unit_id: int | None
+    # Administrators act anywhere; "everything" alone (a force-wide analyst) only sees anywhere.
+    administrator: bool = False
+    # An officer suspended, on standby or dismissed: his account may read his own record and take
+    # part in his own due process, nothing else.
+    barred: bool = False
 
     @property
     def is_staff_role(self) -> bool:
@@ -32,13 +40,16 @@ class Scope:
 
     @property
     def works_cases(self) -> bool:
-        """Complaints and cases are for oversight bodies, never for the officer's own chain."""
-        return self.everything or bool(self.roles & BODY_ROLES)
+        """Complaints and cases are for oversight bodies (and administrators), never for the officer's
+        own chain, nor for analysts, who work on aggregates."""
+        return self.administrator or bool(self.roles & BODY_ROLES)
 
     def units_q(self, prefix: str = "") -> Q:
         """Units (reached through ``prefix``, e.g. ``"unit__"``) inside the user's subtrees."""
         if self.everything:
-            return Q()
+            # Not Q(): an empty Q vanishes when OR-ed (Q() | Q(x) is Q(x)), so a gate adding
+            # "or routed to my body" would narrow everything down to that one condition.
+            return Q(pk__isnull=False)
         q = Q(pk__in=[])
         for path in self.unit_paths:
             q |= Q(**{f"{prefix}path__startswith": path})
@@ -51,7 +62,7 @@ def active_memberships(user: User, on: dt.date | None = None) -> list[Membership
         Membership.objects.filter(user=user, start_on__lte=day)
         .filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
         .select_related("unit", "body")
-        .prefetch_related("body__jurisdictions__unit")
+        .prefetch_related(Prefetch("body__jurisdictions", queryset=Jurisdiction.objects.select_related("unit")))
     )
 
 
@@ -69,16 +80,15 @@ def scope_for(user: Any) -> Scope:
 def _compute_scope(user: Any) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope(False, frozenset(), frozenset(), (), None, None)
+    officer = user.officer
+    if officer is not None and officer.status in BARRED_STATUSES:
+        return Scope(False, frozenset({Role.OFFICER}), frozenset(), (), officer.pk, officer.unit_id, barred=True)
     memberships = active_memberships(user)
     roles = {m.role for m in memberships}
-    officer = user.officer
     if officer is not None:
         roles.add(Role.OFFICER)
-    everything = (
-        user.is_superuser
-        or Role.ADMINISTRATOR in roles
-        or any(m.role == Role.ANALYST and m.unit_id is None for m in memberships)
-    )
+    administrator = user.is_superuser or Role.ADMINISTRATOR in roles
+    everything = administrator or any(m.role == Role.ANALYST and m.unit_id is None for m in memberships)
     body_ids: set[int] = set()
     paths: set[str] = set()
     for m in memberships:
@@ -94,6 +104,7 @@ def _compute_scope(user: Any) -> Scope:
         unit_paths=tuple(sorted(_outermost(paths))),
         own_officer_id=officer.pk if officer else None,
         own_unit_id=officer.unit_id if officer else None,
+        administrator=administrator,
     )
 
 

@@ -62,11 +62,14 @@ def audit_record(
 
 
 def _locked_head() -> AuditHead:
-    # The first writer creates the head; ignoring the conflict lets concurrent first writers race
-    # safely. Then the row lock serialises writers on PostgreSQL (SQLite's IMMEDIATE transactions
-    # already do).
-    AuditHead.objects.bulk_create([AuditHead(pk=1, seq=0, hash=GENESIS)], ignore_conflicts=True)
-    return AuditHead.objects.select_for_update().get(pk=1)
+    # The row lock serialises writers on PostgreSQL (SQLite's IMMEDIATE transactions already do).
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        # Only the very first entry gets here; ignoring the conflict lets racing first writers meet
+        # on the one row.
+        AuditHead.objects.bulk_create([AuditHead(pk=1, seq=0, hash=GENESIS)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def audit_record_now(**kwargs: Any) -> AuditEntry:

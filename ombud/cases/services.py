@@ -26,7 +26,7 @@ BRIBERY_GOODS = ("money", "cigarettes", "liquor", "grain", "other")
 def _require_body_role(actor: Any, body: OversightBody, roles: set[str]) -> None:
     """The actor must hold one of ``roles`` in ``body`` (administrators may act anywhere)."""
     scope = scope_for(actor)
-    if scope.everything:
+    if scope.administrator:
         return
     if body.pk not in scope.body_ids or not (scope.roles & roles):
         raise PermissionDenied(_("You do not act for this body in that role."))

@@ -42,7 +42,9 @@ def _deciding_body(measure: Measure) -> OversightBody:
 
 
 def _locked(measure: Measure) -> Measure:
-    return Measure.objects.select_for_update(of=("self",)).select_related("case__body", "officer").get(pk=measure.pk)
+    return (
+        Measure.objects.select_for_update(of=("self",)).select_related("case__body", "officer").get(pk=measure.pk)
+    )
 
 
 def _require_state(measure: Measure, *states: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -18,8 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ombud.accounts.barred import NotBarred
+from ombud.core.api_fields import SafePrimaryKeyRelatedField, SafeSlugRelatedField
 from ombud.intake import selectors
 from ombud.intake.models import Category, Complaint
+from ombud.intake.selectors import complaint_status_data
 from ombud.intake.services import (
     ComplaintInput,
     SubjectInput,
@@ -68,16 +71,7 @@ class PublicOfficerSearch(generics.ListAPIView[Officer]):
     serializer_class = PublicOfficerSerializer
 
     def get_queryset(self) -> QuerySet[Officer]:
-        q = self.request.query_params.get("q", "").strip()[:60]
-        officers = Officer.objects.filter(
-            status__in=[Officer.Status.ACTIVE, Officer.Status.SUSPENDED, Officer.Status.STANDBY]
-        )
-        if q:
-            for word in q.split()[:4]:
-                officers = officers.filter(
-                    Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(badge__iexact=word)
-                )
-        return officers.select_related("unit").order_by("last_name", "first_name", "pk")
+        return selectors.officer_search(self.request.query_params.get("q", ""))
 
 
 class PublicPlaceSearch(generics.ListAPIView[Place]):
@@ -87,17 +81,15 @@ class PublicPlaceSearch(generics.ListAPIView[Place]):
     serializer_class = PublicPlaceSerializer
 
     def get_queryset(self) -> QuerySet[Place]:
-        q = self.request.query_params.get("q", "").strip()[:60]
-        places = Place.objects.select_related("unit")
-        return (places.filter(name__icontains=q) if q else places).order_by("name", "pk")
+        return selectors.place_search(self.request.query_params.get("q", ""))
 
 
 # -- filing ----------------------------------------------------------------------------------------------
 
 
 class SubjectSerializer(serializers.Serializer[dict[str, Any]]):
-    officer = serializers.PrimaryKeyRelatedField(queryset=Officer.objects.all(), required=False, allow_null=True)
-    official = serializers.PrimaryKeyRelatedField(queryset=Official.objects.all(), required=False, allow_null=True)
+    officer = SafePrimaryKeyRelatedField(queryset=Officer.objects.all(), required=False, allow_null=True)
+    official = SafePrimaryKeyRelatedField(queryset=Official.objects.all(), required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -110,16 +102,16 @@ class SubjectSerializer(serializers.Serializer[dict[str, Any]]):
 class ComplaintFileSerializer(serializers.Serializer[dict[str, Any]]):
     description = serializers.CharField(max_length=20000, trim_whitespace=True)
     occurred_on = serializers.DateField(required=False, allow_null=True)
-    place = serializers.PrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
+    place = SafePrimaryKeyRelatedField(queryset=Place.objects.all(), required=False, allow_null=True)
     place_text = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     subjects = SubjectSerializer(many=True, required=False, default=list)
-    categories = serializers.SlugRelatedField(
+    categories = SafeSlugRelatedField(
         slug_field="code", queryset=Category.objects.all(), many=True, required=False, default=list
     )
     anonymous = serializers.BooleanField(default=True)
     name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     contact = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    addressee = serializers.SlugRelatedField(
+    addressee = SafeSlugRelatedField(
         slug_field="code", queryset=OversightBody.objects.all(), required=False, allow_null=True
     )
     idempotency_key = serializers.CharField(
@@ -200,33 +192,6 @@ class ReceiptSerializer(serializers.Serializer[dict[str, Any]]):
 
 class ReceiptMessageSerializer(ReceiptSerializer):
     message = serializers.CharField(max_length=20000)
-
-
-def complaint_status_data(complaint: Complaint) -> dict[str, Any]:
-    """What a complainant may see of their complaint: never staff names or other complainants."""
-    events = complaint.events.select_related("body")
-    return {
-        "reference": complaint.reference,
-        "status": complaint.status,
-        "status_label": complaint.get_status_display(),
-        "received_at": complaint.received_at,
-        "routed_to": complaint.routed_to.name if complaint.routed_to else "",
-        "history": [
-            {
-                "at": e.at,
-                "kind": e.kind,
-                "label": e.get_kind_display(),
-                "body": e.body.name if e.body else "",
-                "note": e.note,
-            }
-            for e in events
-        ],
-        "messages": [
-            {"at": m.at, "from": "you" if m.from_complainant else "investigator", "body": m.body}
-            for m in complaint.messages.all()
-        ],
-        "files": [{"name": f.name, "added_at": f.added_at} for f in complaint.files.all()],
-    }
 
 
 class _ReceiptView(APIView):
@@ -340,7 +305,7 @@ class ComplaintDetailSerializer(InboxItemSerializer):
 class StaffInbox(generics.ListCreateAPIView[Complaint]):
     """The complaints routed to my bodies, overdue first; POST files one received on paper, by phone or letter."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, NotBarred]
     serializer_class = InboxItemSerializer
 
     def get_queryset(self) -> QuerySet[Complaint]:
@@ -357,7 +322,7 @@ class StaffInbox(generics.ListCreateAPIView[Complaint]):
 
 
 class StaffComplaintDetail(generics.RetrieveAPIView[Complaint]):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, NotBarred]
     serializer_class = ComplaintDetailSerializer
 
     def get_object(self) -> Complaint:
@@ -365,7 +330,7 @@ class StaffComplaintDetail(generics.RetrieveAPIView[Complaint]):
 
 
 class StaffComplaintAcknowledge(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, NotBarred]
 
     @extend_schema(request=None, responses={200: ComplaintDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -382,7 +347,7 @@ class StaffMessageSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class StaffComplaintMessage(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, NotBarred]
 
     @extend_schema(request=StaffMessageSerializer, responses={201: dict[str, Any]})
     def post(self, request: Request, pk: int) -> Response:
@@ -400,7 +365,7 @@ class IdentityRequestSerializer(serializers.Serializer[dict[str, Any]]):
 class StaffComplainantIdentity(APIView):
     """A named complainant's identity, after stating why (audited)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, NotBarred]
 
     @extend_schema(request=IdentityRequestSerializer, responses={200: dict[str, Any]})
     def post(self, request: Request, pk: int) -> Response:

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from ombud.accounts.scope import Scope, scope_for
 from ombud.core.access import NotFoundForUser
 from ombud.intake.models import Complaint, ComplaintSubject
+from ombud.org.models import Officer, Place
 
 
 def names_user_q(scope: Scope, subject_rel: str = "") -> Q:
@@ -48,7 +49,7 @@ def complaint_get_for_user(user: Any, complaint_id: int) -> Complaint:
 def can_enter_complaints(user: Any) -> bool:
     """Clerks, investigators and heads of a body enter complaints received on paper, by phone or letter."""
     scope = scope_for(user)
-    return scope.everything or bool(scope.body_ids)
+    return scope.administrator or bool(scope.body_ids)
 
 
 def inbox_filters(params: Any) -> dict[str, Any]:
@@ -83,7 +84,7 @@ def complaint_inbox(
 
     scope = scope_for(user)
     complaints = complaint_list_for_user(user)
-    if not scope.everything:
+    if not scope.administrator:
         complaints = complaints.filter(routed_to_id__in=scope.body_ids)
     if status:
         complaints = complaints.filter(status=status)
@@ -136,3 +137,52 @@ def related_complaints(complaint: Complaint, user: Any, *, days: int = 60, limit
         .select_related("routed_to")
         .order_by("-received_at")[:limit]
     )
+
+
+# -- the public side: the form's searches and what a complainant may see ----------------------------
+
+
+def officer_search(q: str) -> QuerySet[Officer]:
+    """Serving officers whose name or badge matches every word typed (for the complaint form)."""
+    officers = Officer.objects.filter(
+        status__in=[Officer.Status.ACTIVE, Officer.Status.SUSPENDED, Officer.Status.STANDBY]
+    )
+    # NUL cannot reach PostgreSQL text comparisons; nobody types it on purpose.
+    for word in q.replace("\x00", "").strip()[:60].split()[:4]:
+        officers = officers.filter(
+            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(badge__iexact=word)
+        )
+    return officers.select_related("unit").order_by("last_name", "first_name", "pk")
+
+
+def place_search(q: str) -> QuerySet[Place]:
+    q = q.replace("\x00", "").strip()[:60]
+    places = Place.objects.select_related("unit")
+    return (places.filter(name__icontains=q) if q else places).order_by("name", "pk")
+
+
+def complaint_status_data(complaint: Complaint) -> dict[str, Any]:
+    """What a complainant may see of their complaint: never staff names or other complainants."""
+    events = complaint.events.select_related("body")
+    return {
+        "reference": complaint.reference,
+        "status": complaint.status,
+        "status_label": complaint.get_status_display(),
+        "received_at": complaint.received_at,
+        "routed_to": complaint.routed_to.name if complaint.routed_to else "",
+        "history": [
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "label": e.get_kind_display(),
+                "body": e.body.name if e.body else "",
+                "note": e.note,
+            }
+            for e in events
+        ],
+        "messages": [
+            {"at": m.at, "from": "you" if m.from_complainant else "investigator", "body": m.body}
+            for m in complaint.messages.all()
+        ],
+        "files": [{"name": f.name, "added_at": f.added_at} for f in complaint.files.all()],
+    }

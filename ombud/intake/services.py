@@ -103,9 +103,14 @@ def _validate(data: ComplaintInput, today: dt.date) -> None:
             errors["subjects"].append(_("Describe each person in under 300 characters."))
     if len(data.place_text) > 200:
         errors["place"].append(_("Describe the place in under 200 characters."))
-    texts = {"description": data.description, "name": data.name, "contact": data.contact, "place": data.place_text}
-    texts.update({"subjects": s.description for s in data.subjects})
-    for field_name, text in texts.items():
+    texts = [
+        ("description", data.description),
+        ("name", data.name),
+        ("contact", data.contact),
+        ("place", data.place_text),
+    ]
+    texts += [("subjects", s.description) for s in data.subjects]
+    for field_name, text in texts:
         if "\x00" in text:
             errors[field_name].append(_("Remove the null characters from this text."))
     if errors:
@@ -449,7 +454,9 @@ def _overdue_q(as_of: dt.datetime) -> Q:
 def complaint_escalate(*, actor: Any, complaint: Complaint, why: str, as_of: dt.datetime) -> bool:
     """Move the complaint one level up. False when it already sits with the top body."""
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update(of=("self",)).select_related("routed_to").get(pk=complaint.pk)
+        complaint = (
+            Complaint.objects.select_for_update(of=("self",)).select_related("routed_to").get(pk=complaint.pk)
+        )
         current = complaint.routed_to
         officers = [s.officer for s in complaint.subjects.select_related("officer__unit") if s.officer]
         try:

@@ -31,3 +31,36 @@ class WorldRun(models.Model):
     parameters = models.JSONField()
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField()
+
+
+class BodyTruth(models.Model):
+    """Whether an oversight body was captured: its members friends of the local chain it oversees,
+    so that complaints sent to it are less often investigated and less often sustained."""
+
+    body = models.OneToOneField("org.OversightBody", on_delete=models.CASCADE, related_name="+")
+    captured = models.BooleanField(default=False)
+
+
+class ComplaintTruth(models.Model):
+    """What lay behind a simulated complaint."""
+
+    class Motive(models.TextChoices):
+        BACKGROUND = "background"  # everyday friction with any officer
+        BRIBE_TAKING = "bribe_taking"
+        RING = "ring"  # a ring of officer and officials at work
+        VAMPIRE = "vampire"
+        RETALIATION = "retaliation"  # officials getting back at an officer who refused them
+        BEFORE_DISMISSAL = "before_dismissal"  # the complaints that finally got an officer dismissed
+
+    complaint = models.OneToOneField("intake.Complaint", on_delete=models.CASCADE, related_name="+")
+    motive = models.CharField(max_length=20, choices=Motive.choices)
+    # The complaint describes something that really happened.
+    founded = models.BooleanField()
+
+
+class Retaliation(models.Model):
+    """An official who complained about an honest officer after the officer refused to collude."""
+
+    officer = models.ForeignKey("org.Officer", on_delete=models.CASCADE, related_name="+")
+    official = models.ForeignKey("org.Official", on_delete=models.CASCADE, related_name="+")
+    refused_on = models.DateField()

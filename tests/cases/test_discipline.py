@@ -181,3 +181,39 @@ def test_an_overdue_follow_up_is_escalated_once(casework: Casework) -> None:
     assert follow_ups_escalate_overdue(on=TODAY + dt.timedelta(days=11)) == 1
     assert follow_ups_escalate_overdue(on=TODAY + dt.timedelta(days=12)) == 0
     assert FollowUp.objects.get().escalated_at is not None
+
+
+def test_a_suspended_officer_s_account_gets_403_on_staff_actions_until_the_suspension_ends(
+    casework: Casework,
+    client,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    from rest_framework.test import APIClient
+
+    from ombud.accounts.models import Role, User
+    from ombud.accounts.services import membership_grant
+
+    account = casework.officer_user
+    membership_grant(
+        actor=None, user=account, role=Role.INVESTIGATOR, body=casework.force.body_b, start_on=dt.date(2020, 1, 1)
+    )
+    _decided(casework, starts=TODAY, ends=TODAY + dt.timedelta(days=30))
+    api = APIClient()
+    api.force_authenticate(account)
+    client.force_login(account)
+    assert api.get("/api/v1/complaints/").status_code == 200
+    assert client.get("/home/").status_code == 200
+
+    measures_apply(on=TODAY)
+    # Each request loads its user afresh, as here.
+    account = User.objects.get(pk=account.pk)
+    api.force_authenticate(account)
+    assert api.get("/api/v1/complaints/").status_code == 403
+    assert client.get("/units/").status_code == 403
+    assert client.get(f"/officers/{casework.force.grain_officer.pk}/").status_code == 200
+
+    measures_apply(on=TODAY + dt.timedelta(days=31))
+    account = User.objects.get(pk=account.pk)
+    api.force_authenticate(account)
+    assert api.get("/api/v1/complaints/").status_code == 200
+    assert client.get("/units/").status_code == 200

@@ -37,7 +37,9 @@ class Command(BaseCommand):
             return
         if os.environ.get("OMBUD_FIELD_KEYS"):
             raise CommandError(
-                _("The keys come from OMBUD_FIELD_KEYS: put a new key (from `ombud keys new`) first in it and run again.")
+                _(
+                    "The keys come from OMBUD_FIELD_KEYS: put a new key (from `ombud keys new`) first in it and run again."
+                )
             )
         old = keys.field_keys()
         line = keys.new_field_key_line()

@@ -1,0 +1,64 @@
+"""What every ombud admin page shares: changes made here are audited, records are only read, and
+nothing is deleted (history is never overwritten; a user is deactivated, not removed)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import django_stubs_ext
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.db.models import Model
+from django.http import HttpRequest
+
+from ombud.audit.services import audit_record_now
+
+# The admin classes below are generic for mypy; this lets ``ModelAdmin[Unit]`` run as well.
+django_stubs_ext.monkeypatch()
+
+_M = TypeVar("_M", bound=Model)
+
+
+class AuditedAdmin(admin.ModelAdmin[_M]):
+    """Configuration (units, officers, users, categories, rules) may be edited here; each addition
+    and change also lands in the audit chain, not only in Django's own admin log."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def log_addition(self, request: HttpRequest, obj: _M, message: Any) -> LogEntry:
+        audit_record_now(actor=request.user, action="admin.add", obj=obj)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: _M, message: Any) -> LogEntry:
+        audit_record_now(actor=request.user, action="admin.change", obj=obj)
+        return super().log_change(request, obj, message)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
+    """Records (complaints, cases, evidence, measures, alerts, the audit log) are written only by
+    their services, which enforce four eyes, due process and the audit chain; here they are read."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline[Any, Any]):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,53 @@
+"""Admin for intake. Complaints are read here, never edited or deleted: nothing a complainant
+submits is lost. The complainant's identity, the receipt digest and the free-text account stay out
+of the admin altogether (complainants are not even registered)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from ombud.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from ombud.intake.models import Category, Complaint, ComplaintEvent, ComplaintSubject
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedAdmin[Category]):
+    list_display = ["name", "code", "is_bribery", "ordering"]
+
+
+class ComplaintSubjectInline(ReadOnlyInline):
+    model = ComplaintSubject
+    fields = ["kind", "officer", "official", "unit"]
+
+
+class ComplaintEventInline(ReadOnlyInline):
+    model = ComplaintEvent
+    fields = ["kind", "at", "body"]
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(ReadOnlyAdmin[Complaint]):
+    list_display = ["reference", "received_at", "channel", "status", "routed_to", "escalations"]
+    list_filter = ["status", "channel"]
+    list_select_related = ["routed_to"]
+    search_fields = ["reference"]
+    date_hierarchy = "received_at"
+    fields = [
+        "reference",
+        "received_at",
+        "occurred_on",
+        "place",
+        "channel",
+        "status",
+        "categories",
+        "addressee",
+        "routed_to",
+        "ack_due_at",
+        "action_due_at",
+        "acknowledged_at",
+        "closed_at",
+        "escalations",
+        "source",
+        "external_id",
+    ]
+    inlines = [ComplaintSubjectInline, ComplaintEventInline]

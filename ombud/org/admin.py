@@ -1,0 +1,111 @@
+"""Admin for the force's structure. The unit tree's paths and an officer's current unit are kept by
+``org.services``, so here they are set through the services or shown read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from ombud.core.admin import AuditedAdmin, ReadOnlyInline
+from ombud.org.models import (
+    Jurisdiction,
+    Officer,
+    Official,
+    OfficialPost,
+    OfficialRole,
+    OversightBody,
+    Place,
+    PlaceAssignment,
+    StationAssignment,
+    Unit,
+    UnitKind,
+)
+from ombud.org.services import unit_create
+
+
+@admin.register(UnitKind)
+class UnitKindAdmin(AuditedAdmin[UnitKind]):
+    list_display = ["name", "code", "level", "is_station"]
+
+
+@admin.register(Unit)
+class UnitAdmin(AuditedAdmin[Unit]):
+    list_display = ["name", "code", "kind", "parent", "depth"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path", "depth"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None) -> Any:
+        # Moving a unit would rewrite the paths of its whole subtree: not an admin edit.
+        return [*self.readonly_fields, "parent"] if obj is not None else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new unit's path holds its own id: the service computes it.
+        created = unit_create(actor=request.user, code=obj.code, name=obj.name, kind=obj.kind, parent=obj.parent)
+        obj.pk, obj.path, obj.depth = created.pk, created.path, created.depth
+        obj._state.adding = False
+
+
+@admin.register(Place)
+class PlaceAdmin(AuditedAdmin[Place]):
+    list_display = ["name", "code", "kind", "unit"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["unit"]
+
+
+class StationAssignmentInline(ReadOnlyInline):
+    model = StationAssignment
+    fields = ["unit", "start_on", "end_on"]
+
+
+class PlaceAssignmentInline(ReadOnlyInline):
+    model = PlaceAssignment
+    fields = ["place", "start_on", "end_on"]
+
+
+@admin.register(Officer)
+class OfficerAdmin(AuditedAdmin[Officer]):
+    list_display = ["last_name", "first_name", "badge", "rank", "status", "unit"]
+    list_filter = ["status"]
+    search_fields = ["last_name", "first_name", "badge"]
+    list_select_related = ["unit"]
+    # The current unit follows the station assignments (org.services.officer_assign_station).
+    readonly_fields = ["unit", "source", "external_id"]
+    inlines = [StationAssignmentInline, PlaceAssignmentInline]
+
+
+@admin.register(OfficialRole)
+class OfficialRoleAdmin(AuditedAdmin[OfficialRole]):
+    list_display = ["name", "code"]
+
+
+class OfficialPostInline(ReadOnlyInline):
+    model = OfficialPost
+    fields = ["role", "place", "start_on", "end_on"]
+
+
+@admin.register(Official)
+class OfficialAdmin(AuditedAdmin[Official]):
+    list_display = ["last_name", "first_name"]
+    search_fields = ["last_name", "first_name"]
+    inlines = [OfficialPostInline]
+
+
+class JurisdictionInline(ReadOnlyInline):
+    model = Jurisdiction
+    fields = ["unit"]
+
+
+@admin.register(OversightBody)
+class OversightBodyAdmin(AuditedAdmin[OversightBody]):
+    list_display = ["name", "code", "level", "seat", "ack_days", "action_days"]
+    search_fields = ["name", "code"]
+    raw_id_fields = ["seat"]
+    inlines = [JurisdictionInline]

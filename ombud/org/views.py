@@ -1,0 +1,177 @@
+"""Pages of the force's structure: the unit tree and one unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from ombud.accounts.scope import scope_for
+from ombud.core.charts import bar_chart
+from ombud.core.views import complaints_per_year, render_page
+from ombud.intake.models import ComplaintSubject
+from ombud.intake.selectors import complaint_list_for_user
+from ombud.org.models import Officer, OversightBody, Place, PlaceAssignment, Unit
+from ombud.org.selectors import officer_list_for_user, unit_get_for_user, unit_list_for_user
+
+# Officers who have left the force keep their last unit; they are not counted as serving there.
+SERVING = (Officer.Status.ACTIVE, Officer.Status.SUSPENDED, Officer.Status.STANDBY)
+
+
+@login_required
+@require_safe
+def unit_tree(request: HttpRequest) -> HttpResponse:
+    return render_page(request, "org/unit_tree.html", {"tree": unit_tree_for(request.user)})
+
+
+@login_required
+@require_safe
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return render_page(request, "org/unit_detail.html", {"page": unit_page_for(request.user, unit_id)})
+
+
+# --- the tree -----------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitNode:
+    unit: Unit
+    officers: int = 0
+    places: int = 0
+    complaint_ids: set[int] = field(default_factory=set)
+    children: list[UnitNode] = field(default_factory=list)
+
+    @property
+    def complaints(self) -> int:
+        return len(self.complaint_ids)
+
+
+@dataclass(frozen=True)
+class UnitTree:
+    roots: list[UnitNode]
+    # Complaint counts are shown only to those who work complaints, and count only what they may see.
+    shows_complaints: bool
+    since: dt.date
+
+
+def unit_tree_for(user: Any) -> UnitTree:
+    """The visible units as a tree, each with counts over its whole subtree.
+
+    Four queries whatever the tree's size: the units, then officers, places and complaint subjects
+    grouped by unit; each count is added to the unit and to every visible ancestor."""
+    units = unit_list_for_user(user)
+    nodes = {unit.pk: UnitNode(unit) for unit in units.order_by("path")}
+
+    def lineage(unit_id: int) -> list[UnitNode]:
+        node = nodes.get(unit_id)
+        return [] if node is None else [nodes[a] for a in node.unit.ancestor_ids() if a in nodes]
+
+    serving = officer_list_for_user(user).filter(status__in=SERVING, unit__isnull=False)
+    for unit_id, count in serving.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"):
+        for node in lineage(unit_id):
+            node.officers += count
+    places = Place.objects.filter(unit__in=units.values("pk"))
+    for unit_id, count in places.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"):
+        for node in lineage(unit_id):
+            node.places += count
+
+    scope = scope_for(user)
+    since = timezone.now() - dt.timedelta(days=365)
+    if scope.works_cases:
+        # Pairs, not counts: a complaint naming officers of two stations counts once for their county.
+        pairs = (
+            ComplaintSubject.objects.filter(
+                complaint__in=complaint_list_for_user(user).values("pk"),
+                complaint__received_at__gte=since,
+                unit__isnull=False,
+            )
+            .values_list("unit_id", "complaint_id")
+            .distinct()
+        )
+        for unit_id, complaint_id in pairs:
+            for node in lineage(unit_id):
+                node.complaint_ids.add(complaint_id)
+
+    roots: list[UnitNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.unit.parent_id) if node.unit.parent_id else None
+        (parent.children if parent else roots).append(node)
+    for node in nodes.values():
+        node.children.sort(key=lambda child: child.unit.name)
+    return UnitTree(
+        roots=sorted(roots, key=lambda node: node.unit.name),
+        shows_complaints=scope.works_cases,
+        since=since.date(),
+    )
+
+
+# --- one unit -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Crumb:
+    unit: Unit
+    # False for an ancestor above the user's reach: named, not linked.
+    visible: bool
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    place: Place
+    officers: list[Officer]
+
+
+@dataclass(frozen=True)
+class UnitPage:
+    unit: Unit
+    crumbs: list[Crumb]
+    children: list[Unit]
+    officers: list[Officer]
+    places: list[PlaceRow]
+    bodies: list[OversightBody]
+    per_year: list[tuple[str, int]] | None
+    chart: SafeString | None
+
+
+def unit_page_for(user: Any, unit_id: int) -> UnitPage:
+    unit = unit_get_for_user(user, unit_id)
+    ancestors = (
+        Unit.objects.filter(pk__in=unit.ancestor_ids()[:-1])
+        .annotate(visible=Exists(unit_list_for_user(user).filter(pk=OuterRef("pk"))))
+        .order_by("depth")
+    )
+    places = list(Place.objects.filter(unit=unit).order_by("name"))
+    responsible: dict[int, list[Officer]] = defaultdict(list)
+    for assignment in PlaceAssignment.objects.filter(place__unit=unit, end_on__isnull=True).select_related(
+        "officer"
+    ):
+        responsible[assignment.place_id].append(assignment.officer)
+    per_year = None
+    if scope_for(user).works_cases:
+        per_year = complaints_per_year(
+            complaint_list_for_user(user).filter(subjects__unit__path__startswith=unit.path)
+        )
+    return UnitPage(
+        unit=unit,
+        crumbs=[Crumb(ancestor, bool(getattr(ancestor, "visible", False))) for ancestor in ancestors],
+        children=list(unit_list_for_user(user).filter(parent=unit).order_by("name")),
+        officers=list(officer_list_for_user(user).filter(unit=unit).order_by("last_name", "first_name", "pk")),
+        places=[PlaceRow(place, responsible[place.pk]) for place in places],
+        # A body with jurisdiction over any ancestor oversees this unit too.
+        bodies=list(
+            OversightBody.objects.filter(jurisdictions__unit_id__in=unit.ancestor_ids())
+            .distinct()
+            .order_by("level", "name")
+        ),
+        per_year=per_year,
+        chart=bar_chart(per_year, title=_("Complaints per year")) if per_year else None,
+    )

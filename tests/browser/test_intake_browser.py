@@ -1,0 +1,141 @@
+"""The portal in a real browser: a villager files an anonymous complaint with a photo from a phone,
+follows it up with the receipt, and the county's investigator finds it with the photo's GPS position
+and camera gone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from PIL import ExifTags, Image
+
+from ombud.accounts.models import Role, User
+from ombud.accounts.services import membership_grant, user_create
+from ombud.intake.models import Complaint
+from ombud.org.models import Officer, OversightBody, UnitKind
+from ombud.org.services import body_create, officer_create, place_create, unit_create
+from tests.reference import reference_data_ensure
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "sacks-of-grain-in-the-cellar"
+CAMERA = "Vampire Optics"
+
+
+@dataclass
+class World:
+    officer: Officer
+    body: OversightBody
+    investigator: User
+
+
+@pytest.fixture
+def world(transactional_db: None) -> World:
+    # The flush between transactional tests takes the migration-seeded kinds and categories with it.
+    reference_data_ensure()
+    kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+    ministry = unit_create(actor=None, code="MIN", name="Ministry", kind=kinds["ministry"], parent=None)
+    province = unit_create(actor=None, code="P1", name="North Province", kind=kinds["province"], parent=ministry)
+    county = unit_create(actor=None, code="CA", name="Musan County", kind=kinds["county"], parent=province)
+    station = unit_create(actor=None, code="CA-S1", name="Musan East Station", kind=kinds["station"], parent=county)
+    place_create(actor=None, code="V-1", name="Songhak village", unit=station)
+    officer = officer_create(
+        actor=None, last_name="Kang", first_name="Chol", badge="A1-001", unit=station, start_on=dt.date(2015, 1, 1)
+    )
+    body_create(actor=None, code="NAT", name="National Inspectorate", seat=ministry)
+    body = body_create(actor=None, code="CA-B", name="Musan County Committee", seat=county)
+    investigator = user_create(
+        actor=None, username="investigator", password=PASSWORD, first_name="Min", last_name="Ho"
+    )
+    membership_grant(
+        actor=None, user=investigator, role=Role.INVESTIGATOR, body=body, start_on=dt.date(2015, 1, 1)
+    )
+    return World(officer, body, investigator)
+
+
+def photo_with_metadata() -> bytes:
+    """A JPEG as a phone takes it: with the camera's maker and the GPS position of the shot."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = CAMERA
+    exif[ExifTags.Base.Model] = "Nightcam 9"
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (42.0, 15.0, 30.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (129.0, 12.0, 0.0),
+    }
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 160, 90)).save(out, format="JPEG", exif=exif)
+    data = out.getvalue()
+    # The test means nothing unless the photo really carries what must be stripped.
+    sent = Image.open(io.BytesIO(data)).getexif()
+    assert sent[ExifTags.Base.Make] == CAMERA and sent.get_ifd(ExifTags.IFD.GPSInfo)
+    return data
+
+
+def test_an_anonymous_complaint_with_a_photo_reaches_the_investigator_without_the_photos_metadata(
+    page: Any, world: World
+) -> None:
+    # The villager, on a phone, with no account.
+    page.goto("/report/")
+    page.screenshot(path="/tmp/portal-form.png", full_page=True)
+    page.fill("#id_description", "He took two sacks of grain to look away from the farm manager's store.")
+    page.fill("#id_officer_text", "kang")
+    page.click("button[name=find_officer]")
+    officer_choice = page.locator(f"input[name=officer][value='{world.officer.pk}']")
+    assert "Musan East Station" in page.locator("#who").inner_text()
+    officer_choice.check()
+    page.screenshot(path="/tmp/portal-officers.png", full_page=True)
+    page.check("input[name=categories][value=bribery]")
+    assert page.locator("input[name=anonymous][value=anonymous]").is_checked()
+    page.set_input_files(
+        "#id_evidence", files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": photo_with_metadata()}]
+    )
+    page.click("button[name=send]")
+
+    groups = page.locator("#receipt .group").all_inner_texts()
+    assert len(groups) == 5 and all(len(group) == 4 for group in groups)
+    receipt = "-".join(groups)
+    page.screenshot(path="/tmp/portal-receipt.png", full_page=True)
+    assert "Musan County Committee" in page.locator(".receipt-card").inner_text()
+    assert receipt not in page.url
+    complaint = Complaint.objects.get()
+    assert complaint.complainant is None and complaint.routed_to == world.body
+
+    page.goto("/report/status/")
+    page.fill("#receipt", receipt)
+    page.click("button[value=check]")
+    assert complaint.reference in page.locator("h1").inner_text()
+    assert "received" in page.locator("#status").inner_text()
+    assert "photo.jpg" in page.locator("#files").inner_text()
+    page.screenshot(path="/tmp/portal-status.png", full_page=True)
+    assert all(receipt not in cookie["value"] for cookie in page.context.cookies())
+
+    # The county's investigator, through the login page.
+    page.goto("/accounts/login/?next=/complaints/")
+    page.fill("#id_username", "investigator")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/complaints/")
+    page.click(f"text={complaint.reference}")
+    page.screenshot(path="/tmp/portal-detail.png", full_page=True)
+    files = page.locator("#files")
+    assert "photo.jpg" in files.inner_text() and "image/jpeg" in files.inner_text()
+    link = files.locator("a", has_text="photo.jpg")
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == "photo.jpg"
+    with open(download.path(), "rb") as handle:
+        received = handle.read()
+
+    kept = Image.open(io.BytesIO(received))
+    assert kept.size == (64, 48)
+    exif = kept.getexif()
+    assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
+    assert ExifTags.Base.Make not in exif and ExifTags.Base.Model not in exif
+    assert "exif" not in kept.info
+    assert CAMERA.encode() not in received

@@ -1,0 +1,195 @@
+"""The intake API as a complainant's phone and a body's staff use it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from ombud.accounts.models import Role
+from ombud.intake.models import Complainant, Complaint
+from tests.intake.conftest import Force
+
+NAME, PHONE = "Qorvath Zindelmeyer", "+850-19-7731-4482"
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+def _file(api: APIClient, **body: object) -> tuple[int, dict[str, object]]:
+    response = api.post("/api/v1/public/complaints/", body, format="json")
+    return response.status_code, response.json()
+
+
+def test_the_public_can_find_an_officer_by_name_or_badge(api: APIClient, force: Force) -> None:
+    by_name = api.get("/api/v1/public/officers/", {"q": "kang"}).json()["results"]
+    by_badge = api.get("/api/v1/public/officers/", {"q": "A1-001"}).json()["results"]
+    assert [o["id"] for o in by_name] == [force.grain_officer.pk] == [o["id"] for o in by_badge]
+    assert by_name[0]["station"] == "Musan East Station"
+
+
+def test_the_public_can_find_a_place(api: APIClient, force: Force) -> None:
+    found = api.get("/api/v1/public/places/", {"q": "songhak"}).json()["results"]
+    assert [p["id"] for p in found] == [force.village_a1.pk]
+
+
+def test_a_named_complaint_gets_a_receipt_that_opens_its_status(api: APIClient, force: Force) -> None:
+    code, made = _file(
+        api,
+        description="He took grain.",
+        subjects=[{"officer": force.grain_officer.pk}],
+        categories=["bribery"],
+        anonymous=False,
+        name=NAME,
+        contact=PHONE,
+    )
+    assert code == 201 and made["status"] == "received"
+    status = api.post("/api/v1/public/complaints/status/", {"receipt": made["receipt"]}, format="json")
+    assert status.status_code == 200
+    data = status.json()
+    assert data["reference"] == made["reference"]
+    assert [h["kind"] for h in data["history"]] == ["filed", "routed"]
+    assert NAME not in status.content.decode()
+
+
+def test_a_wrong_receipt_gets_404_like_any_other(api: APIClient, force: Force) -> None:
+    for receipt in ("0000-0000-0000-0000-0000", "garbage", "7KQ2-9XMD-AAAA-BBBB-CCCC"):
+        response = api.post("/api/v1/public/complaints/status/", {"receipt": receipt}, format="json")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No complaint matches this receipt."}
+
+
+def test_invalid_input_gets_errors_per_field_and_stores_nothing(api: APIClient, force: Force) -> None:
+    code, errors = _file(
+        api, description="", subjects=[{"officer": 999999}], categories=["nonsense"], occurred_on="yesterday"
+    )
+    assert code == 400
+    assert {"description", "subjects", "categories", "occurred_on"} <= set(errors)
+    assert Complaint.objects.count() == 0
+
+
+def test_an_idempotency_key_files_one_complaint(api: APIClient, force: Force) -> None:
+    body = {"description": "He took grain.", "subjects": [{"officer": force.grain_officer.pk}]}
+    first = api.post(
+        "/api/v1/public/complaints/", body, format="json", HTTP_IDEMPOTENCY_KEY="retry-0123456789abcdef"
+    )
+    second = api.post(
+        "/api/v1/public/complaints/", body, format="json", HTTP_IDEMPOTENCY_KEY="retry-0123456789abcdef"
+    )
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["receipt"] == second.json()["receipt"]
+    assert Complaint.objects.count() == 1
+
+
+def test_guessing_receipts_meets_429_with_retry_after(api: APIClient, force: Force) -> None:
+    codes = [
+        api.post("/api/v1/public/complaints/status/", {"receipt": f"{i:04d}-1111-2222-3333-4444"}, format="json")
+        for i in range(40)
+    ]
+    throttled = [r for r in codes if r.status_code == 429]
+    assert throttled, "40 guesses in a row were never throttled"
+    assert int(throttled[0]["Retry-After"]) > 0
+    assert api.get("/api/v1/public/places/", {"q": "song"}).status_code == 200
+
+
+def test_a_complainant_answers_a_message_through_the_receipt(api: APIClient, force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
+    _, made = _file(api, description="He took grain.", subjects=[{"officer": force.grain_officer.pk}])
+    investigator = make_member(force.body_a)
+    staff = APIClient()
+    staff.force_authenticate(investigator)
+    complaint = Complaint.objects.get()
+    asked = staff.post(f"/api/v1/complaints/{complaint.pk}/messages/", {"message": "Which mill?"}, format="json")
+    assert asked.status_code == 201
+    answered = api.post(
+        "/api/v1/public/complaints/messages/",
+        {"receipt": made["receipt"], "message": "The east mill."},
+        format="json",
+    )
+    assert answered.status_code == 201
+    messages = answered.json()["messages"]
+    assert [(m["from"], m["body"]) for m in messages] == [
+        ("investigator", "Which mill?"),
+        ("you", "The east mill."),
+    ]
+
+
+def test_staff_see_their_inbox_and_the_routing_reason(api: APIClient, force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
+    _file(api, description="He took grain.", subjects=[{"officer": force.grain_officer.pk}])
+    investigator = make_member(force.body_a)
+    outsider = make_member(force.body_b)
+    staff = APIClient()
+    staff.force_authenticate(investigator)
+    inbox = staff.get("/api/v1/complaints/").json()["results"]
+    assert len(inbox) == 1 and inbox[0]["routed_to"] == "Musan County Committee"
+    detail = staff.get(f"/api/v1/complaints/{inbox[0]['id']}/").json()
+    assert detail["routing_reason"]["rule"] == "nearest_unconflicted"
+    assert any("nearest body without conflict" in line for line in detail["routing_reason_text"])
+    staff.force_authenticate(outsider)
+    assert staff.get("/api/v1/complaints/").json()["results"] == []
+    assert staff.get(f"/api/v1/complaints/{inbox[0]['id']}/").status_code == 404
+
+
+def test_staff_endpoints_need_a_token_and_accept_one(api: APIClient, force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
+    assert api.get("/api/v1/complaints/").status_code in (401, 403)
+    user = make_member(force.body_a)
+    out = io.StringIO()
+    call_command("token", "create", user.username, stdout=out)
+    token = out.getvalue().strip()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/complaints/").status_code == 200
+
+
+def test_a_clerk_enters_a_paper_complaint_and_gets_a_receipt_to_print(force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
+    clerk = make_member(force.body_a, role=Role.INTAKE_CLERK)
+    staff = APIClient()
+    staff.force_authenticate(clerk)
+    response = staff.post(
+        "/api/v1/complaints/",
+        {
+            "description": "Letter: grain hidden.",
+            "channel": "letter",
+            "anonymous": False,
+            "name": NAME,
+            "subjects": [{"officer": force.grain_officer.pk}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    complaint = Complaint.objects.get()
+    assert complaint.channel == "letter" and response.json()["receipt"]
+    assert Complainant.objects.get().anonymous is False
+
+
+def test_revealing_a_named_complainant_takes_a_reason(api: APIClient, force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
+    _file(
+        api,
+        description="He took grain.",
+        subjects=[{"officer": force.grain_officer.pk}],
+        anonymous=False,
+        name=NAME,
+    )
+    head = make_member(force.body_a, role=Role.BODY_HEAD)
+    staff = APIClient()
+    staff.force_authenticate(head)
+    complaint = Complaint.objects.get()
+    assert (
+        staff.post(f"/api/v1/complaints/{complaint.pk}/identity/", {"reason": ""}, format="json").status_code
+        == 400
+    )
+    shown = staff.post(
+        f"/api/v1/complaints/{complaint.pk}/identity/", {"reason": "To take a witness statement"}, format="json"
+    )
+    assert shown.json()["name"] == NAME
+
+
+def test_the_openapi_schema_describes_the_intake_endpoints(api: APIClient, db: None) -> None:
+    response = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    assert {"/api/v1/public/complaints/", "/api/v1/public/complaints/status/", "/api/v1/complaints/{id}/"} <= set(
+        paths
+    )
