@@ -28,4 +28,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("ombud.api_urls")),
     path("", include("ombud.intake.urls")),
+    path("", include("ombud.cases.urls")),
+    path("", include("ombud.discipline.urls")),
 ]

@@ -161,10 +161,12 @@ class AllegationForm(ServiceForm):
         return particulars
 
     @classmethod
-    def kept(cls, data: Any, user: Any) -> AllegationForm:
+    def kept(cls, data: Any, *, user: Any, prefix: str | None = None) -> AllegationForm:
         """An unbound form showing what was typed, so a search does not flag the rest as errors."""
-        form = cls(user=user)
-        form.initial = {name: data.get(name) for name in form.fields if name in data}
+        form = cls(user=user, prefix=prefix)
+        form.initial = {
+            name: data.get(form.add_prefix(name)) for name in form.fields if form.add_prefix(name) in data
+        }
         return form
 
     def officer_matches(self, searching: bool) -> tuple[list[Officer], bool]:
@@ -218,11 +220,16 @@ class EvidenceForm(ServiceForm):
         assert isinstance(supersedes, forms.ModelChoiceField)
         supersedes.queryset = case.evidence.filter(superseded_by__isnull=True)
 
-    def data_bytes(self) -> bytes:
-        """At most one byte past the limit: the service refuses an oversized file with its own message."""
-        upload: UploadedFile = self.cleaned_data["file"]
+    @property
+    def limit(self) -> int:
         limit: int = settings.OMBUD_MAX_UPLOAD_BYTES
-        return bytes(upload.read(limit + 1))
+        return limit
+
+    def data_bytes(self) -> bytes:
+        """At most one byte past the limit: the service refuses an oversized file with its own message,
+        and a huge upload is never held whole in memory."""
+        upload: UploadedFile = self.cleaned_data["file"]
+        return bytes(upload.read(self.limit + 1))
 
 
 class CustodyForm(ServiceForm):

@@ -40,7 +40,9 @@ def world(transactional_db: None) -> World:
     ministry = unit_create(actor=None, code="MIN", name="Ministry", kind=kinds["ministry"], parent=None)
     province = unit_create(actor=None, code="P1", name="North Province", kind=kinds["province"], parent=ministry)
     county = unit_create(actor=None, code="CA", name="Musan County", kind=kinds["county"], parent=province)
-    station = unit_create(actor=None, code="CA-S1", name="Musan East Station", kind=kinds["station"], parent=county)
+    station = unit_create(
+        actor=None, code="CA-S1", name="Musan East Station", kind=kinds["station"], parent=county
+    )
     place_create(actor=None, code="V-1", name="Songhak village", unit=station)
     officer = officer_create(
         actor=None, last_name="Kang", first_name="Chol", badge="A1-001", unit=station, start_on=dt.date(2015, 1, 1)
@@ -84,8 +86,10 @@ def test_an_anonymous_complaint_with_a_photo_reaches_the_investigator_without_th
     page.screenshot(path="/tmp/portal-form.png", full_page=True)
     page.fill("#id_description", "He took two sacks of grain to look away from the farm manager's store.")
     page.fill("#id_officer_text", "kang")
+    # Each click below loads a new page: wait for something only that page has before reading it.
     page.click("button[name=find_officer]")
     officer_choice = page.locator(f"input[name=officer][value='{world.officer.pk}']")
+    officer_choice.wait_for()
     assert "Musan East Station" in page.locator("#who").inner_text()
     officer_choice.check()
     page.screenshot(path="/tmp/portal-officers.png", full_page=True)
@@ -95,7 +99,7 @@ def test_an_anonymous_complaint_with_a_photo_reaches_the_investigator_without_th
         "#id_evidence", files=[{"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": photo_with_metadata()}]
     )
     page.click("button[name=send]")
-
+    page.locator("#receipt").wait_for()
     groups = page.locator("#receipt .group").all_inner_texts()
     assert len(groups) == 5 and all(len(group) == 4 for group in groups)
     receipt = "-".join(groups)
@@ -108,6 +112,7 @@ def test_an_anonymous_complaint_with_a_photo_reaches_the_investigator_without_th
     page.goto("/report/status/")
     page.fill("#receipt", receipt)
     page.click("button[value=check]")
+    page.locator("#status").wait_for()
     assert complaint.reference in page.locator("h1").inner_text()
     assert "received" in page.locator("#status").inner_text()
     assert "photo.jpg" in page.locator("#files").inner_text()
@@ -121,6 +126,7 @@ def test_an_anonymous_complaint_with_a_photo_reaches_the_investigator_without_th
     page.click("main button[type=submit]")
     page.wait_for_url("**/complaints/")
     page.click(f"text={complaint.reference}")
+    page.wait_for_url(f"**/complaints/{complaint.pk}/")
     page.screenshot(path="/tmp/portal-detail.png", full_page=True)
     files = page.locator("#files")
     assert "photo.jpg" in files.inner_text() and "image/jpeg" in files.inner_text()
