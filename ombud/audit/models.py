@@ -18,7 +18,7 @@ class AuditEntry(models.Model):
     # never a name, a contact or free text a complainant wrote.
     payload = models.TextField(default="{}")
     prev_hash = models.TextField()
-    hash = models.TextField(unique=True)
+    hash = models.TextField()
 
     class Meta:
         ordering = ["seq"]
