@@ -8,7 +8,7 @@ the matches as radio buttons; everything typed is kept (files excepted: browsers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,6 +25,9 @@ MATCHES_SHOWN = 20
 
 FIND_PLACE = "find_place"
 FIND_OFFICER = "find_officer"
+# The form's first, off-screen submit button: the one Enter presses in a text input. It searches
+# what was typed and not yet chosen, so Enter never files a complaint half-written.
+FIND_TYPED = "find_typed"
 
 # Service errors about the complaint as a whole, put next to the field that can fix them.
 SERVICE_ERROR_FIELDS = {"subjects": "officer_text", "place": "place_text"}
@@ -46,6 +49,14 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single_clean(item, initial) for item in data if item]
         return [single_clean(data, initial)] if data else []
+
+
+@dataclass(frozen=True)
+class Search:
+    """Which lists a search button asked for."""
+
+    places: bool = False
+    officers: bool = False
 
 
 @dataclass
@@ -172,7 +183,7 @@ class ComplaintForm(forms.Form):
     # -- searching without JavaScript ------------------------------------------------------------------
 
     @classmethod
-    def kept(cls, data: Any) -> ComplaintForm:
+    def kept(cls, data: Any) -> Self:
         """An unbound form showing what was typed: a search must not flag the rest as errors."""
         form = cls()
         initial: dict[str, Any] = {}
@@ -183,10 +194,11 @@ class ComplaintForm(forms.Form):
             initial[name] = data.getlist(name) if multiple else data.get(name)
         return cls(initial=initial)
 
-    def matches(self, searching: str | None = None) -> Matches:
+    def matches(self, search: Search | None = None) -> Matches:
         """Search results for the button pressed, else the choice already made, so a later search
         or an error does not lose it."""
-        found = Matches(searched_place=searching == FIND_PLACE, searched_officer=searching == FIND_OFFICER)
+        search = search or Search()
+        found = Matches(searched_place=search.places, searched_officer=search.officers)
         if found.searched_place:
             places = list(place_search(str(self["place_text"].value() or ""))[: MATCHES_SHOWN + 1])
             found.places, found.more_places = places[:MATCHES_SHOWN], len(places) > MATCHES_SHOWN
@@ -205,11 +217,17 @@ def _chosen(queryset: Any, value: Any) -> list[Any]:
     return list(queryset.filter(pk=int(pk))) if pk.isdigit() else []
 
 
-def searching(data: Any) -> str | None:
-    """Which search button was pressed, if any."""
-    for button in (FIND_PLACE, FIND_OFFICER):
-        if button in data:
-            return button
+def searching(data: Any) -> Search | None:
+    """The search a button asked for, or None when the complaint is being sent."""
+    if FIND_PLACE in data:
+        return Search(places=True)
+    if FIND_OFFICER in data:
+        return Search(officers=True)
+    if FIND_TYPED in data:
+        return Search(
+            places=bool(str(data.get("place_text", "")).strip()) and not data.get("place"),
+            officers=bool(str(data.get("officer_text", "")).strip()) and not data.get("officer"),
+        )
     return None
 
 

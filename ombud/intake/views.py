@@ -101,13 +101,13 @@ def _complaint_form_page(
         return respond(request, template, {"form": form, "matches": form.matches()})
     # Browsers do not send files again with a re-rendered form: the page says so.
     files_dropped = bool(request.FILES.getlist("evidence"))
-    button = searching(request.POST)
-    if button is not None:
+    search = searching(request.POST)
+    if search is not None:
         wait = throttle_wait(request, [SearchThrottle()]) if public else None
         if wait is not None:
             return _throttled(request, wait)
         form = form_class.kept(request.POST)
-        context = {"form": form, "matches": form.matches(button), "files_dropped": files_dropped}
+        context = {"form": form, "matches": form.matches(search), "files_dropped": files_dropped}
         return respond(request, template, context)
     wait = throttle_wait(request, [FilingThrottle()]) if public else None
     if wait is not None:
@@ -120,7 +120,7 @@ def _complaint_form_page(
             form.add_service_errors(exc)
         else:
             return _receipt_page(request, filed, respond)
-    context = {"form": form, "matches": form.matches(), "files_dropped": files_dropped, "show_errors": True}
+    context = {"form": form, "matches": form.matches(), "files_dropped": files_dropped}
     return respond(request, template, context)
 
 
@@ -131,13 +131,11 @@ def _receipt_page(request: HttpRequest, filed: FiledComplaint, respond: Renderer
         request,
         "intake/receipt.html",
         {
-            "receipt": filed.receipt,
             "receipt_groups": filed.receipt.split("-"),
             "complaint": complaint,
             "body": complaint.routed_to,
             "proof": filed.proof,
             "refused": filed.refused_files,
-            "repeated": filed.repeated,
         },
     )
     add_never_cache_headers(response)

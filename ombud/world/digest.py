@@ -46,6 +46,8 @@ class _Table:
     lookups: tuple[str, ...]
     json_columns: tuple[int, ...] = ()
     official_columns: tuple[int, ...] = ()
+    # Keys read out of a JSON column: SQLite gives their value, PostgreSQL their JSON text.
+    key_columns: tuple[int, ...] = ()
 
 
 _ALLEGATION = (
@@ -121,6 +123,7 @@ TABLES: tuple[_Table, ...] = (
             "source",
             "external_id",
         ),
+        key_columns=(11, 12),
     ),
     _Table("complaint_category", Complaint.categories.through, ("complaint__reference", "category__code")),
     _Table(
@@ -249,7 +252,7 @@ def _table_digest(
     hashes = bytearray()
     count = 0
     sqlite = connection.vendor == "sqlite"
-    special = set(table.json_columns) | set(table.official_columns)
+    special = set(table.json_columns) | set(table.official_columns) | (set() if sqlite else set(table.key_columns))
     rows = _raw(table.model._default_manager.values_list(*table.lookups))
     for row in rows:
         if special or not sqlite:
@@ -258,6 +261,9 @@ def _table_digest(
                 values[i] = officials.get(values[i], "") if values[i] is not None else None
             for i in table.json_columns:
                 values[i] = _canonical_json(values[i])
+            if not sqlite:
+                for i in table.key_columns:
+                    values[i] = json.loads(values[i]) if isinstance(values[i], str) else values[i]
             row = tuple(values)
         # Text, numbers, dates, booleans and None: their repr is canonical.
         text = repr(row)

@@ -429,8 +429,6 @@ def _load(w: sim.World, progress: Progress | None) -> LoadedWorld:
 
     c = w.complaints
     complaint_ids = _id_block(Complaint, len(c.reference))
-    station_chain = _station_chain(w)
-    fragments: dict[tuple[int, int], str] = {}
     named = np.full(len(c.reference), -1, dtype=np.int64)
     first_named = np.flatnonzero(w.subjects.kind == 0)
     named[w.subjects.complaint[first_named]] = w.subjects.officer[first_named]
@@ -469,7 +467,7 @@ def _load(w: sim.World, progress: Progress | None) -> LoadedWorld:
             v.ids(c.complainant[s], complainant_ids),
             v.ids(c.addressee[s], body_ids),
             v.ids(c.routed_to[s], body_ids),
-            _reasons(w, s, named, body_ids, unit_ids, officer_ids, station_chain, fragments),
+            _reasons(w, s, named, body_ids, unit_ids, officer_ids),
             v.instants(c.ack_due_at[s]),
             v.instants(c.action_due_at[s]),
             v.instants(c.acknowledged_at[s]),
@@ -713,54 +711,22 @@ def _load(w: sim.World, progress: Progress | None) -> LoadedWorld:
     return LoadedWorld(run, counts, digest)
 
 
-def _station_chain(w: sim.World) -> dict[int, list[int]]:
-    """For each unit index, the bodies above it from the nearest up (the routing candidates)."""
-    seated = {int(seat): body for body, seat in enumerate(w.bodies.seat.tolist())}
-    chains: dict[int, list[int]] = {}
-    for unit in np.unique(w.complaints.subject_unit).tolist():
-        chain, up = [], int(w.units.parent[unit])
-        while up >= 0:
-            if up in seated:
-                chain.append(seated[up])
-            up = int(w.units.parent[up])
-        chains[unit] = chain
-    return chains
-
-
 def _reasons(
-    w: sim.World,
-    s: slice,
-    subject_officer: I64,
-    body_ids: I64,
-    unit_ids: I64,
-    officer_ids: I64,
-    chains: dict[int, list[int]],
-    fragments: dict[tuple[int, int], str],
+    w: sim.World, s: slice, subject_officer: I64, body_ids: I64, unit_ids: I64, officer_ids: I64
 ) -> list[str]:
-    """Routing reasons in the shape ``intake.routing.route`` gives them, as JSON text: the list of
-    bodies considered repeats for every complaint from a unit, so it is encoded once per unit."""
+    """Routing reasons with the keys ``intake.routing.route`` gives them, as JSON text. The list of
+    bodies considered is left out: with no memberships in a simulated force there is no conflict
+    to report, and repeating it would make the reasons a fifth of the database."""
     c = w.complaints
-    level = w.bodies.level
     out = []
     for i in range(s.start, s.stop):
-        unit = int(c.subject_unit[i])
         rule = int(c.rule[i])
-        # An escalated complaint was routed again among the bodies above the one that sat on it.
-        ceiling = int(level[c.routed_to[i]]) + 1 if rule == 2 else 99
-        fragment = fragments.get((unit, ceiling))
-        if fragment is None:
-            considered = [
-                {"body": int(body_ids[b]), "code": w.bodies.code[b], "level": int(level[b]), "conflicts": []}
-                for b in chains[unit]
-                if level[b] < ceiling
-            ]
-            fragment = fragments[(unit, ceiling)] = json.dumps(considered)
         officer = int(subject_officer[i])
         officers = f"[{int(officer_ids[officer])}]" if officer >= 0 else "[]"
         chosen = int(body_ids[c.addressee[i]] if rule == 1 else body_ids[c.routed_to[i]])
         why = ', "why": "action_deadline"' if rule == 2 else ""
         out.append(
-            f'{{"subject_officers": {officers}, "subject_units": [{int(unit_ids[unit])}], '
-            f'"considered": {fragment}, "rule": "{sim.ROUTING_RULES[rule]}", "chosen": {chosen}{why}}}'
+            f'{{"rule": "{sim.ROUTING_RULES[rule]}", "chosen": {chosen}, "subject_officers": {officers}, '
+            f'"subject_units": [{int(unit_ids[int(c.subject_unit[i])])}]{why}}}'
         )
     return out

@@ -930,7 +930,6 @@ def _intake(
     pa: Periods,
     plots: _Plots,
     draft: _Draft,
-    officers_badge: list[str],
     start_day: int,
     end_day: int,
     vampire_open: dict[int, int],
@@ -1074,9 +1073,7 @@ def _intake(
         references.append(f"{p.prefix}SIM-{y}-{seq[y]:06d}")
 
     subject_unit = tree.station_unit(station)
-    subjects = _subjects(
-        rng, officer_named, ring_officer, category, second, plots, tree, subject_unit, received_day, force, pl
-    )
+    subjects = _subjects(rng, officer_named, ring_officer, category, second, plots, tree, subject_unit)
     has_second = second >= 0
     extra = Links(np.flatnonzero(has_second).astype(np.int64), second[has_second])
     complaints = Complaints(
@@ -1129,9 +1126,6 @@ def _subjects(
     plots: _Plots,
     tree: _Tree,
     subject_unit: I64,
-    received_day: I64,
-    force: _Force,
-    pl: _Places,
 ) -> Subjects:
     m = len(officer)
     idx = np.arange(m, dtype=np.int64)
@@ -1547,7 +1541,7 @@ def simulate(params: WorldParams) -> World:
     vampire_open = {v: end_day - int(rng.integers(90, 200)) for v in vampires}
 
     draft = _streams(params, rng, force, plots, start_day, end_day)
-    intake = _intake(params, rng, tree, pl, force, pa, plots, draft, badges, start_day, end_day, vampire_open)
+    intake = _intake(params, rng, tree, pl, force, pa, plots, draft, start_day, end_day, vampire_open)
     cases, case_links, allegations, measures, steps = _casework(
         params, rng, tree, force, intake, intake.subjects, badges, end_day, vampire_open
     )

@@ -145,3 +145,13 @@ def test_an_anonymous_complaint_with_a_photo_reaches_the_investigator_without_th
     assert ExifTags.Base.Make not in exif and ExifTags.Base.Model not in exif
     assert "exif" not in kept.info
     assert CAMERA.encode() not in received
+
+
+def test_pressing_enter_in_the_officer_field_searches_and_files_nothing(page: Any, world: World) -> None:
+    page.goto("/report/")
+    page.fill("#id_description", "He took liquor.")
+    page.fill("#id_officer_text", "Kang")
+    page.press("#id_officer_text", "Enter")
+    page.locator(f"input[name=officer][value='{world.officer.pk}']").wait_for()
+    assert page.input_value("#id_description") == "He took liquor."
+    assert Complaint.objects.count() == 0

@@ -221,6 +221,17 @@ def test_find_place_lists_places_and_a_chosen_officer_stays_chosen(client: Clien
     assert re.search(rf'name="officer" value="{force.grain_officer.pk}" checked', page)
 
 
+def test_the_enter_key_searches_what_was_typed_and_never_files(client: Client, force: Force) -> None:
+    data = report_data(officer_text="A1-001", place=force.village_a1.pk, place_text="songhak", find_typed="1")
+    del data["send"]
+    page = html(client.post(reverse("report"), data))
+    assert Complaint.objects.count() == 0
+    assert f'name="officer" value="{force.grain_officer.pk}"' in page
+    # The place was already chosen: it stays chosen and is not searched again.
+    assert re.search(rf'name="place" value="{force.village_a1.pk}" checked', page)
+    assert "No place matches" not in page
+
+
 def test_an_officer_typed_but_not_chosen_is_kept_as_a_description(client: Client, force: Force) -> None:
     client.post(reverse("report"), report_data(officer_text="the fat one at the east gate"))
     subject = Complaint.objects.get().subjects.get()

@@ -128,7 +128,7 @@ def test_rows_read_back_as_the_models_expect(db: None, small: World) -> None:
         assert reason["rule"] in sim.ROUTING_RULES
         chosen = complaint.addressee_id if reason["rule"] == "addressed_by_complainant" else complaint.routed_to_id
         assert reason["chosen"] == chosen
-        assert complaint.routed_to.pk in [c["body"] for c in reason["considered"]]
+        assert reason["subject_units"] == [complaint.subjects.get(kind__in=["officer", "unidentified"]).unit_id]
         assert complaint.routed_to.level < 3
         kinds = list(complaint.events.order_by("at", "id").values_list("kind", flat=True))
         assert kinds[:2] == ["filed", "routed"]

@@ -8,6 +8,7 @@ from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any, Never
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -96,7 +97,7 @@ class Command(BaseCommand):
             years=options["years"],
             seed=options["seed"],
             provinces=max(0, options["provinces"]),
-            end_date=options["end_date"],
+            end_date=options["end_date"] or timezone.localdate(),
             prefix=prefix,
         )
         started = time.monotonic()

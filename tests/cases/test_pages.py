@@ -1,0 +1,496 @@
+"""The casework pages as an investigator, a body head and the accused officer meet them (Django test
+client), and the admin's refusal to alter evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from ombud.accounts.models import Role, User
+from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem
+from ombud.cases.packages import package_verify
+from ombud.cases.services import allegation_add, case_open, evidence_add, finding_decide, finding_propose, task_add
+from ombud.core import keys
+from ombud.core.files import blob_path
+from ombud.discipline.models import Measure
+from ombud.discipline.services import measure_notify, measure_propose, measures_apply
+from ombud.intake.models import Category, Complaint
+from ombud.intake.services import complaint_file
+from ombud.org.models import Officer
+from tests.cases.conftest import Casework
+from tests.intake.conftest import complaint_about
+
+NAME, PHONE = "Qorvath Zindelmeyer", "+850-19-7731-4482"
+SECRET_TEXT = "Seven sacks went through the back door of the Songhak granary at midnight"
+LEDGER = b"Grain ledger, Songhak farm, 2026: 2 sacks to the station officer.\n"
+
+
+def html(response: HttpResponse) -> str:
+    return response.content.decode()
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def case_url(case: Case) -> str:
+    return reverse("case_detail", args=[case.pk])
+
+
+def bribery_allegation(casework: Casework, case: Case | None = None) -> Allegation:
+    return allegation_add(
+        actor=casework.investigator,
+        case=case or casework.case,
+        category=Category.objects.get(code="bribery"),
+        officer=casework.force.grain_officer,
+        particulars={"goods": "grain", "value": 300},
+    )
+
+
+def allegation_data(**fields: Any) -> dict[str, Any]:
+    data = {
+        "officer_text": "",
+        "officer_id": "",
+        "official_id": "",
+        "category": "bribery",
+        "goods": "",
+        "value": "",
+        "details": "",
+        "occurred_on": "",
+        "add": "1",
+    }
+    data.update(fields)
+    return {f"allegation-{k}" if k != "add" else k: v for k, v in data.items()}
+
+
+# -- the workspace and opening a case ---------------------------------------------------------------------
+
+
+def test_the_workspace_lists_my_cases_with_their_open_tasks(casework: Casework) -> None:
+    task_add(
+        actor=casework.investigator, case=casework.case, title="Weigh the hidden store", due_on=dt.date(2020, 1, 1)
+    )
+    client = logged_in(casework.investigator)
+    page = html(client.get(reverse("case_list")))
+    assert casework.case.number in page and "Weigh the hidden store" in page
+    assert "overdue" in page
+    assert reverse("case_open") in page
+    assert casework.case.number not in html(client.get(reverse("case_list"), {"status": "closed"}))
+    assert casework.case.number in html(client.get(reverse("case_list"), {"q": "songhak"}))
+
+
+def test_someone_who_works_no_cases_is_told_so(casework: Casework) -> None:
+    response = logged_in(casework.officer_user).get(reverse("case_list"))
+    assert response.status_code == 200 and 'id="no-cases"' in html(response)
+    assert logged_in(casework.officer_user).get(reverse("case_open")).status_code == 404
+
+
+def test_an_investigator_opens_a_case_from_a_complaint_routed_to_his_body(casework: Casework) -> None:
+    filed = complaint_file(actor=None, data=complaint_about(casework.force.grain_officer))
+    client = logged_in(casework.investigator)
+    form = html(client.get(reverse("case_open"), {"complaint": filed.complaint.pk}))
+    assert filed.complaint.reference in form
+    assert re.search(rf'value="{filed.complaint.pk}"[^>]*checked', form)
+    response = client.post(
+        reverse("case_open"),
+        {
+            "body": casework.force.body_a.pk,
+            "title": "Second grain case",
+            "summary": "",
+            "complaints": [filed.complaint.pk],
+        },
+    )
+    case = Case.objects.get(title="Second grain case")
+    assert response.status_code == 302 and response["Location"] == case_url(case)
+    assert list(case.complaints.all()) == [filed.complaint]
+    filed.complaint.refresh_from_db()
+    assert filed.complaint.status == Complaint.Status.INVESTIGATING
+    assert filed.complaint.reference in html(client.get(case_url(case)))
+
+
+def test_a_case_without_a_title_is_refused_and_nothing_is_written(casework: Casework) -> None:
+    response = logged_in(casework.investigator).post(
+        reverse("case_open"), {"body": casework.force.body_a.pk, "title": "   ", "summary": ""}
+    )
+    assert response.status_code == 400 and "errorlist" in html(response)
+    assert Case.objects.count() == 1
+
+
+# -- the case page ---------------------------------------------------------------------------------------
+
+
+def test_the_case_page_shows_its_complaints_the_four_eyes_rule_and_the_key_fingerprint(casework: Casework) -> None:
+    page = html(logged_in(casework.investigator).get(case_url(casework.case)))
+    complaint = casework.case.complaints.get()
+    assert reverse("complaint_detail", args=[complaint.pk]) in page and complaint.reference in page
+    assert 'id="four-eyes"' in page
+    assert keys.fingerprint() in page
+    assert reverse("case_package", args=[casework.case.pk]) in page
+    # The investigator may propose; deciding is for body heads.
+    assert "Add an allegation" in page and "Decide the finding" not in page
+
+
+def test_an_allegation_is_added_after_finding_the_officer_by_badge(casework: Casework) -> None:
+    client = logged_in(casework.investigator)
+    url = reverse("case_allegation_add", args=[casework.case.pk])
+    search = client.post(url, {**allegation_data(officer_text="A1-001", goods="grain"), "find_officer": "1"})
+    assert search.status_code == 200
+    found = html(search)
+    assert f'name="allegation-officer" value="{casework.force.grain_officer.pk}" checked' in found
+    assert 'value="grain" selected' in found  # what was typed is kept
+    assert not Allegation.objects.exists()
+    added = client.post(
+        url,
+        allegation_data(
+            officer=casework.force.grain_officer.pk, goods="grain", value="300", occurred_on="2026-05-01"
+        ),
+    )
+    assert added.status_code == 302
+    allegation = Allegation.objects.get()
+    assert allegation.officer == casework.force.grain_officer
+    assert allegation.particulars == {"goods": "grain", "value": 300.0}
+    assert allegation.occurred_on == dt.date(2026, 5, 1)
+
+
+def test_an_allegation_can_name_the_officer_by_id(casework: Casework) -> None:
+    client = logged_in(casework.investigator)
+    url = reverse("case_allegation_add", args=[casework.case.pk])
+    response = client.post(url, allegation_data(officer_id=casework.force.a2_officer.pk, category="collusion"))
+    assert response.status_code == 302
+    assert Allegation.objects.get().officer == casework.force.a2_officer
+    unknown = client.post(url, allegation_data(officer_id=999999, category="collusion"))
+    assert unknown.status_code == 400 and "No officer you may name has this id." in html(unknown)
+
+
+def test_a_bribery_allegation_without_what_was_given_shows_the_service_s_message(casework: Casework) -> None:
+    response = logged_in(casework.investigator).post(
+        reverse("case_allegation_add", args=[casework.case.pk]),
+        allegation_data(officer=casework.force.grain_officer.pk, goods=""),
+    )
+    assert response.status_code == 400
+    assert "Say what was given" in html(response)
+    assert not Allegation.objects.exists()
+
+
+def test_evidence_added_on_the_page_shows_its_sha256_and_its_download_is_in_custody(casework: Casework) -> None:
+    client = logged_in(casework.investigator)
+    response = client.post(
+        reverse("case_evidence_add", args=[casework.case.pk]),
+        {
+            "form": "evidence",
+            "evidence-file": SimpleUploadedFile("ledger.txt", LEDGER),
+            "evidence-description": "The farm's grain ledger",
+            "evidence-received_from": "the farm's bookkeeper",
+        },
+    )
+    assert response.status_code == 302
+    item = EvidenceItem.objects.get()
+    page = html(client.get(case_url(casework.case)))
+    assert hashlib.sha256(LEDGER).hexdigest() in page and "the farm&#x27;s bookkeeper" in page
+    download = client.get(reverse("evidence_download", args=[casework.case.pk, item.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == LEDGER  # type: ignore[attr-defined]
+    assert list(item.custody.values_list("action", flat=True)) == ["received", "downloaded"]
+    assert "downloaded" in html(client.get(case_url(casework.case)))
+
+
+def test_a_correction_is_added_from_the_item_s_own_form_and_the_original_stays(casework: Casework) -> None:
+    original = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER)
+    client = logged_in(casework.investigator)
+    prefix = f"supersede-{original.pk}"
+    response = client.post(
+        reverse("case_evidence_add", args=[casework.case.pk]),
+        {
+            "form": prefix,
+            f"{prefix}-supersedes": original.pk,
+            f"{prefix}-file": SimpleUploadedFile("ledger-v2.txt", LEDGER + b"page 2\n"),
+            f"{prefix}-description": "Corrected scan",
+            f"{prefix}-received_from": "",
+        },
+    )
+    assert response.status_code == 302
+    correction = EvidenceItem.objects.exclude(pk=original.pk).get()
+    assert correction.supersedes == original
+    assert (settings.MEDIA_ROOT / blob_path(original.sha256)).read_bytes() == LEDGER
+    assert f"superseded by #{correction.pk}" in html(client.get(case_url(casework.case)))
+
+
+def test_a_hand_over_is_recorded_from_the_page(casework: Casework) -> None:
+    item = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER)
+    client = logged_in(casework.investigator)
+    url = reverse("evidence_custody", args=[casework.case.pk, item.pk])
+    prefix = f"custody-{item.pk}"
+    refused = client.post(url, {f"{prefix}-to_party": "", f"{prefix}-from_party": "", f"{prefix}-note": ""})
+    assert refused.status_code == 400
+    made = client.post(
+        url, {f"{prefix}-to_party": "Provincial laboratory", f"{prefix}-from_party": "", f"{prefix}-note": ""}
+    )
+    assert made.status_code == 302
+    assert list(item.custody.values_list("action", "to_party")) == [
+        ("received", "Musan County Committee"),
+        ("transferred", "Provincial laboratory"),
+    ]
+
+
+def test_the_proposer_of_a_finding_cannot_decide_it_and_the_page_says_why(casework: Casework) -> None:
+    allegation = bribery_allegation(casework)
+    head = logged_in(casework.head)
+    proposed = head.post(
+        reverse("finding_propose", args=[casework.case.pk, allegation.pk]),
+        {f"propose-{allegation.pk}-finding": "sustained", f"propose-{allegation.pk}-reason": "The ledger."},
+    )
+    assert proposed.status_code == 302
+    assert "You proposed this finding, so another body head decides it." in html(head.get(case_url(casework.case)))
+    decide_url = reverse("finding_decide", args=[casework.case.pk, allegation.pk])
+    decide = {f"decide-{allegation.pk}-finding": "sustained", f"decide-{allegation.pk}-reason": ""}
+    assert head.post(decide_url, decide).status_code == 403
+    assert logged_in(casework.investigator).post(decide_url, decide).status_code == 403
+    allegation.refresh_from_db()
+    assert allegation.finding == ""
+    deputy = logged_in(casework.deputy_head)
+    assert "Decide the finding" in html(deputy.get(case_url(casework.case)))
+    assert deputy.post(decide_url, decide).status_code == 302
+    allegation.refresh_from_db()
+    assert (allegation.finding, allegation.decided_by) == ("sustained", casework.deputy_head)
+
+
+def test_notes_and_tasks_are_added_from_the_page(casework: Casework) -> None:
+    client = logged_in(casework.investigator)
+    assert (
+        client.post(
+            reverse("case_note_add", args=[casework.case.pk]),
+            {"note-kind": "interview", "note-text": "The farm manager denies it."},
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            reverse("case_task_add", args=[casework.case.pk]),
+            {"task-title": "Weigh the store", "task-due_on": "2026-09-01"},
+        ).status_code
+        == 302
+    )
+    page = html(client.get(case_url(casework.case)))
+    assert "The farm manager denies it." in page and "Weigh the store" in page
+
+
+def test_the_referral_package_button_downloads_a_package_that_verifies(casework: Casework) -> None:
+    evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER)
+    response = logged_in(casework.investigator).get(reverse("case_package", args=[casework.case.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    check = package_verify(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    assert check.ok, check.problems
+
+
+# -- measures ---------------------------------------------------------------------------------------------
+
+
+def test_a_measure_goes_through_due_process_on_the_pages(casework: Casework) -> None:
+    allegation = bribery_allegation(casework)
+    finding_propose(actor=casework.investigator, allegation=allegation, finding="sustained", reason="The ledger.")
+    finding_decide(actor=casework.head, allegation=allegation)
+    investigator, head, deputy = (
+        logged_in(u) for u in (casework.investigator, casework.head, casework.deputy_head)
+    )
+    today = timezone.localdate()
+    proposed = investigator.post(
+        reverse("measure_propose", args=[casework.case.pk]),
+        {
+            "measure-officer": casework.force.grain_officer.pk,
+            "measure-kind": "suspension",
+            "measure-allegation": allegation.pk,
+            "measure-reason": "Took grain to look away.",
+            "measure-starts_on": today.isoformat(),
+            "measure-ends_on": "",
+        },
+    )
+    assert proposed.status_code == 400 and "A temporary suspension needs an end date." in html(proposed)
+    proposed = investigator.post(
+        reverse("measure_propose", args=[casework.case.pk]),
+        {
+            "measure-officer": casework.force.grain_officer.pk,
+            "measure-kind": "suspension",
+            "measure-allegation": allegation.pk,
+            "measure-reason": "Took grain to look away.",
+            "measure-starts_on": today.isoformat(),
+            "measure-ends_on": (today + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert proposed.status_code == 302
+    measure = Measure.objects.get()
+    assert "Serve notice" in html(investigator.get(case_url(casework.case)))
+    assert (
+        investigator.post(
+            reverse("measure_notify", args=[measure.pk]), {f"notify-{measure.pk}-response_days": "7"}
+        ).status_code
+        == 302
+    )
+    page = html(head.get(case_url(casework.case)))
+    assert "The officer may respond until" in page and "Decide the measure" not in page
+
+    officer = logged_in(casework.officer_user)
+    mine = html(officer.get(reverse("my_measures")))
+    assert "Send my response" in mine and "Took grain to look away." in mine
+    responded = officer.post(
+        reverse("my_measure_respond", args=[measure.pk]), {f"respond-{measure.pk}-text": "A gift for my mother."}
+    )
+    assert responded.status_code == 302
+    assert "Decide the measure" not in html(
+        investigator.get(case_url(casework.case))
+    )  # the proposer never decides
+    decide = {f"mdecide-{measure.pk}-decision": "approve", f"mdecide-{measure.pk}-text": "Upheld."}
+    assert investigator.post(reverse("measure_decide", args=[measure.pk]), decide).status_code == 403
+    assert head.post(reverse("measure_decide", args=[measure.pk]), decide).status_code == 302
+
+    measures_apply(on=today)
+    assert Officer.objects.get(pk=casework.force.grain_officer.pk).status == Officer.Status.SUSPENDED
+    officer = logged_in(User.objects.get(pk=casework.officer_user.pk))
+    assert officer.get(reverse("case_list")).status_code == 403  # suspended: no staff page
+    appealed = officer.post(
+        reverse("my_measure_appeal", args=[measure.pk]), {f"appeal-{measure.pk}-text": "The sacks were mine."}
+    )
+    assert appealed.status_code == 302
+    assert "Decide the appeal" not in html(head.get(case_url(casework.case)))  # he decided the measure
+    assert "Decide the appeal" in html(deputy.get(case_url(casework.case)))
+    overturned = deputy.post(
+        reverse("measure_decide_appeal", args=[measure.pk]),
+        {f"appeal-{measure.pk}-decision": "overturn", f"appeal-{measure.pk}-text": "The ledger is unreliable."},
+    )
+    assert overturned.status_code == 302
+    measure.refresh_from_db()
+    assert measure.state == Measure.State.REJECTED
+    assert Officer.objects.get(pk=casework.force.grain_officer.pk).status == Officer.Status.ACTIVE
+
+
+def test_the_officer_s_page_never_shows_the_complainant_or_the_complaint(casework: Casework) -> None:
+    named = complaint_file(
+        actor=None,
+        data=complaint_about(
+            casework.force.grain_officer, description=SECRET_TEXT, anonymous=False, name=NAME, contact=PHONE
+        ),
+    )
+    case = case_open(
+        actor=casework.investigator,
+        body=casework.force.body_a,
+        title="Granary at midnight",
+        summary=SECRET_TEXT,
+        complaints=[named.complaint],
+    )
+    allegation = bribery_allegation(casework, case)
+    evidence_add(
+        actor=casework.investigator,
+        case=case,
+        name="granary-photo.txt",
+        data=b"photo",
+        description="The granary's back door",
+        received_from=NAME,
+    )
+    measure = measure_propose(
+        actor=casework.investigator,
+        case=case,
+        officer=casework.force.grain_officer,
+        kind="warning",
+        reason="Grain.",
+    )
+    officer = logged_in(casework.officer_user)
+    assert "No measure has been notified to you." in html(officer.get(reverse("my_measures")))
+    measure_notify(actor=casework.investigator, measure=measure)
+    page = html(officer.get(reverse("my_measures")))
+    assert (
+        allegation.category.name in page and "granary-photo.txt" in page and "The granary&#x27;s back door" in page
+    )
+    for secret in (NAME, PHONE, SECRET_TEXT, named.complaint.reference, "Granary at midnight"):
+        assert secret not in page
+
+
+def test_only_an_officer_has_a_measures_page(casework: Casework) -> None:
+    assert logged_in(casework.investigator).get(reverse("my_measures")).status_code == 404
+
+
+# -- access ------------------------------------------------------------------------------------------------
+
+
+def test_an_investigator_of_another_body_gets_404_on_the_case_and_its_evidence(
+    casework: Casework, make_member
+) -> None:  # type: ignore[no-untyped-def]
+    item = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER)
+    allegation = bribery_allegation(casework)
+    outsider = logged_in(make_member(casework.force.body_b))
+    pk = casework.case.pk
+    for url in [
+        case_url(casework.case),
+        reverse("evidence_download", args=[pk, item.pk]),
+        reverse("case_package", args=[pk]),
+    ]:
+        assert outsider.get(url).status_code == 404, url
+    for url in [
+        reverse("case_allegation_add", args=[pk]),
+        reverse("finding_propose", args=[pk, allegation.pk]),
+        reverse("case_evidence_add", args=[pk]),
+        reverse("evidence_custody", args=[pk, item.pk]),
+        reverse("case_note_add", args=[pk]),
+    ]:
+        assert outsider.post(url, {}).status_code == 404, url
+    assert casework.case.number not in html(outsider.get(reverse("case_list")))
+    assert list(item.custody.values_list("action", flat=True)) == ["received"]
+
+
+def test_the_accused_officer_cannot_open_his_own_case_page(casework: Casework, make_member) -> None:  # type: ignore[no-untyped-def]
+    assert logged_in(casework.officer_user).get(case_url(casework.case)).status_code == 404
+    # Nor can an investigator of the body who serves in the accused's own unit.
+    colleague = make_member(casework.force.body_a, Role.INVESTIGATOR, officer=casework.force.a1_colleague)
+    bribery_allegation(casework)
+    assert logged_in(colleague).get(case_url(casework.case)).status_code == 404
+
+
+def test_an_id_no_database_could_hold_is_a_404(casework: Casework) -> None:
+    assert logged_in(casework.investigator).get(f"/cases/{2**70}/").status_code == 404
+
+
+def test_the_pages_need_a_login(casework: Casework) -> None:
+    response = Client().get(case_url(casework.case))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+# -- the admin ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return User.objects.create_superuser("root", "root@example.org", "a-long-admin-password")
+
+
+def test_the_admin_cannot_change_or_delete_an_evidence_item(casework: Casework, superuser: User) -> None:
+    item = evidence_add(
+        actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER, description="Ledger"
+    )
+    before = EvidenceItem.objects.filter(pk=item.pk).values().get()
+    client = logged_in(superuser)
+    change = reverse("admin:cases_evidenceitem_change", args=[item.pk])
+    delete = reverse("admin:cases_evidenceitem_delete", args=[item.pk])
+    assert client.get(change).status_code == 200  # shown read-only
+    changed = client.post(change, {"name": "forged.txt", "description": "doctored", "sha256": "0" * 64, "size": 1})
+    assert changed.status_code == 403
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    bulk = client.post(
+        reverse("admin:cases_evidenceitem_changelist"),
+        {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 302, 403)
+    assert client.get(reverse("admin:cases_evidenceitem_add")).status_code == 403
+    assert EvidenceItem.objects.filter(pk=item.pk).values().get() == before
+    assert (settings.MEDIA_ROOT / blob_path(item.sha256)).read_bytes() == LEDGER
+    assert CustodyEntry.objects.filter(item=item).count() == 1
