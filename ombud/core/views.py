@@ -57,6 +57,8 @@ def page_header(request: HttpRequest) -> Header | None:
     if is_administrator(user, scope) and Role.ADMINISTRATOR not in scope.roles:
         roles.insert(0, str(Role.ADMINISTRATOR.label))
     links = [(reverse("home"), _("Home"))]
+    if scope.works_cases:
+        links.append((reverse("complaint_inbox"), _("Complaints")))
     if scope.is_staff_role:
         links.append((reverse("unit_tree"), _("Units")))
     if scope.own_officer_id is not None:
