@@ -70,6 +70,8 @@ def run_level(port: int, clients: int, total: int, officer_ids: list[int]) -> tu
                     receipts.append(str(made["receipt"]))
                 else:
                     errors += 1
+                    if errors <= 3:
+                        print(f"  error {code}: {made}", file=sys.stderr)
         conn.close()
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
@@ -166,7 +168,7 @@ def main() -> None:
         f"complaints in the database: {after - before} new, {len(all_receipts)} acknowledged to clients "
         f"({'none lost' if after - before == len(all_receipts) == opened else 'MISMATCH'})"
     )
-    shutil.rmtree(work, ignore_errors=True)
+    print(f"server log: {work / 'server.log'}")
 
 
 if __name__ == "__main__":

@@ -12,13 +12,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from ombud.accounts.models import Membership
 from ombud.cases.models import Allegation
 from ombud.intake.models import ComplaintSubject
-from ombud.org.models import Officer, OversightBody, Place, Unit
+from ombud.org.models import Jurisdiction, Officer, OversightBody, Place, Unit
 
 
 class NoBodyQualifies(Exception):
@@ -95,12 +95,19 @@ def route(
     (escalation climbs from the current body)."""
     day = on or timezone.localdate()
     units = _subject_units(officers, place)
-    bodies = list(OversightBody.objects.prefetch_related("jurisdictions__unit").select_related("seat"))
     if units:
+        # Only bodies overseeing an ancestor of every subject's unit can qualify: fetch just those.
+        ancestors = set.intersection(*(set(u.ancestor_ids()) for u in units))
+        bodies = list(
+            OversightBody.objects.filter(jurisdictions__unit_id__in=ancestors)
+            .distinct()
+            .prefetch_related(Prefetch("jurisdictions", queryset=Jurisdiction.objects.select_related("unit")))
+        )
         ceiling = min(u.depth for u in units) - 1
         candidates = [b for b in bodies if b.level <= ceiling and all(_covers(b, u) for u in units)]
     else:
         # Nobody and nowhere named: only a body over the whole force can take it.
+        bodies = list(OversightBody.objects.all())
         top = min((b.level for b in bodies), default=0)
         candidates = [b for b in bodies if b.level == top]
     if above_level is not None:
