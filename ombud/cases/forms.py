@@ -105,7 +105,9 @@ class AllegationForm(ServiceForm):
     official_id = forms.IntegerField(
         label=_("or a local official's id"), required=False, min_value=1, max_value=2**63 - 1
     )
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all(), to_field_name="code")
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), to_field_name="code", empty_label=_("— choose —")
+    )
     goods = forms.ChoiceField(label=_("For bribery: what was given"), choices=GOODS_CHOICES, required=False)
     value = forms.DecimalField(
         label=_("Estimated value"), required=False, min_value=0, max_digits=14, decimal_places=2

@@ -141,9 +141,12 @@ def package_build(*, actor: Any, case: Case) -> bytes:
     that the package carries it; if building fails, the events roll back with it."""
     from django.db import transaction
 
-    from ombud.cases.services import custody_record
+    from ombud.accounts.models import Role
+    from ombud.cases.services import _require_body_role, custody_record
     from ombud.cases.summary import case_summary_pdf
 
+    if actor is not None:  # None: the instance itself (`ombud case package` on the server)
+        _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
         for item in EvidenceItem.objects.filter(case=case):
             custody_record(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ombud.accounts.models import Role
 from ombud.accounts.scope import active_memberships, scope_for
+from ombud.cases.fulltext import case_text_q, complaint_text_q
 from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntry, EvidenceItem
 from ombud.core import keys
 from ombud.core.access import NotFoundForUser
@@ -94,9 +95,10 @@ def case_workspace(user: Any, *, status: str | None = None, q: str | None = None
     if status:
         cases = cases.filter(status=status)
     if q:
-        matching = Q(number__icontains=q) | Q(title__icontains=q) | Q(summary__icontains=q)
-        in_complaints = Case.objects.filter(complaints__description__icontains=q).values("pk")
-        cases = cases.filter(matching | Q(pk__in=in_complaints))
+        in_complaints = Case.objects.filter(complaints__in=Complaint.objects.filter(complaint_text_q(q))).values(
+            "pk"
+        )
+        cases = cases.filter(Q(number__icontains=q) | case_text_q(q) | Q(pk__in=in_complaints))
     open_tasks = CaseTask.objects.filter(done_at__isnull=True).select_related("assignee").order_by("due_on", "pk")
     return (
         cases.select_related("body", "lead")

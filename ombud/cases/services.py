@@ -248,6 +248,8 @@ def custody_record(
         raise ValidationError({"action": _("Unknown custody action.")})
     if action == CustodyEntry.Action.TRANSFERRED and not to_party.strip():
         raise ValidationError({"to_party": _("Say to whom the item was handed.")})
+    if actor is not None:  # None: the instance itself, e.g. `ombud case package` on the server
+        _require_body_role(actor, item.case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
         entry = CustodyEntry.objects.create(
             item=item,

@@ -59,10 +59,12 @@ def page_header(request: HttpRequest) -> Header | None:
     links = [(reverse("home"), _("Home"))]
     if scope.works_cases:
         links.append((reverse("complaint_inbox"), _("Complaints")))
+        links.append((reverse("case_list"), _("Cases")))
     if scope.is_staff_role:
         links.append((reverse("unit_tree"), _("Units")))
     if scope.own_officer_id is not None:
         links.append((reverse("officer_dossier", args=[scope.own_officer_id]), _("My record")))
+        links.append((reverse("my_measures"), _("My measures")))
     if user.is_staff:
         links.append((reverse("admin:index"), _("Administration")))
     name = user.get_full_name() if isinstance(user, User) else ""

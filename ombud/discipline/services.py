@@ -256,6 +256,7 @@ def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str,
 def follow_up_add(*, actor: Any, measure: Measure, description: str, due_on: dt.date) -> FollowUp:
     if not description.strip():
         raise ValidationError({"description": _("Say what must follow.")})
+    _require_body_role(actor, _deciding_body(measure), {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
         follow_up = FollowUp.objects.create(measure=measure, description=description.strip(), due_on=due_on)
         audit_record(
@@ -265,6 +266,7 @@ def follow_up_add(*, actor: Any, measure: Measure, description: str, due_on: dt.
 
 
 def follow_up_done(*, actor: Any, follow_up: FollowUp) -> FollowUp:
+    _require_body_role(actor, _deciding_body(follow_up.measure), {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
         follow_up.done_at = timezone.now()
         follow_up.save(update_fields=["done_at"])

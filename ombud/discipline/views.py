@@ -157,7 +157,9 @@ def my_measures(request: HttpRequest) -> HttpResponse:
     return my_measures_response(request)
 
 
-def _officer_step(request: HttpRequest, measure_id: int, form: ServiceForm, step: Any, success: str) -> HttpResponse:
+def _officer_step(
+    request: HttpRequest, measure_id: int, form: ServiceForm, step: Any, success: str
+) -> HttpResponse:
     measure = measure_get_for_user(request.user, measure_id)
     if form.is_valid():
         try:

@@ -361,6 +361,11 @@ def test_a_measure_goes_through_due_process_through_the_api(casework: Casework) 
 
     notified = investigator.post(f"/api/v1/measures/{measure_id}/notify/", {"response_days": 10}, format="json")
     assert notified.status_code == 200 and notified.json()["state"] == "notified"
+    # The officer sees his measure now, but a staff step on it is not his to take.
+    assert (
+        officer.post(f"/api/v1/measures/{measure_id}/decide/", {"approve": False}, format="json").status_code
+        == 403
+    )
     too_early = head.post(f"/api/v1/measures/{measure_id}/decide/", {"approve": True}, format="json")
     assert too_early.status_code == 400
     assert (

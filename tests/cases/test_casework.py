@@ -204,3 +204,15 @@ def test_a_case_closes_only_when_every_finding_is_decided(casework: Casework) ->
     closed = case_close(actor=casework.head, case=casework.case)
     assert closed.status == "closed"
     assert casework.case.complaints.get().status == Complaint.Status.CLOSED
+
+
+def test_only_the_case_s_body_records_custody_or_packages_it(casework: Casework, make_member) -> None:  # type: ignore[no-untyped-def]
+    from ombud.cases.packages import package_build
+
+    item = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=b"original")
+    outsider = make_member(casework.force.body_b)
+    with pytest.raises(PermissionDenied):
+        custody_record(actor=outsider, item=item, action="transferred", to_party="my desk")
+    with pytest.raises(PermissionDenied):
+        package_build(actor=outsider, case=casework.case)
+    assert list(item.custody.values_list("action", flat=True)) == ["received"]

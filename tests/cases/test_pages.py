@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -227,6 +229,25 @@ def test_a_correction_is_added_from_the_item_s_own_form_and_the_original_stays(c
     assert f"superseded by #{correction.pk}" in html(client.get(case_url(casework.case)))
 
 
+def test_no_page_changes_or_deletes_an_evidence_item(casework: Casework) -> None:
+    item = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER)
+    before = EvidenceItem.objects.filter(pk=item.pk).values().get()
+    client = logged_in(casework.head)
+    download = reverse("evidence_download", args=[casework.case.pk, item.pk])
+    for method in ("post", "put", "patch", "delete"):
+        assert getattr(client, method)(download, {"name": "forged.txt"}).status_code == 405, method
+    # The upload form only adds: a "correction" of an already superseded item is refused, the rest kept.
+    evidence_add(actor=casework.investigator, case=casework.case, name="v2.txt", data=b"v2", supersedes=item)
+    refused = client.post(
+        reverse("case_evidence_add", args=[casework.case.pk]),
+        {"form": "evidence", "evidence-file": SimpleUploadedFile("v3.txt", b"v3"), "evidence-supersedes": item.pk},
+    )
+    assert refused.status_code == 400
+    assert EvidenceItem.objects.filter(pk=item.pk).values().get() == before
+    assert (settings.MEDIA_ROOT / blob_path(item.sha256)).read_bytes() == LEDGER
+    assert EvidenceItem.objects.count() == 2
+
+
 def test_a_hand_over_is_recorded_from_the_page(casework: Casework) -> None:
     item = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER)
     client = logged_in(casework.investigator)
@@ -413,6 +434,28 @@ def test_the_officer_s_page_never_shows_the_complainant_or_the_complaint(casewor
     )
     for secret in (NAME, PHONE, SECRET_TEXT, named.complaint.reference, "Granary at midnight"):
         assert secret not in page
+
+
+def test_the_case_page_costs_the_same_queries_however_much_it_holds(casework: Casework) -> None:
+    client = logged_in(casework.head)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(case_url(casework.case)).status_code == 200
+        return len(captured)
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            allegation = bribery_allegation(casework)
+            finding_propose(actor=casework.investigator, allegation=allegation, finding="sustained", reason="x")
+            evidence_add(
+                actor=casework.investigator, case=casework.case, name=f"f{i}.txt", data=f"file {i} {n}".encode()
+            )
+
+    grow(1)
+    first = queries()
+    grow(4)
+    assert queries() == first
 
 
 def test_only_an_officer_has_a_measures_page(casework: Casework) -> None:

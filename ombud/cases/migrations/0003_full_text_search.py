@@ -35,10 +35,12 @@ SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS ombud_case_fts_ad",
     "DROP TRIGGER IF EXISTS ombud_case_fts_au",
 ]
+# The same expressions Django's SearchVector(..., config="simple") produces, so the planner uses them.
 POSTGRES = [
-    "CREATE INDEX IF NOT EXISTS ombud_complaint_fts ON intake_complaint USING GIN (to_tsvector('simple', description))",
+    "CREATE INDEX IF NOT EXISTS ombud_complaint_fts ON intake_complaint "
+    "USING GIN (to_tsvector('simple'::regconfig, COALESCE(description, '')))",
     "CREATE INDEX IF NOT EXISTS ombud_case_fts ON cases_case "
-    "USING GIN (to_tsvector('simple', title || ' ' || summary))",
+    "USING GIN (to_tsvector('simple'::regconfig, COALESCE(title, '') || ' ' || COALESCE(summary, '')))",
 ]
 POSTGRES_REVERSE = ["DROP INDEX IF EXISTS ombud_complaint_fts", "DROP INDEX IF EXISTS ombud_case_fts"]
 
