@@ -103,8 +103,13 @@ def store_blob(data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     storage = storages["default"]
     path = blob_path(digest)
-    if not storage.exists(path):
-        storage.save(path, ContentFile(data))
+    if storage.exists(path):
+        with storage.open(path, "rb") as handle:
+            if hashlib.sha256(handle.read()).hexdigest() == digest:
+                return digest
+        # The stored copy was damaged: the bytes in hand are the true content of this address.
+        storage.delete(path)
+    storage.save(path, ContentFile(data))
     return digest
 
 

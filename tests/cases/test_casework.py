@@ -216,3 +216,11 @@ def test_only_the_case_s_body_records_custody_or_packages_it(casework: Casework,
     with pytest.raises(PermissionDenied):
         package_build(actor=outsider, case=casework.case)
     assert list(item.custody.values_list("action", flat=True)) == ["received"]
+
+
+def test_filing_the_same_bytes_again_repairs_a_damaged_stored_copy(casework: Casework, settings) -> None:  # type: ignore[no-untyped-def]
+    item = evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=b"true content")
+    (settings.MEDIA_ROOT / blob_path(item.sha256)).write_bytes(b"damaged")
+    again = evidence_add(actor=casework.investigator, case=casework.case, name="copy.txt", data=b"true content")
+    assert again.sha256 == item.sha256
+    assert evidence_read(actor=casework.head, item=item) == b"true content"
