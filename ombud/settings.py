@@ -231,6 +231,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = OMBUD_MAX_UPLOAD_BYTES
 OMBUD_RESPONSE_DAYS = env_int("OMBUD_RESPONSE_DAYS", 14, minimum=1)
 OMBUD_APPEAL_DAYS = env_int("OMBUD_APPEAL_DAYS", 14, minimum=1)
 
+# Mail to staff (escalation notices). Without a mail server configured, messages are written as
+# files under the data directory, where an operator can read them.
+EMAIL_BACKEND = env_str("OMBUD_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env_str("OMBUD_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("OMBUD_EMAIL_PORT", 25, minimum=1, maximum=65535)
+DEFAULT_FROM_EMAIL = env_str("OMBUD_EMAIL_FROM", "ombud@localhost")
+
 # How many days of history the officer dossier shows by default (the "last ten years" of an assembly).
 OMBUD_DOSSIER_YEARS = env_int("OMBUD_DOSSIER_YEARS", 10, minimum=1, maximum=100)
 

@@ -501,7 +501,31 @@ def complaint_escalate(*, actor: Any, complaint: Complaint, why: str, as_of: dt.
             obj=complaint,
             data={"from": previous, "to": body.pk, "why": why},
         )
+        transaction.on_commit(lambda: body_notify_escalation(body=body, complaint=complaint, why=why))
         return True
+
+
+def body_notify_escalation(*, body: OversightBody, complaint: Complaint, why: str) -> int:
+    """Tell the new body's members that a complaint climbed to them. The mail carries the reference
+    and the reason only: nothing of its content, nothing of who filed it."""
+    from django.core.mail import send_mass_mail
+
+    from ombud.accounts.models import Membership
+
+    today = timezone.localdate()
+    recipients = sorted(
+        set(
+            Membership.objects.filter(body=body, start_on__lte=today)
+            .filter(Q(end_on__isnull=True) | Q(end_on__gt=today))
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if not recipients:
+        return 0
+    subject = _("Complaint %(ref)s escalated to %(body)s") % {"ref": complaint.reference, "body": body.name}
+    text = _escalation_note(why) + "\n\n" + _("Open your inbox in ombud to acknowledge it.")
+    return send_mass_mail([(subject, text, None, [address]) for address in recipients], fail_silently=True)
 
 
 def _escalation_note(why: str) -> str:

@@ -95,3 +95,20 @@ def test_the_worker_runs_the_daily_escalation(reference_data: None, force: Force
     )
     call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
     assert Complaint.objects.get(pk=filed.complaint.pk).routed_to == force.provincial
+
+
+def test_the_new_body_s_members_are_told_by_mail_without_the_content(
+    force: Force,
+    make_member,
+    mailoutbox,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    member = make_member(force.provincial)
+    member.email = "inspector@example.org"
+    member.save(update_fields=["email"])
+    filed = complaint_file(actor=None, data=complaint_about(force.grain_officer))
+    with django_capture_on_commit_callbacks(execute=True):
+        complaints_escalate_due(as_of=_later(force.body_a.ack_days + 1))
+    assert [m.to for m in mailoutbox] == [["inspector@example.org"]]
+    assert filed.complaint.reference in mailoutbox[0].subject
+    assert "grain" not in mailoutbox[0].body
