@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from ombud.cases import api as cases_api
 from ombud.discipline import api as discipline_api
 from ombud.intake import api as intake_api
+from ombud.reviews import api as reviews_api
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -70,4 +71,25 @@ urlpatterns += [
     # The officer's two steps again under /me/, the prefix a suspended officer's session may still use.
     path("me/measures/<int:pk>/respond/", discipline_api.MeasureRespond.as_view(), name="api-my-measure-respond"),
     path("me/measures/<int:pk>/appeal/", discipline_api.MeasureAppeal.as_view(), name="api-my-measure-appeal"),
+]
+
+# Reviews: directives and compliance, meetings, the period report (docs/reviews.md, docs/reports.md).
+urlpatterns += [
+    path("directives/", reviews_api.DirectiveListCreate.as_view(), name="api-directives"),
+    path("directives/<int:pk>/", reviews_api.DirectiveDetail.as_view(), name="api-directive"),
+    path("directives/<int:pk>/meetings/", reviews_api.DirectiveMeetings.as_view(), name="api-directive-meetings"),
+    path("meetings/<int:pk>/", reviews_api.MeetingDetail.as_view(), name="api-meeting"),
+    path("meetings/<int:pk>/attendance/", reviews_api.MeetingAttendance.as_view(), name="api-meeting-attendance"),
+    path("meetings/<int:pk>/agenda/", reviews_api.MeetingAgenda.as_view(), name="api-meeting-agenda"),
+    path("meetings/<int:pk>/sign-off/", reviews_api.MeetingSignOff.as_view(), name="api-meeting-sign-off"),
+    path("reports/period/", reviews_api.PeriodReport.as_view(), name="api-period-report"),
+]
+
+# Early warning: a supervisor's alerts and his answer to each (docs/early-warning.md).
+from ombud.risk import api as risk_api  # noqa: E402
+
+urlpatterns += [
+    path("risk/alerts/", risk_api.AlertList.as_view(), name="api-risk-alerts"),
+    path("risk/alerts/<int:pk>/intervene/", risk_api.AlertIntervene.as_view(), name="api-risk-alert-intervene"),
+    path("risk/alerts/<int:pk>/dismiss/", risk_api.AlertDismiss.as_view(), name="api-risk-alert-dismiss"),
 ]

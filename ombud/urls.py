@@ -30,4 +30,6 @@ urlpatterns = [
     path("", include("ombud.intake.urls")),
     path("", include("ombud.cases.urls")),
     path("", include("ombud.discipline.urls")),
+    path("", include("ombud.reviews.urls")),
+    path("", include("ombud.risk.urls")),
 ]

@@ -39,6 +39,7 @@ from ombud.discipline.services import (
 )
 from ombud.intake.models import Category
 from ombud.org.models import Officer, OversightBody, Unit
+from ombud.reviews.demo import demo_reviews_ensure
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def demo_users_ensure() -> list[DemoLogin]:
         role = membership.get_role_display() if membership else (Role.OFFICER.label if user.officer else "")
         where = str(membership.body or membership.unit or "") if membership else str(user.officer or "")
         logins.append(DemoLogin(user.username, passwords[user.username], str(role), where))
+    demo_reviews_ensure()  # once: it does nothing when a directive exists
     return logins
 
 

@@ -28,6 +28,8 @@ PERIODIC: list[Periodic] = [
     Periodic("intake.escalate_due", dt.timedelta(days=1), "ombud.intake.tasks:escalate_due_complaints"),
     Periodic("discipline.apply_measures", dt.timedelta(hours=1), "ombud.discipline.tasks:apply_measures"),
     Periodic("discipline.follow_ups", dt.timedelta(days=1), "ombud.discipline.tasks:escalate_overdue_follow_ups"),
+    Periodic("reviews.overdue", dt.timedelta(days=1), "ombud.reviews.tasks:mark_overdue_targets"),
+    Periodic("risk.score_nightly", dt.timedelta(days=1), "ombud.risk.tasks:score_nightly"),
 ]
 
 

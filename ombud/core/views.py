@@ -65,6 +65,8 @@ def page_header(request: HttpRequest) -> Header | None:
     if scope.own_officer_id is not None:
         links.append((reverse("officer_dossier", args=[scope.own_officer_id]), _("My record")))
         links.append((reverse("my_measures"), _("My measures")))
+    if scope.is_staff_role and not scope.barred:
+        links.append((reverse("reviews"), _("Reviews")))
     if user.is_staff:
         links.append((reverse("admin:index"), _("Administration")))
     name = user.get_full_name() if isinstance(user, User) else ""

@@ -38,7 +38,7 @@ class ResolutionInline(ReadOnlyInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdmin[Meeting]):
-    list_display = ["title", "kind", "unit", "body", "starts_on", "signed_off_at"]
+    list_display = ["title", "kind", "unit", "body", "starts_on", "held_at", "signed_off_at"]
     list_filter = ["kind"]
     list_select_related = ["unit", "body"]
     inlines = [AttendanceInline, AgendaItemInline, ResolutionInline]

@@ -17,6 +17,10 @@ class MeetingKind(models.TextChoices):
 
 class Directive(models.Model):
     body = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, related_name="directives")
+    # The top of the subtree the directive cascades to: the body's seat unless it names a unit below.
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issued to")
+    )
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("instructions"), blank=True)
     meeting_kind = models.CharField(_("meeting to hold"), max_length=20, choices=MeetingKind.choices)
@@ -34,6 +38,9 @@ class Directive(models.Model):
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="directive_period"),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class DirectiveTarget(models.Model):
     """One unit's duty under a directive, and how far it has complied."""
@@ -48,13 +55,20 @@ class DirectiveTarget(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    # The meeting was held after the directive's deadline.
     late = models.BooleanField(default=False)
 
     class Meta:
+        ordering = ["directive", "unit__path"]
         constraints = [models.UniqueConstraint(fields=["directive", "unit"], name="directive_target_unique")]
 
 
 class Meeting(models.Model):
+    """A meeting held by a unit (a station's general assembly) or by a body (its review meeting).
+
+    For a unit's meeting, ``body`` is the oversight body it answers to (the directive's body): its
+    resolutions propose measures to that body, and its head signs the minutes off."""
+
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=200)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
@@ -69,6 +83,12 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     period_start = models.DateField(_("record from"), null=True, blank=True)
     period_end = models.DateField(_("record until"), null=True, blank=True)
+    minutes = models.TextField(_("general minutes"), blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Set when attendance is recorded: the meeting took place.
+    held_at = models.DateTimeField(null=True, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -81,7 +101,29 @@ class Meeting(models.Model):
             models.CheckConstraint(
                 condition=Q(unit__isnull=False) | Q(body__isnull=False), name="meeting_has_holder"
             ),
+            models.CheckConstraint(
+                condition=Q(signed_off_at__isnull=True) | Q(held_at__isnull=False),
+                name="meeting_signed_after_held",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True, period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="meeting_period",
+            ),
+            # A unit answers a directive with one meeting (moved, not duplicated, if its date changes).
+            models.UniqueConstraint(
+                fields=["directive", "unit"],
+                condition=Q(directive__isnull=False),
+                name="meeting_one_per_directive_unit",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def frozen(self) -> bool:
+        return self.signed_off_at is not None
 
 
 class Attendance(models.Model):
@@ -91,6 +133,7 @@ class Attendance(models.Model):
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        ordering = ["officer__last_name", "officer__first_name", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "officer"], name="attendance_unique")]
 
 
@@ -118,3 +161,10 @@ class Resolution(models.Model):
     measure = models.ForeignKey(
         "discipline.Measure", on_delete=models.PROTECT, null=True, blank=True, related_name="resolutions"
     )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,24 +1,28 @@
 """The officer dossier: every assignment, complaint, allegation, finding, measure and alert of one
 officer over the years, compiled from the records (never typed by hand). The page shows it and a
-meeting's agenda reuses its figures.
+meeting's agenda reuses its figures (``officer_records``, the same compilation for many officers).
 
 It is read in two queries however long the history: the officer, through the access gate, then his
-whole record in one UNION query, folded into rows in Python."""
+whole record in one UNION query, folded into rows in Python. ``officer_records`` reads any number of
+officers' records in that one UNION query too."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import (
     BigIntegerField,
     DateField,
     DateTimeField,
+    Exists,
     F,
     Field,
+    OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     TextChoices,
@@ -30,16 +34,24 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ombud.accounts.models import Role
 from ombud.accounts.scope import Scope, scope_for
 from ombud.cases.models import Allegation, Finding
 from ombud.cases.selectors import case_list_for_user
+from ombud.core.access import NotFoundForUser
 from ombud.discipline.models import Measure, MeasureStep
 from ombud.intake.models import Complaint
 from ombud.intake.selectors import complaint_list_for_user
-from ombud.org.models import Officer, PlaceAssignment, StationAssignment
+from ombud.org.models import Jurisdiction, Officer, PlaceAssignment, StationAssignment, Unit
 from ombud.org.selectors import officer_get_for_user
+from ombud.reviews.models import AgendaItem, Attendance, Directive, DirectiveTarget, Meeting, Resolution
 from ombud.risk.models import Alert
+
+if TYPE_CHECKING:
+    # A stubs-only name: django-stubs-ext is a development dependency.
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,10 @@ class Counts:
     sustained: int
     # Measures taken or pending; a rejected proposal is not counted.
     measures: int
+    # Early-warning alerts raised (none when the reader is the officer himself).
+    alerts: int = 0
+    # Allegations still undecided at the end of the period: an open case against the officer.
+    pending: int = 0
 
 
 @dataclass(frozen=True)
@@ -143,17 +159,31 @@ class Dossier:
     recent: Counts
     all_time: Counts
     timeline: list[TimelineEntry]
+    # Set when the reader asked for a period that ends before today (a meeting's period).
+    until: dt.date | None = None
 
 
-def officer_dossier(*, user: Any, officer_id: int, years: int | None = None) -> Dossier:
-    """The dossier of an officer the user may see (else ``NotFoundForUser``)."""
+def officer_dossier(
+    *,
+    user: Any,
+    officer_id: int,
+    years: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Dossier:
+    """The dossier of an officer the user may see (else ``NotFoundForUser``).
+
+    ``recent`` counts the last ``years`` years, or from ``since`` (to ``until``) when given."""
     officer = officer_get_for_user(user, officer_id)
     scope = scope_for(user)
     own = scope.own_officer_id == officer.pk
     years = years or settings.OMBUD_DOSSIER_YEARS
-    since = _years_before(timezone.localdate(), years)
+    if since is None:
+        since = years_before(timezone.localdate(), years)
+    else:
+        years = max(1, round(((until or timezone.localdate()) - since).days / 365.25))
 
-    record = _record(officer, user, scope, own=own)
+    record = _records([officer.pk], user, scope, own=own).get(officer.pk) or _Record(scope)
     stations = sorted(record.stations, key=lambda row: (row.start_on, row.end_on or dt.date.max))
     places = sorted(record.places, key=lambda row: (row.start_on, row.end_on or dt.date.max))
     complaints = sorted(record.complaints.values(), key=lambda row: (row.received_on, row.reference), reverse=True)
@@ -172,13 +202,68 @@ def officer_dossier(*, user: Any, officer_id: int, years: int | None = None) -> 
         allegations=allegations,
         measures=measures,
         alerts=alerts,
-        recent=_counts(complaints, allegations, measures, since=since),
-        all_time=_counts(complaints, allegations, measures, since=None),
-        timeline=_timeline(stations, places, complaints, allegations, measures, alerts, since=since, own=own),
+        recent=_counts(complaints, allegations, measures, alerts, since=since, until=until),
+        all_time=_counts(complaints, allegations, measures, alerts, since=None),
+        timeline=_timeline(
+            stations, places, complaints, allegations, measures, alerts, since=since, until=until, own=own
+        ),
+        until=until,
     )
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
+@dataclass(frozen=True)
+class CompiledRecord:
+    """An officer's record for one period, as a meeting's agenda carries it: the dossier's rows and
+    figures for that period, read through the reader's gates like the dossier."""
+
+    officer_id: int
+    since: dt.date
+    until: dt.date
+    counts: Counts
+    complaints: list[ComplaintRow]
+    # Allegations dated in the period, and older ones still undecided at its end.
+    allegations: list[AllegationRow]
+    measures: list[MeasureRow]
+    alerts: list[AlertRow]
+
+
+def officer_records(
+    *, user: Any, officer_ids: list[int], since: dt.date, until: dt.date
+) -> dict[int, CompiledRecord]:
+    """The compiled records of many officers for a period, in one query whatever their number.
+
+    The caller has reached the officers through its own gate (a meeting's attendees); complaints and
+    cases are still read through the reader's gates, as in the dossier. Nobody reads his own record
+    here: the figures are those of the dossier as read by someone else."""
+    scope = scope_for(user)
+    ids = sorted(set(officer_ids) - {scope.own_officer_id})
+    records = _records(ids, user, scope, own=False) if ids else {}
+    compiled = {}
+    for officer_id in ids:
+        record = records.get(officer_id) or _Record(scope)
+        complaints = sorted(record.complaints.values(), key=lambda row: (row.received_on, row.reference))
+        allegations = sorted(record.allegations, key=lambda row: (row.dated_on, row.id))
+        measures = sorted(record.measures.values(), key=lambda row: (row.proposed_on, row.id))
+        alerts = sorted(record.alerts, key=lambda row: row.raised_on)
+
+        def within(day: dt.date) -> bool:
+            return since <= day <= until
+
+        compiled[officer_id] = CompiledRecord(
+            officer_id=officer_id,
+            since=since,
+            until=until,
+            counts=_counts(complaints, allegations, measures, alerts, since=since, until=until),
+            complaints=[row for row in complaints if within(row.received_on)],
+            allegations=[row for row in allegations if within(row.dated_on) or _pending_at(row, until)],
+            measures=[row for row in measures if within(row.proposed_on)],
+            alerts=[row for row in alerts if within(row.raised_on)],
+        )
+    return compiled
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` years earlier (28 February for 29 February)."""
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
@@ -213,6 +298,8 @@ _COLUMNS: dict[str, Field[Any, Any]] = {
     "at_to": DateTimeField(),
     "step": TextField(),
     "step_at": DateTimeField(),
+    # Whose record the row belongs to.
+    "officer": BigIntegerField(),
 }
 
 
@@ -244,6 +331,7 @@ class _Row(NamedTuple):
     at_to: dt.datetime | None
     step: str | None
     step_at: dt.datetime | None
+    officer: int
 
 
 @dataclass
@@ -305,17 +393,20 @@ class _Record:
         return self
 
 
-def _record(officer: Officer, user: Any, scope: Scope, *, own: bool) -> _Record:
-    """Assignments, complaints, allegations, measures with their steps and alerts: one query.
+def _records(officer_ids: list[int], user: Any, scope: Scope, *, own: bool) -> dict[int, _Record]:
+    """Assignments, complaints, allegations, measures with their steps and alerts of each officer:
+    one query, however many officers. ``own`` is for one officer reading his own record.
 
     An officer reading his own record sees all of it but learns of a complaint only that it exists
     and how far it got (not its categories nor where it went), and not the early-warning alerts
     meant for his supervisors. Anyone else reads complaints and cases through their gates, so the
     dossier is no side door: the officer's own chain sees no complaint, a county none that went over
     its head, nobody a case about his own unit."""
-    complaints = Complaint.objects.filter(subjects__officer=officer)
-    allegations = Allegation.objects.filter(officer=officer)
-    measures = Measure.objects.filter(officer=officer)
+    # A complaint naming two of the officers comes once for each: the officer column below reuses
+    # this filter's join to the complaint's subjects.
+    complaints = Complaint.objects.filter(subjects__officer__in=officer_ids)
+    allegations = Allegation.objects.filter(officer__in=officer_ids)
+    measures = Measure.objects.filter(officer__in=officer_ids)
     complaint_more: dict[str, str] = {}
     if not own:
         visible_cases = case_list_for_user(user).values("pk")
@@ -325,8 +416,9 @@ def _record(officer: Officer, user: Any, scope: Scope, *, own: bool) -> _Record:
         complaint_more = {"label": "categories__name", "detail": "routed_to__name"}
     parts = [
         _shaped(
-            StationAssignment.objects.filter(officer=officer),
+            StationAssignment.objects.filter(officer__in=officer_ids),
             "station",
+            officer="officer_id",
             ref="unit_id",
             label="unit__name",
             detail="unit__path",
@@ -334,8 +426,9 @@ def _record(officer: Officer, user: Any, scope: Scope, *, own: bool) -> _Record:
             day_to="end_on",
         ),
         _shaped(
-            PlaceAssignment.objects.filter(officer=officer),
+            PlaceAssignment.objects.filter(officer__in=officer_ids),
             "place",
+            officer="officer_id",
             ref="place__unit_id",
             label="place__name",
             detail="place__unit__path",
@@ -345,6 +438,7 @@ def _record(officer: Officer, user: Any, scope: Scope, *, own: bool) -> _Record:
         _shaped(
             complaints,
             "complaint",
+            officer="subjects__officer_id",
             ref="pk",
             reference="reference",
             outcome="status",
@@ -354,6 +448,7 @@ def _record(officer: Officer, user: Any, scope: Scope, *, own: bool) -> _Record:
         _shaped(
             allegations,
             "allegation",
+            officer="officer_id",
             ref="pk",
             reference="case__number",
             label="category__name",
@@ -365,6 +460,7 @@ def _record(officer: Officer, user: Any, scope: Scope, *, own: bool) -> _Record:
         _shaped(
             measures,
             "measure",
+            officer="officer_id",
             ref="pk",
             reference="case__number",
             label="kind",
@@ -380,18 +476,20 @@ def _record(officer: Officer, user: Any, scope: Scope, *, own: bool) -> _Record:
     if not own:
         parts.append(
             _shaped(
-                Alert.objects.filter(officer=officer),
+                Alert.objects.filter(officer__in=officer_ids),
                 "alert",
+                officer="officer_id",
                 ref="pk",
                 outcome="state",
                 detail=Cast("reasons", output_field=TextField()),
                 at_from="raised_at",
             )
         )
-    record = _Record(scope)
+    records: dict[int, _Record] = {}
     for values in parts[0].union(*parts[1:], all=True):
-        record.add(_Row._make(values))
-    return record.folded()
+        row = _Row._make(values)
+        records.setdefault(row.officer, _Record(scope)).add(row)
+    return {officer_id: record.folded() for officer_id, record in records.items()}
 
 
 def _allegation_row(row: _Row) -> AllegationRow:
@@ -444,11 +542,13 @@ def _counts(
     complaints: list[ComplaintRow],
     allegations: list[AllegationRow],
     measures: list[MeasureRow],
+    alerts: list[AlertRow],
     *,
     since: dt.date | None,
+    until: dt.date | None = None,
 ) -> Counts:
     def within(day: dt.date) -> bool:
-        return since is None or day >= since
+        return (since is None or day >= since) and (until is None or day <= until)
 
     counted = [a for a in allegations if within(a.dated_on)]
     return Counts(
@@ -456,7 +556,16 @@ def _counts(
         allegations=len(counted),
         sustained=sum(1 for a in counted if a.sustained),
         measures=sum(1 for m in measures if within(m.proposed_on) and not m.rejected),
+        alerts=sum(1 for a in alerts if within(a.raised_on)),
+        pending=sum(1 for a in allegations if _pending_at(a, until)),
     )
+
+
+def _pending_at(allegation: AllegationRow, day: dt.date | None) -> bool:
+    """Whether the allegation was made and still undecided on ``day`` (today when None)."""
+    if day is None:
+        return not allegation.finding
+    return allegation.dated_on <= day and (allegation.decided_on is None or allegation.decided_on > day)
 
 
 def _timeline(
@@ -469,6 +578,7 @@ def _timeline(
     *,
     since: dt.date,
     own: bool,
+    until: dt.date | None = None,
 ) -> list[TimelineEntry]:
     events: list[tuple[dt.date, str, str]] = []
 
@@ -509,4 +619,322 @@ def _timeline(
         add(alert.raised_on, "alert", _("Early-warning alert raised (%(state)s)") % {"state": alert.state})
     # Python's sort is stable, so same-day events keep the order above (assignment before complaint...).
     events.sort(key=lambda event: event[0])
-    return [TimelineEntry(on, kind, text, on >= since) for on, kind, text in events]
+    return [
+        TimelineEntry(on, kind, text, on >= since and (until is None or on <= until)) for on, kind, text in events
+    ]
+
+
+# --- directives, meetings and agendas ---------------------------------------------------------------
+#
+# Directives are seen by the issuing body and by the staff of the units they reach (a supervisor
+# follows his station's duty); meetings, whose agendas carry complaints and cases, by oversight bodies
+# whose jurisdiction holds the meeting's unit, never by someone serving at that unit.
+
+
+def directive_list_for_user(user: Any) -> QuerySet[Directive]:
+    scope = scope_for(user)
+    if not scope.is_staff_role or scope.barred:
+        return Directive.objects.none()
+    if scope.everything:
+        return Directive.objects.all()
+    reaching = DirectiveTarget.objects.filter(scope.units_q("unit__"), directive=OuterRef("pk"))
+    return Directive.objects.filter(Q(body_id__in=scope.body_ids) | Exists(reaching))
+
+
+def directive_get_for_user(user: Any, directive_id: int) -> Directive:
+    directive = directive_list_for_user(user).filter(pk=directive_id).select_related("body", "unit").first()
+    if directive is None:
+        raise NotFoundForUser
+    return directive
+
+
+def meeting_list_for_user(user: Any) -> QuerySet[Meeting]:
+    scope = scope_for(user)
+    if not scope.works_cases:
+        return Meeting.objects.none()
+    meetings = Meeting.objects.filter(scope.units_q("unit__") | Q(body_id__in=scope.body_ids))
+    if scope.own_unit_id is not None:
+        # The meeting that reviews his own colleagues is no business of an officer-investigator.
+        meetings = meetings.exclude(unit_id=scope.own_unit_id)
+    return meetings
+
+
+def meeting_get_for_user(user: Any, meeting_id: int) -> Meeting:
+    meeting = (
+        meeting_list_for_user(user)
+        .filter(pk=meeting_id)
+        .select_related("unit", "body", "directive", "signed_off_by")
+        .first()
+    )
+    if meeting is None:
+        raise NotFoundForUser
+    return meeting
+
+
+def acts_for_body(user: Any, body_id: int | None, *, head: bool = False) -> bool:
+    """Whether the user may write for the body (its investigators and heads; ``head``: heads only):
+    the services' rule, asked ahead so a page shows only the forms its user may send."""
+    if body_id is None:
+        return False
+    scope = scope_for(user)
+    if scope.barred:
+        return False
+    roles = {Role.BODY_HEAD} if head else {Role.BODY_HEAD, Role.INVESTIGATOR}
+    return scope.administrator or (body_id in scope.body_ids and bool(scope.roles & roles))
+
+
+def _serving_on(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start_on__lte": day}) & (
+        Q(**{f"{prefix}end_on__isnull": True}) | Q(**{f"{prefix}end_on__gt": day})
+    )
+
+
+def meeting_circle(meeting: Meeting) -> QuerySet[Officer]:
+    """The officers a meeting concerns, on its first day: for a unit, every officer serving there
+    and every officer answering for one of its villages; for a body, every officer serving in its
+    jurisdiction."""
+    day = meeting.starts_on
+    if meeting.unit_id is not None:
+        at_unit = StationAssignment.objects.filter(_serving_on(day), unit_id=meeting.unit_id)
+        for_place = PlaceAssignment.objects.filter(_serving_on(day), place__unit_id=meeting.unit_id)
+        q = Q(pk__in=at_unit.values("officer_id")) | Q(pk__in=for_place.values("officer_id"))
+    else:
+        paths = Jurisdiction.objects.filter(body_id=meeting.body_id).values_list("unit__path", flat=True)
+        within = Q(pk__in=[])
+        for path in paths:
+            within |= Q(unit__path__startswith=path)
+        q = Q(pk__in=StationAssignment.objects.filter(_serving_on(day), within).values("officer_id"))
+    return Officer.objects.filter(q).order_by("last_name", "first_name", "pk")
+
+
+def meeting_expected_officers(meeting: Meeting) -> QuerySet[Officer]:
+    """Who is expected: a unit's whole circle; at a body's meeting, the officers it discusses."""
+    if meeting.unit_id is not None:
+        return meeting_circle(meeting)
+    return Officer.objects.filter(agenda_items__meeting=meeting).order_by("last_name", "first_name", "pk")
+
+
+# Why the rule puts an officer on the agenda, in the order the page lists the reasons.
+AGENDA_REASONS: dict[str, StrOrPromise] = {
+    "sustained": gettext_lazy("sustained findings"),
+    "pending": gettext_lazy("an open case"),
+    "measures": gettext_lazy("measures"),
+    "alerts": gettext_lazy("early-warning alerts"),
+}
+
+
+def agenda_reasons(counts: Counts) -> list[str]:
+    """The rule: an officer is discussed for sustained findings, open cases (allegations undecided at
+    the period's end), measures or early-warning alerts in the period. Complaints alone are not
+    enough: a complaint is a claim until a finding says otherwise."""
+    figures = {"sustained": counts.sustained, "pending": counts.pending, "measures": counts.measures}
+    figures["alerts"] = counts.alerts
+    return [code for code in AGENDA_REASONS if figures[code]]
+
+
+@dataclass(frozen=True)
+class AgendaProposal:
+    officer: Officer
+    reasons: list[str]
+    record: CompiledRecord
+
+    def record_json(self) -> dict[str, Any]:
+        """The compiled record as the minutes keep it: frozen with them at sign-off."""
+        return compiled_record_json(self.record)
+
+
+def agenda_proposal(*, user: Any, meeting: Meeting) -> list[AgendaProposal]:
+    """The officers of the meeting's circle whom the rule selects for its period, each with his
+    compiled record (the dossier's figures for that period, read through the user's gates)."""
+    since, until = meeting_period(meeting)
+    officers = list(meeting_circle(meeting).select_related("unit"))
+    records = officer_records(user=user, officer_ids=[o.pk for o in officers], since=since, until=until)
+    proposals = []
+    for officer in officers:
+        record = records.get(officer.pk)
+        if record is None:
+            continue
+        reasons = agenda_reasons(record.counts)
+        if reasons:
+            proposals.append(AgendaProposal(officer, reasons, record))
+    return proposals
+
+
+def meeting_period(meeting: Meeting) -> tuple[dt.date, dt.date]:
+    until = meeting.period_end or meeting.starts_on
+    return meeting.period_start or years_before(until, settings.OMBUD_DOSSIER_YEARS), until
+
+
+def compiled_record_json(record: CompiledRecord) -> dict[str, Any]:
+    def day(value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "since": record.since.isoformat(),
+        "until": record.until.isoformat(),
+        "counts": asdict(record.counts),
+        "complaints": [
+            {
+                "reference": row.reference,
+                "received_on": day(row.received_on),
+                "status": row.status,
+                "categories": list(row.categories),
+            }
+            for row in record.complaints
+        ],
+        "allegations": [
+            {
+                "case_number": row.case_number,
+                "category": row.category,
+                "dated_on": day(row.dated_on),
+                "finding": row.finding,
+                "finding_label": row.finding_label,
+                "decided_on": day(row.decided_on),
+            }
+            for row in record.allegations
+        ],
+        "measures": [
+            {
+                "kind": row.kind,
+                "state": row.state,
+                "proposed_on": day(row.proposed_on),
+                "starts_on": day(row.starts_on),
+                "ends_on": day(row.ends_on),
+                "case_number": row.case_number,
+                "rejected": row.rejected,
+            }
+            for row in record.measures
+        ],
+        "alerts": [
+            {"raised_on": day(row.raised_on), "state": row.state, "reasons": list(row.reasons)}
+            for row in record.alerts
+        ],
+    }
+
+
+# --- compliance -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TargetNode:
+    target: DirectiveTarget
+    meeting: Meeting | None
+    children: list[TargetNode] = field(default_factory=list)
+    # Overdue units in this node's subtree, itself included: a collapsed branch still shows them.
+    overdue_below: int = 0
+
+
+@dataclass(frozen=True)
+class Compliance:
+    directive: Directive
+    roots: list[TargetNode]
+    # (state code, label, count) in the states' order.
+    states: list[tuple[str, str, int]]
+    late: int
+    total: int
+    # Whether the user schedules meetings for the directive's body.
+    can_schedule: bool
+
+
+def directive_compliance(user: Any, directive: Directive) -> Compliance:
+    """The tree of the units the directive reaches, each with its state and meeting; the body that
+    issued it sees all of them, anyone else the units in his own reach. Three queries."""
+    scope = scope_for(user)
+    targets = DirectiveTarget.objects.filter(directive=directive).select_related("unit__kind")
+    if not (scope.everything or directive.body_id in scope.body_ids):
+        targets = targets.filter(scope.units_q("unit__"))
+    meetings = {m.unit_id: m for m in Meeting.objects.filter(directive=directive)}
+    nodes = {t.unit_id: TargetNode(t, meetings.get(t.unit_id)) for t in targets.order_by("unit__path")}
+    roots: list[TargetNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.target.unit.parent_id or 0)
+        (parent.children if parent else roots).append(node)
+        if node.target.state == DirectiveTarget.State.OVERDUE:
+            for ancestor in node.target.unit.ancestor_ids():
+                if ancestor in nodes:
+                    nodes[ancestor].overdue_below += 1
+    counts: dict[str, int] = {}
+    for node in nodes.values():
+        counts[node.target.state] = counts.get(node.target.state, 0) + 1
+    return Compliance(
+        directive=directive,
+        roots=roots,
+        states=[(code, str(label), counts.get(code, 0)) for code, label in DirectiveTarget.State.choices],
+        late=sum(1 for node in nodes.values() if node.target.late),
+        total=len(nodes),
+        can_schedule=acts_for_body(user, directive.body_id),
+    )
+
+
+# --- the meeting page -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    meeting: Meeting
+    attendance: list[Attendance]
+    items: list[AgendaItem]
+    # Resolutions about no agenda item.
+    general: list[Resolution]
+    target: DirectiveTarget | None
+    period: tuple[dt.date, dt.date]
+    can_work: bool
+    can_sign: bool
+
+    @property
+    def frozen(self) -> bool:
+        return self.meeting.signed_off_at is not None
+
+    @property
+    def held(self) -> bool:
+        return self.meeting.held_at is not None
+
+    @property
+    def attendance_open(self) -> bool:
+        """Attendance is recorded from the meeting's first day, until the sign-off."""
+        return self.can_work and self.meeting.starts_on <= timezone.localdate()
+
+    @property
+    def present(self) -> int:
+        return sum(1 for row in self.attendance if row.present)
+
+    @property
+    def absent(self) -> int:
+        return sum(1 for row in self.attendance if row.present is False)
+
+
+def meeting_page(user: Any, meeting: Meeting) -> MeetingPage:
+    resolutions = Resolution.objects.select_related("measure__case").order_by("pk")
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("officer__unit")
+        .prefetch_related(Prefetch("resolutions", queryset=resolutions))
+    )
+    target = None
+    if meeting.directive_id is not None and meeting.unit_id is not None:
+        target = DirectiveTarget.objects.filter(directive_id=meeting.directive_id, unit_id=meeting.unit_id).first()
+    frozen = meeting.signed_off_at is not None
+    return MeetingPage(
+        meeting=meeting,
+        attendance=list(Attendance.objects.filter(meeting=meeting).select_related("officer")),
+        items=items,
+        general=list(resolutions.filter(meeting=meeting, agenda_item__isnull=True)),
+        target=target,
+        period=meeting_period(meeting),
+        can_work=not frozen and acts_for_body(user, meeting.body_id),
+        can_sign=not frozen and acts_for_body(user, meeting.body_id, head=True),
+    )
+
+
+# --- the period report's reach ----------------------------------------------------------------------
+
+
+def report_units_for_user(user: Any) -> tuple[QuerySet[Unit], bool]:
+    """The units whose period report the user may read, and whether he may read the whole force's.
+
+    The report is the analysts' (and administrators') tool: aggregates of the subtrees they hold,
+    the whole force for a force-wide analyst. Anyone else gets ``NotFoundForUser``."""
+    scope = scope_for(user)
+    if scope.barred or not (scope.administrator or Role.ANALYST in scope.roles):
+        raise NotFoundForUser
+    return Unit.objects.filter(scope.units_q()).select_related("kind").order_by("path"), scope.everything

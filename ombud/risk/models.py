@@ -20,6 +20,10 @@ class ThresholdRule(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("threshold rule")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RiskScore(models.Model):
@@ -27,7 +31,12 @@ class RiskScore(models.Model):
     as_of = models.DateField(db_index=True)
     model_version = models.CharField(max_length=64)
     score = models.FloatField()
+    # The officer's place in the force that day (0 = highest score), so a cut by share needs no re-ranking.
+    percentile = models.FloatField(default=0)
     factors = models.JSONField(default=list)
+    # SHA-256 of the feature values the model read: with the as-of date and model version, the score
+    # can be recomputed and checked.
+    inputs_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-as_of", "-id"]
@@ -46,6 +55,8 @@ class Alert(models.Model):
     officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="alerts")
     score = models.ForeignKey(RiskScore, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     rule = models.ForeignKey(ThresholdRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The officer's unit when the alert was raised: the supervisors of that unit's subtree answer it.
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     raised_at = models.DateTimeField(db_index=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
     reasons = models.JSONField(default=list)
@@ -67,3 +78,16 @@ class Intervention(models.Model):
     note = models.TextField()
     by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+
+
+class Evaluation(models.Model):
+    """One run of ``ombud risk evaluate``: the figures the analysts' report page shows."""
+
+    as_of = models.DateField()
+    label = models.CharField(max_length=16)
+    created_at = models.DateTimeField(db_index=True)
+    result = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("model evaluation")

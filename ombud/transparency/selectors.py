@@ -1,16 +1,24 @@
-"""Aggregate figures about the whole force (what `ombud stats` prints)."""
+"""Aggregate figures about the whole force (what `ombud stats` prints), and what the public page
+shows: published outcomes and figures with every small count suppressed."""
 
 from __future__ import annotations
 
-from django.db.models import Model
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Model, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ombud.accounts.models import User
 from ombud.audit.models import AuditEntry
-from ombud.cases.models import Allegation, Case, EvidenceItem
+from ombud.cases.models import Allegation, Case, EvidenceItem, Finding
 from ombud.discipline.models import Measure
 from ombud.intake.models import Complaint
 from ombud.org.models import Officer, Official, OversightBody, Place, Unit
 from ombud.reviews.models import Meeting
+from ombud.transparency.models import PublishedOutcome
 
 COUNTED: dict[str, type[Model]] = {
     "units": Unit,
@@ -33,3 +41,107 @@ def force_stats() -> dict[str, int]:
     stats = {name: model._default_manager.count() for name, model in COUNTED.items()}
     stats["complaint_years"] = Complaint.objects.dates("received_at", "year").count()
     return stats
+
+
+# --- published outcomes and the public figures ------------------------------------------------------
+
+# Below this, a count is shown as "fewer than 5": a count of one or two can point at a person.
+SMALL_COUNT = 5
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A count as the public sees it: the number, or hidden as fewer than ``SMALL_COUNT``."""
+
+    value: int | None
+
+    def __str__(self) -> str:
+        return str(self.value) if self.value is not None else _("fewer than %(n)d") % {"n": SMALL_COUNT}
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None
+
+
+def suppress(counts: list[int]) -> list[Shown]:
+    """Hide every count from 1 to SMALL_COUNT - 1; when a row hides only one, hide the next smallest
+    too, so that it cannot be worked out from the row's total."""
+    hidden = {i for i, n in enumerate(counts) if 0 < n < SMALL_COUNT}
+    if len(hidden) == 1:
+        others = sorted((n, i) for i, n in enumerate(counts) if i not in hidden and n > 0)
+        if others:
+            hidden.add(others[0][1])
+    return [Shown(None if i in hidden else n) for i, n in enumerate(counts)]
+
+
+@dataclass(frozen=True)
+class PublicYear:
+    year: int
+    complaints: Shown
+    sustained: Shown
+    measures: Shown
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    years: list[PublicYear]
+    # Complaints received last year, by branch (the units two levels below the top): (name, count).
+    branches: list[tuple[str, Shown]]
+    branch_year: int
+    measures_by_kind: list[tuple[str, Shown]]
+
+
+def published_outcomes() -> QuerySet[PublishedOutcome]:
+    return PublishedOutcome.objects.filter(state=PublishedOutcome.State.PUBLISHED).order_by("-published_at", "-pk")
+
+
+def public_figures(*, today: dt.date | None = None) -> PublicFigures:
+    """Aggregates for the public page, every small count suppressed."""
+    from ombud.reviews.reports import period_report
+
+    today = today or timezone.localdate()
+    complaints = dict(
+        Complaint.objects.order_by()
+        .annotate(year=ExtractYear("received_at"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    sustained = dict(
+        Allegation.objects.filter(finding=Finding.SUSTAINED, decided_at__isnull=False)
+        .order_by()
+        .annotate(year=ExtractYear("decided_at"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    taken = Measure.objects.exclude(
+        state__in=[Measure.State.PROPOSED, Measure.State.NOTIFIED, Measure.State.RESPONDED, Measure.State.REJECTED]
+    )
+    measures = dict(
+        taken.order_by()
+        .annotate(year=ExtractYear("decided_at"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    years = sorted({y for y in [*complaints, *sustained, *measures] if y is not None and y <= today.year})
+    rows = []
+    for year in years:
+        shown = [suppress([complaints.get(year, 0)])[0], suppress([sustained.get(year, 0)])[0]]
+        rows.append(PublicYear(year, shown[0], shown[1], suppress([measures.get(year, 0)])[0]))
+    last_year = today.year - 1
+    report = period_report(unit=None, since=dt.date(last_year, 1, 1), until=dt.date(last_year, 12, 31))
+    depth = min((row.unit.depth for row in report.rows if row.unit is not None), default=0) + 2
+    branches = [row for row in report.rows if row.unit is not None and row.unit.depth == depth]
+    branch_counts = suppress([row.current.complaints for row in branches])
+    by_kind = dict(taken.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    kinds = [(str(label), by_kind.get(code, 0)) for code, label in Measure.Kind.choices]
+    return PublicFigures(
+        years=rows,
+        branches=[
+            (row.unit.name if row.unit else "", shown) for row, shown in zip(branches, branch_counts, strict=True)
+        ],
+        branch_year=last_year,
+        measures_by_kind=list(zip([k for k, _n in kinds], suppress([n for _k, n in kinds]), strict=True)),
+    )

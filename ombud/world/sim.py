@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -321,7 +321,6 @@ class World:
     ring_members: Links  # ring number x official
     complaint_truth: ComplaintTruth
     retaliations: Retaliations
-    extras: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         years = {date_of(d).year for d in np.unique(self.complaints.received_at // DAY).tolist()}

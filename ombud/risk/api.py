@@ -1,0 +1,87 @@
+"""REST endpoints of early warning: a supervisor's open alerts, and his answer to one (an
+intervention, or a dismissal with its reason). Thin: alerts are read through ``alert_list_for_user``
+and answered through ``ombud.risk.services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ombud.cases.api import StaffView, many
+from ombud.risk.forms import KINDS
+from ombud.risk.models import Alert, Intervention
+from ombud.risk.selectors import alert_get_for_user, alert_list_for_user
+from ombud.risk.services import alert_dismiss, alert_intervene
+from ombud.risk.views import reason_texts
+
+MAX_ALERTS = 500
+
+
+class AlertSerializer(serializers.Serializer[Alert]):
+    id = serializers.IntegerField()
+    officer = serializers.IntegerField(source="officer_id")
+    officer_name = serializers.CharField(source="officer.full_name")
+    unit = serializers.SerializerMethodField()
+    raised_at = serializers.DateTimeField()
+    state = serializers.CharField()
+    score = serializers.SerializerMethodField()
+    rule = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
+
+    def get_unit(self, alert: Alert) -> str:
+        return alert.officer.unit.name if alert.officer.unit else ""
+
+    def get_score(self, alert: Alert) -> float | None:
+        return alert.score.score if alert.score else None
+
+    def get_rule(self, alert: Alert) -> str:
+        return alert.rule.name if alert.rule else ""
+
+    def get_reasons(self, alert: Alert) -> list[str]:
+        return reason_texts(alert)
+
+
+class InterventionInput(serializers.Serializer[dict[str, Any]]):
+    kind = serializers.ChoiceField(choices=KINDS)
+    note = serializers.CharField(max_length=5000)
+
+
+class DismissInput(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.CharField(max_length=5000)
+
+
+class InterventionSerializer(serializers.Serializer[Intervention]):
+    alert = serializers.IntegerField(source="alert_id")
+    kind = serializers.CharField()
+    note = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class AlertList(StaffView):
+    @extend_schema(responses=AlertSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(many(AlertSerializer, alert_list_for_user(request.user)[:MAX_ALERTS]))
+
+
+class AlertIntervene(StaffView):
+    @extend_schema(request=InterventionInput, responses={201: InterventionSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        alert = alert_get_for_user(request.user, pk)
+        data = InterventionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = alert_intervene(actor=request.user, alert=alert, kind=data.validated_data["kind"], note=data.validated_data["note"])
+        return Response(InterventionSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class AlertDismiss(StaffView):
+    @extend_schema(request=DismissInput, responses={201: InterventionSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        alert = alert_get_for_user(request.user, pk)
+        data = DismissInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = alert_dismiss(actor=request.user, alert=alert, reason=data.validated_data["reason"])
+        return Response(InterventionSerializer(made).data, status=status.HTTP_201_CREATED)

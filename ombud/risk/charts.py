@@ -1,0 +1,87 @@
+"""The precision-at-k chart of the report page: lines drawn on the server as inline SVG, like the
+bar charts of ``ombud.core.charts``, so the page needs no JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+_PAD_LEFT, _PAD_BOTTOM, _PAD_TOP, _PAD_RIGHT = 44, 28, 12, 12
+
+
+def line_chart(
+    xs: Sequence[float],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    title: str,
+    x_label: str,
+    width: int = 520,
+    height: int = 240,
+) -> SafeString:
+    """Lines over shared x values; each line's points carry their value as a tooltip, and a legend
+    names the lines (the table beside the chart gives every figure)."""
+    top = max((v for _, values in series for v in values), default=0.0) or 1.0
+    top = float(f"{top * 1.1:.2g}")
+    left, right = min(xs, default=0), max(xs, default=1)
+    span = (right - left) or 1
+    plot_w = width - _PAD_LEFT - _PAD_RIGHT
+    plot_h = height - _PAD_TOP - _PAD_BOTTOM
+
+    def x(value: float) -> float:
+        return round(_PAD_LEFT + (value - left) / span * plot_w, 1)
+
+    def y(value: float) -> float:
+        return round(_PAD_TOP + plot_h - value / top * plot_h, 1)
+
+    parts: list[SafeString] = []
+    for step in range(5):
+        value = top * step / 4
+        parts.append(
+            format_html(
+                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/><text class="label" x="{}" y="{}">{}</text>',
+                _PAD_LEFT,
+                width - _PAD_RIGHT,
+                y(value),
+                y(value),
+                _PAD_LEFT - 6,
+                y(value) + 4,
+                f"{value:.2f}",
+            )
+        )
+    for value in xs:
+        if int(value) % 5 == 0 or value == left:
+            parts.append(format_html('<text class="label" x="{}" y="{}">{}%</text>', x(value), height - 8, value))
+    for index, (name, values) in enumerate(series):
+        points = " ".join(f"{x(a)},{y(b)}" for a, b in zip(xs, values, strict=True))
+        parts.append(format_html('<polyline class="series series-{}" points="{}"/>', index, points))
+        for a, b in zip(xs, values, strict=True):
+            parts.append(
+                format_html(
+                    '<circle class="series-{}" cx="{}" cy="{}" r="2.5"><title>{} {}%: {}</title></circle>',
+                    index,
+                    x(a),
+                    y(b),
+                    name,
+                    a,
+                    f"{b:.3f}",
+                )
+            )
+        parts.append(
+            format_html(
+                '<text class="legend series-{}" x="{}" y="{}">{}</text>',
+                index,
+                _PAD_LEFT + 8,
+                _PAD_TOP + 14 + 14 * index,
+                name,
+            )
+        )
+    parts.append(format_html('<text class="label" x="{}" y="{}">{}</text>', width - _PAD_RIGHT, height - 8, x_label))
+    return format_html(
+        '<svg class="chart line-chart" role="img" viewBox="0 0 {} {}"><title>{}</title>{}</svg>',
+        width,
+        height,
+        title,
+        format_html_join("", "{}", ((part,) for part in parts)),
+    )

@@ -1,0 +1,254 @@
+"""Measuring the model against the simple count ranking and the threshold rules, on whatever the
+database holds, with the time split of docs/early-warning.md: features from what was known on the
+as-of date, the label from the year after it, training only on years whose outcome was known by it.
+
+Ties are broken at random *in expectation*: when k officers must be picked and the k-th place is
+shared, the tied officers count for their share of the remaining places. A ranking with many ties
+(the count of complaints) is then neither favoured nor penalised by the order rows happen to be in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ombud.risk.events import B, F64, I64, NO_DAY, SUSTAINED, Events
+from ombud.risk.features import cohort, complaints_in, features, labels, unit_at
+from ombud.risk.model import TrainedModel, train
+from ombud.risk.rules import RuleSpec, rule_flags
+
+TOP_SHARES = (1, 5, 10)
+CURVE_SHARES = tuple(range(1, 21))
+FLAG_SHARE = 5  # the model's "flag" for fairness and ground-truth figures: its top 5 %
+MIN_GROUP = 20  # smaller groups are pooled, so no figure is about a handful of officers
+
+
+def picked(n_total: int, share: float) -> int:
+    return max(1, round(n_total * share / 100))
+
+
+def expected_hits(score: F64, y: B, k: int) -> float:
+    """Positives expected among the top ``k`` by ``score``, ties broken at random."""
+    if k <= 0 or not len(score):
+        return 0.0
+    k = min(k, len(score))
+    cut = np.sort(score)[::-1][k - 1]
+    above, tied = score > cut, score == cut
+    room = k - int(above.sum())
+    return float(y[above].sum()) + room * float(y[tied].sum()) / max(int(tied.sum()), 1)
+
+
+def precision_at(score: F64, y: B, k: int) -> float:
+    return expected_hits(score, y, k) / k if k > 0 else 0.0
+
+
+def top_mask(score: F64, k: int) -> F64:
+    """Each row's chance of being among the top ``k`` (1 above the cut, a share at the cut)."""
+    if k <= 0 or not len(score):
+        return np.zeros(len(score))
+    k = min(k, len(score))
+    cut = np.sort(score)[::-1][k - 1]
+    above, tied = score > cut, score == cut
+    room = k - int(above.sum())
+    return np.where(above, 1.0, np.where(tied, room / max(int(tied.sum()), 1), 0.0))
+
+
+def auc(score: F64, y: B) -> float | None:
+    """Area under the ROC curve (Mann-Whitney, ties counted half)."""
+    positives, negatives = int(y.sum()), int((~y).sum())
+    if not positives or not negatives:
+        return None
+    from scipy.stats import rankdata  # type: ignore[import-untyped]
+
+    ranks = rankdata(score)
+    return float((ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def ranker_figures(score: F64, y: B) -> dict[str, float | None]:
+    n, positives = len(score), int(y.sum())
+    out: dict[str, float | None] = {}
+    for share in TOP_SHARES:
+        out[f"p_at_{share}"] = round(precision_at(score, y, picked(n, share)), 4)
+    hits = expected_hits(score, y, picked(n, 5))
+    out["recall_at_5"] = round(hits / positives, 4) if positives else None
+    value = auc(score, y)
+    out["auc"] = round(value, 4) if value is not None else None
+    return out
+
+
+@dataclass(frozen=True)
+class Context:
+    """One as-of date's cohort, labels, scores and baselines."""
+
+    as_of: dt.date
+    label: str
+    rows: I64
+    y: B
+    score: F64
+    count_12m: F64
+    model: TrainedModel
+
+
+def context_build(ev: Events, as_of: dt.date, label: str, model: TrainedModel | None = None) -> Context:
+    t = as_of.toordinal()
+    model = model or train(ev, as_of, label=label)
+    rows = cohort(ev, t)
+    score = model.predict(features(ev, t, rows, model.spec))
+    return Context(
+        as_of=as_of,
+        label=label,
+        rows=rows,
+        y=labels(ev, t, rows, kind=label),
+        score=score,
+        count_12m=complaints_in(ev, t, 365)[rows],
+        model=model,
+    )
+
+
+def evaluate(
+    ev: Events,
+    as_of: dt.date,
+    *,
+    label: str = "sustained",
+    rules: Sequence[RuleSpec] = (),
+    truth: dict[str, Any] | None = None,
+    model: TrainedModel | None = None,
+) -> dict[str, Any]:
+    """The evaluation as JSON-ready data (the keys ``ombud risk evaluate --json`` prints)."""
+    ctx = context_build(ev, as_of, label, model)
+    n, y = len(ctx.rows), ctx.y
+    rankers: dict[str, Any] = {
+        "model": ranker_figures(ctx.score, y),
+        "count_12m": ranker_figures(ctx.count_12m, y),
+    }
+    positives = int(y.sum())
+    for rule in rules:
+        flags = rule_flags(ev, as_of.toordinal(), rule)[ctx.rows]
+        flagged = int(flags.sum())
+        hits = int(y[flags].sum())
+        rankers[f"rule:{rule.name}"] = {
+            "flags": flagged,
+            "precision": round(hits / flagged, 4) if flagged else None,
+            "recall": round(hits / positives, 4) if positives else None,
+            "model_precision_at_same_flags": round(precision_at(ctx.score, y, flagged), 4) if flagged else None,
+            "true_positives": hits,
+            "model_true_positives_at_same_flags": round(expected_hits(ctx.score, y, flagged), 2),
+        }
+    result: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "label": label,
+        "cohort": n,
+        "positives": positives,
+        "rankers": rankers,
+        "curve": {
+            "shares": list(CURVE_SHARES),
+            "model": [round(precision_at(ctx.score, y, picked(n, s)), 4) for s in CURVE_SHARES],
+            "count_12m": [round(precision_at(ctx.count_12m, y, picked(n, s)), 4) for s in CURVE_SHARES],
+        },
+        "training": {**ctx.model.training, "as_of": ctx.model.as_of.isoformat()},
+        "fairness": fairness(ev, ctx),
+    }
+    if truth:
+        result["ground_truth"] = ground_truth(ev, ctx, truth)
+    return result
+
+
+def _group_figures(keys: Sequence[str], ctx: Context, flagged: F64) -> list[dict[str, Any]]:
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        members[key or "unknown"].append(i)
+    small = [key for key, idx in members.items() if len(idx) < MIN_GROUP]
+    if len(small) > 1 or (small and len(members) > 1):
+        pooled = [i for key in small for i in members.pop(key)]
+        if pooled:
+            members["other (small groups)"] = pooled
+    out = []
+    for key, idx in sorted(members.items(), key=lambda item: -len(item[1])):
+        at = np.array(idx)
+        flags = float(flagged[at].sum())
+        hits = float((flagged[at] * ctx.y[at]).sum())
+        out.append(
+            {
+                "group": key,
+                "officers": len(at),
+                "positives": int(ctx.y[at].sum()),
+                "base_rate": round(float(ctx.y[at].mean()), 4),
+                "flags": round(flags, 1),
+                "flag_rate": round(flags / len(at), 4),
+                "precision": round(hits / flags, 4) if flags else None,
+            }
+        )
+    return out
+
+
+def fairness(ev: Events, ctx: Context) -> dict[str, Any]:
+    """Flag rates and precision of the model's top 5 % per unit and, where the data has them, per
+    race and sex of officers."""
+    flagged = top_mask(ctx.score, picked(len(ctx.rows), FLAG_SHARE))
+    t = ctx.as_of.toordinal()
+    units = unit_at(ev, t)[ctx.rows]
+    # Where the record has no unit for the day, the officer's current one stands in: for grouping
+    # the figures only, never as a feature.
+    units = np.where(units >= 0, units, ev.unit[ctx.rows])
+    out: dict[str, Any] = {
+        "flag_share": FLAG_SHARE,
+        "unit": _group_figures([ev.unit_names.get(int(u), "") for u in units], ctx, flagged),
+    }
+    for attribute in ("race", "sex"):
+        values = getattr(ev, attribute)
+        keys = [values[i].strip().lower() for i in ctx.rows]
+        if any(keys):
+            out[attribute] = _group_figures(keys, ctx, flagged)
+    return out
+
+
+def ground_truth(ev: Events, ctx: Context, truth: dict[str, Any]) -> dict[str, Any]:
+    """On a simulated force: how many hidden corrupt officers (and vampires) the top 5 % holds, how
+    long before their first sustained finding, and how often honest officers targeted by
+    retaliatory complaints are flagged against honest officers in general."""
+    t = ctx.as_of.toordinal()
+    flagged = top_mask(ctx.score, picked(len(ctx.rows), FLAG_SHARE))
+    ids = ev.officer_id[ctx.rows]
+    kinds = truth["kind"]
+    corrupt_from = truth["corrupt_from"]
+    kind = np.array([kinds.get(int(i), "") for i in ids])
+    since = np.array([corrupt_from.get(int(i), NO_DAY) for i in ids])
+    corrupt = (kind != "honest") & (kind != "") & ((since == NO_DAY) | (since <= t))
+    vampire = corrupt & (kind == "vampire")
+    honest = kind == "honest"
+    retaliated = honest & np.isin(ids, np.fromiter(truth["retaliated"], dtype=np.int64))
+
+    first_held = np.full(ev.n_officers, np.inf)
+    held = (ev.al_finding == SUSTAINED) & (ev.al_decided != NO_DAY)
+    np.minimum.at(first_held, ev.al_officer[held], ev.al_decided[held].astype(np.float64))
+    first = first_held[ctx.rows]
+
+    def caught(mask: B) -> dict[str, Any]:
+        picked_rows = mask & (flagged > 0)
+        unknown_yet = picked_rows & (first > t)
+        lead = (first[unknown_yet & np.isfinite(first)] - t) / 365.25
+        return {
+            "in_cohort": int(mask.sum()),
+            "in_top_5": round(float(flagged[mask].sum()), 1),
+            "share_in_top_5": round(float(flagged[mask].sum()) / max(int(mask.sum()), 1), 4),
+            "flagged_before_any_sustained_finding": round(float(flagged[unknown_yet].sum()), 1),
+            "sustained_later": int(np.isfinite(first[unknown_yet]).sum()),
+            "never_sustained": int((~np.isfinite(first[unknown_yet])).sum()),
+            "mean_years_before_first_sustained": round(float(lead.mean()), 2) if len(lead) else None,
+            "median_years_before_first_sustained": round(float(np.median(lead)), 2) if len(lead) else None,
+        }
+
+    def rate(mask: B) -> float | None:
+        return round(float(flagged[mask].mean()), 4) if mask.any() else None
+
+    return {
+        "corrupt": caught(corrupt),
+        "vampires": caught(vampire),
+        "honest_flag_rate": rate(honest),
+        "retaliated_honest_flag_rate": rate(retaliated),
+        "retaliated_honest_officers": int(retaliated.sum()),
+    }

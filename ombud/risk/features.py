@@ -1,0 +1,273 @@
+"""Features, cohorts and labels as of a date, computed from ``Events`` with NumPy alone.
+
+Nothing here reads an event that was not known on the as-of date: every mask starts from the day
+an event became known (``tests/risk/test_features.py`` changes everything after a date and checks
+that the features do not move). Feature names are generic; the categories counted are the ones
+most frequent in the data known on the day the model's feature set is fixed, whatever they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse  # type: ignore[import-untyped]
+
+from ombud.risk.events import B, F64, I64, NO_DAY, SUSTAINED, Events
+
+YEAR = 365
+WINDOWS: tuple[tuple[str, int | None], ...] = (
+    ("90d", 90),
+    ("180d", 180),
+    ("1y", YEAR),
+    ("2y", 2 * YEAR),
+    ("5y", 5 * YEAR + 1),
+    ("all", None),
+)
+FINDING_WINDOWS: tuple[tuple[str, int | None], ...] = (("1y", YEAR), ("5y", 5 * YEAR + 1), ("all", None))
+COHORT_DAYS = 3 * YEAR + 1
+LABEL_DAYS = YEAR
+TOP_CATEGORIES = 10
+FINDING_NAMES = ("pending", "sustained", "not_sustained", "unfounded", "exonerated", "closed")
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """Which categories are counted (indices into ``Events.category_codes``, and their codes, so a
+    stored model can be applied to a freshly read record)."""
+
+    categories: tuple[str, ...]
+
+    def names(self) -> list[str]:
+        names = [f"complaints_{w}" for w, _ in WINDOWS]
+        names += [f"allegations_{w}" for w, _ in WINDOWS]
+        names += [f"{f}_{w}" for f in FINDING_NAMES for w, _ in FINDING_WINDOWS]
+        names += [f"category:{c}_{w}" for c in self.categories for w, _ in FINDING_WINDOWS]
+        names += [
+            "sustained_share_5y",
+            "sustained_share_all",
+            "allegations_per_complaint_2y",
+            "complainants_1y",
+            "complainants_all",
+            "days_since_last_complaint",
+            "days_since_first_complaint",
+            "days_since_last_sustained",
+            "tenure_days",
+            "unit_peers",
+            "unit_peer_mean_1y",
+            "unit_ratio_1y",
+            "unit_peer_sustained_share",
+            "co_subjects",
+            "co_subjects_sustained",
+            "co_subjects_mean_complaints",
+            "officials_named_all",
+            "officials_named_2y",
+            "escalations_all",
+            "escalations_2y",
+            "addressed_higher_all",
+            "measures_all",
+            "measures_2y",
+            "severe_measures_all",
+        ]
+        return names
+
+
+def spec_for(ev: Events, t: int) -> FeatureSpec:
+    """The categories most often named in complaints known by ``t``."""
+    known = ev.sc_received <= t
+    counts = np.bincount(ev.sc_category[known], minlength=len(ev.category_codes))
+    counts = counts + np.bincount(ev.al_category[ev.al_known <= t], minlength=len(ev.category_codes))
+    top = [int(i) for i in np.argsort(-counts, kind="stable")[:TOP_CATEGORIES] if counts[i] > 0]
+    return FeatureSpec(tuple(ev.category_codes[i] for i in sorted(top)))
+
+
+def _count(officer: I64, mask: B, n: int) -> F64:
+    return np.bincount(officer[mask], minlength=n).astype(np.float64)
+
+
+def _within(event: I64, t: int, days: int | None) -> B:
+    if days is None:
+        return np.asarray(event <= t)
+    return np.asarray((event > t - days) & (event <= t))
+
+
+def serving(ev: Events, t: int) -> B:
+    """Officers not known to have left by ``t`` (and hired by then, where hiring dates are known)."""
+    return np.asarray(((ev.left == NO_DAY) | (ev.left > t)) & ((ev.hired == NO_DAY) | (ev.hired <= t)))
+
+
+def cohort(ev: Events, t: int) -> I64:
+    """Officers serving on ``t`` where the data has hiring dates; elsewhere, those named in at least
+    one complaint known in the three years up to ``t`` (and not known to have left)."""
+    recent = np.zeros(ev.n_officers, dtype=bool)
+    recent[ev.cs_officer[(ev.cs_received <= t) & (ev.cs_received > t - COHORT_DAYS)]] = True
+    recent[ev.al_officer[(ev.al_known <= t) & (ev.al_known > t - COHORT_DAYS)]] = True
+    dated = ev.hired != NO_DAY
+    keep = serving(ev, t) & (dated | recent)
+    return np.flatnonzero(keep).astype(np.int64)
+
+
+def active_rows(ev: Events, t: int) -> I64:
+    """Officers to score on ``t``: active on the roster and serving."""
+    return np.flatnonzero(ev.active & serving(ev, t)).astype(np.int64)
+
+
+def labels(ev: Events, t: int, rows: I64, *, kind: str, horizon: int | None = None) -> B:
+    """At least one allegation (sustained, for ``kind="sustained"``) whose incident falls in the 365
+    days after ``t``. With a ``horizon``, only what was known (and decided) by that day counts: a
+    model trained on that day cannot have seen more."""
+    mask = (ev.al_event > t) & (ev.al_event <= t + LABEL_DAYS)
+    if horizon is not None:
+        mask &= ev.al_known <= horizon
+    if kind == "sustained":
+        mask &= ev.al_finding == SUSTAINED
+        if horizon is not None:
+            mask &= (ev.al_decided != NO_DAY) & (ev.al_decided <= horizon)
+    positive = np.zeros(ev.n_officers, dtype=bool)
+    positive[ev.al_officer[mask]] = True
+    return positive[rows]
+
+
+def complaints_in(ev: Events, t: int, days: int) -> F64:
+    """Complaints known by ``t`` about incidents in the ``days`` before it, per officer."""
+    mask = (ev.cs_received <= t) & _within(ev.cs_event, t, days)
+    return _count(ev.cs_officer, mask, ev.n_officers)
+
+
+def unit_at(ev: Events, t: int) -> I64:
+    """Each officer's unit on ``t``: his station assignment then, else the unit recorded with his
+    latest complaint known by then, else unknown (-1). Never today's unit for a past date."""
+    unit = np.full(ev.n_officers, -1, dtype=np.int64)
+    known = (ev.cs_received <= t) & (ev.cs_unit >= 0)
+    if known.any():
+        order = np.argsort(ev.cs_received[known], kind="stable")
+        officers, units = ev.cs_officer[known][order], ev.cs_unit[known][order]
+        # The last complaint of each officer wins: take the first of the reversed order.
+        last = len(officers) - 1 - np.unique(officers[::-1], return_index=True)[1]
+        unit[officers[last]] = units[last]
+    covering = (ev.sa_start <= t) & ((ev.sa_end == NO_DAY) | (ev.sa_end > t))
+    unit[ev.sa_officer[covering]] = ev.sa_unit[covering]
+    return unit
+
+
+def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
+    """The feature matrix (one row per officer in ``rows``) as of day ``t``."""
+    n = ev.n_officers
+    cols: list[F64] = []
+    cs_known = ev.cs_received <= t
+    for _, days in WINDOWS:
+        cols.append(_count(ev.cs_officer, cs_known & _within(ev.cs_event, t, days), n))
+    al_known = ev.al_known <= t
+    for _, days in WINDOWS:
+        cols.append(_count(ev.al_officer, al_known & _within(ev.al_event, t, days), n))
+    # A finding decided after t is, on t, still pending.
+    decided = al_known & (ev.al_decided != NO_DAY) & (ev.al_decided <= t)
+    finding = np.where(decided, ev.al_finding, 0)
+    for code in range(len(FINDING_NAMES)):
+        for _, days in FINDING_WINDOWS:
+            cols.append(_count(ev.al_officer, al_known & (finding == code) & _within(ev.al_event, t, days), n))
+    for days in (5 * YEAR + 1, None):
+        window = al_known & _within(ev.al_event, t, days)
+        held_n = _count(ev.al_officer, window & (finding == SUSTAINED), n)
+        decided_n = _count(ev.al_officer, window & (finding > 0), n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cols.append(np.where(decided_n > 0, held_n / decided_n, np.nan))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        complaints_2y, allegations_2y = cols[3], cols[len(WINDOWS) + 3]
+        cols.append(np.where(complaints_2y > 0, allegations_2y / complaints_2y, np.nan))
+    sc_known = ev.sc_received <= t
+    codes = {code: i for i, code in enumerate(ev.category_codes)}
+    for code in spec.categories:
+        index = codes.get(code, -1)
+        for _, days in FINDING_WINDOWS:
+            cols.append(_count(ev.sc_officer, sc_known & (ev.sc_category == index) & _within(ev.sc_event, t, days), n))
+
+    for days in (YEAR, None):
+        mask = cs_known & (ev.cs_complainant >= 0) & _within(ev.cs_event, t, days)
+        cols.append(_distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n))
+
+    last = np.full(n, np.nan)
+    first = np.full(n, np.nan)
+    past = cs_known & (ev.cs_event <= t)
+    _extreme(last, ev.cs_officer[past], ev.cs_event[past], np.fmax)
+    _extreme(first, ev.cs_officer[past], ev.cs_event[past], np.fmin)
+    cols += [t - last, t - first]
+    last_sustained = np.full(n, np.nan)
+    held = decided & (ev.al_finding == SUSTAINED)
+    _extreme(last_sustained, ev.al_officer[held], ev.al_event[held].clip(max=t), np.fmax)
+    cols.append(t - last_sustained)
+    tenure = np.where((ev.hired != NO_DAY) & (ev.hired <= t), t - ev.hired, np.nan).astype(np.float64)
+    cols.append(tenure)
+
+    cols += _peers(ev, t, rows, cols[2], _count(ev.al_officer, held, n))
+    cols += _co_subjects(ev, t, cols[5], _count(ev.al_officer, held, n))
+
+    for days in (None, 2 * YEAR):
+        mask = (ev.of_received <= t) & _within(ev.of_received, t, days)
+        cols.append(_distinct(ev.of_officer[mask], ev.of_official[mask], n))
+    for days in (None, 2 * YEAR):
+        cols.append(_count(ev.es_officer, _within(ev.es_day, t, days), n))
+    cols.append(_count(ev.cs_officer, cs_known & ev.cs_addressed, n))
+    ms_known = (ev.ms_proposed != NO_DAY) & (ev.ms_proposed <= t)
+    cols.append(_count(ev.ms_officer, ms_known, n))
+    cols.append(_count(ev.ms_officer, ms_known & _within(ev.ms_proposed, t, 2 * YEAR), n))
+    cols.append(_count(ev.ms_officer, ms_known & ev.ms_severe, n))
+    matrix = np.column_stack(cols)[rows]
+    return np.asarray(matrix, dtype=np.float64)
+
+
+def _distinct(officer: I64, other: I64, n: int) -> F64:
+    if not len(officer):
+        return np.zeros(n)
+    pairs = np.unique(np.column_stack([officer, other]), axis=0)
+    return np.bincount(pairs[:, 0], minlength=n).astype(np.float64)
+
+
+def _extreme(out: F64, officer: I64, value: I64, how: np.ufunc) -> None:
+    how.at(out, officer, value.astype(np.float64))
+
+
+def _peers(ev: Events, t: int, rows: I64, complaints_1y: F64, sustained: F64) -> list[F64]:
+    """Each officer against the others of his unit on ``t`` among ``rows``: how many they are, their
+    mean complaints in the year, his ratio to it, and the share of them with a sustained finding."""
+    n = ev.n_officers
+    unit = unit_at(ev, t)
+    members = rows[unit[rows] >= 0]
+    out = [np.full(n, np.nan) for _ in range(4)]
+    if not len(members):
+        return out
+    keys, group = np.unique(unit[members], return_inverse=True)
+    size = np.bincount(group).astype(np.float64)
+    total = np.bincount(group, weights=complaints_1y[members])
+    held = np.bincount(group, weights=(sustained[members] > 0).astype(np.float64))
+    others = size[group] - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(others > 0, (total[group] - complaints_1y[members]) / others, np.nan)
+        ratio = np.where(mean > 0, complaints_1y[members] / mean, np.nan)
+        share = np.where(others > 0, (held[group] - (sustained[members] > 0)) / others, np.nan)
+    out[0][members] = others
+    out[1][members] = mean
+    out[2][members] = ratio
+    out[3][members] = share
+    return out
+
+
+def _co_subjects(ev: Events, t: int, complaints_all: F64, sustained: F64) -> list[F64]:
+    """Links through complaints known by ``t``: how many other officers were named with him, how many
+    of them have a sustained finding, and their mean number of complaints."""
+    n = ev.n_officers
+    known = ev.cs_received <= t
+    if not known.any():
+        return [np.zeros(n), np.zeros(n), np.full(n, np.nan)]
+    ones = np.ones(int(known.sum()))
+    incidence = sparse.csr_matrix(
+        (ones, (ev.cs_officer[known], ev.cs_complaint[known])), shape=(n, max(ev.n_complaints, 1))
+    )
+    linked = (incidence @ incidence.T).tocsr()
+    linked.setdiag(0)
+    linked.eliminate_zeros()
+    linked.data[:] = 1.0
+    count = np.asarray(linked.sum(axis=1)).ravel()
+    with_sustained = linked @ (sustained > 0).astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(count > 0, (linked @ complaints_all) / count, np.nan)
+    return [count, np.asarray(with_sustained, dtype=np.float64), mean]

@@ -1,0 +1,19 @@
+"""Forms of the alert page: an intervention, or a dismissal with its reason."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ombud.risk.models import Intervention
+
+KINDS = [(k, label) for k, label in Intervention.Kind.choices if k != Intervention.Kind.DISMISSAL]
+
+
+class InterventionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Intervention"), choices=KINDS)
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(label=_("Why the alert is dismissed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

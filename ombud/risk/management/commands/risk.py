@@ -1,0 +1,152 @@
+"""``ombud risk train|score|evaluate``: the early-warning model from the command line. Thin: each
+verb parses its options, calls ``ombud.risk.services`` and prints the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from argparse import ArgumentParser, ArgumentTypeError
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ombud.risk.model import LABELS, ModelError
+from ombud.risk.services import risk_evaluate, risk_score, risk_train
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ArgumentTypeError(_("not a date (YYYY-MM-DD): %(text)s") % {"text": text}) from None
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ArgumentTypeError(_("not a number: %(text)s") % {"text": text}) from None
+    if not 0 < value <= 100:
+        raise ArgumentTypeError(_("must be above 0 and at most 100"))
+    return value
+
+
+class Command(BaseCommand):
+    help = _(
+        "Early warning: `train` the model, `score` every active officer and raise alerts, or `evaluate` "
+        "the model against the past-year count and the threshold rules (docs/early-warning.md)."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        verbs = parser.add_subparsers(dest="verb", required=True)
+        train = verbs.add_parser("train", help=_("train on everything known by the date and store the model"))
+        train.add_argument("--as-of", type=_date, default=None, help=_("YYYY-MM-DD (default: today)"))
+        train.add_argument("--label", choices=LABELS, default="sustained")
+        score = verbs.add_parser("score", help=_("score every active officer and raise alerts"))
+        score.add_argument("--as-of", type=_date, default=None, help=_("YYYY-MM-DD (default: today)"))
+        score.add_argument(
+            "--percent", type=_percent, default=None, help=_("share of the force to alert on (default 2)")
+        )
+        score.add_argument(
+            "--retrain", action="store_true", help=_("train first when the model is missing, stale or foreign")
+        )
+        evaluate = verbs.add_parser("evaluate", help=_("measure the model on the year after the date"))
+        evaluate.add_argument("--as-of", type=_date, required=True, help=_("YYYY-MM-DD"))
+        evaluate.add_argument("--label", choices=LABELS, default="sustained")
+        evaluate.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, f"_{options['verb']}")(options)
+        except (ModelError, ValidationError) as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+
+    def _train(self, options: dict[str, Any]) -> None:
+        trained = risk_train(as_of=options["as_of"], label=options["label"])
+        info = trained.training
+        self.stdout.write(
+            _(
+                "Model %(version)s trained as of %(as_of)s on %(rows)d officer-years (%(pos)d positive) "
+                "from %(dates)d as-of dates in %(s).1f s."
+            )
+            % {
+                "version": trained.version,
+                "as_of": trained.as_of.isoformat(),
+                "rows": info["rows"],
+                "pos": info["positives"],
+                "dates": len(info["as_of_dates"]),
+                "s": info["seconds"],
+            }
+        )
+
+    def _score(self, options: dict[str, Any]) -> None:
+        report = risk_score(
+            as_of=options["as_of"] or timezone.localdate(), percent=options["percent"], retrain=options["retrain"]
+        )
+        self.stdout.write(
+            _(
+                "Scored %(n)d active officers as of %(as_of)s with model %(version)s: %(alerts)d new alerts "
+                "(%(open)d officers already had one open)."
+            )
+            % {
+                "n": report.scored,
+                "as_of": report.as_of.isoformat(),
+                "version": report.model_version,
+                "alerts": report.alerts,
+                "open": report.already_open,
+            }
+        )
+        for rule, flagged in report.flagged_by_rule.items():
+            self.stdout.write("  " + _("rule %(rule)s flags %(n)d") % {"rule": rule, "n": flagged})
+
+    def _evaluate(self, options: dict[str, Any]) -> None:
+        run = risk_evaluate(as_of=options["as_of"], label=options["label"])
+        if options["json"]:
+            self.stdout.write(json.dumps(run.result, indent=1))
+            return
+        self.stdout.write(report_text(run.result))
+
+
+def report_text(result: dict[str, Any]) -> str:
+    lines = [
+        _("As of %(as_of)s, label %(label)s: %(cohort)d officers in the cohort, %(pos)d positive.")
+        % {"as_of": result["as_of"], "label": result["label"], "cohort": result["cohort"], "pos": result["positives"]},
+        "",
+        f"{'':<28}{'P@1%':>8}{'P@5%':>8}{'P@10%':>8}{'R@5%':>8}{'AUC':>8}",
+    ]
+
+    def cell(value: Any) -> str:
+        return f"{value:>8.3f}" if isinstance(value, int | float) else f"{'-':>8}"
+
+    for name in ("model", "count_12m"):
+        r = result["rankers"][name]
+        lines.append(
+            f"{name:<28}{cell(r['p_at_1'])}{cell(r['p_at_5'])}{cell(r['p_at_10'])}{cell(r['recall_at_5'])}"
+            f"{cell(r['auc'])}"
+        )
+    lines += ["", f"{'':<28}{'flags':>8}{'prec.':>8}{'recall':>8}{'model':>8}"]
+    for name, r in result["rankers"].items():
+        if name.startswith("rule:"):
+            lines.append(
+                f"{name:<28}{r['flags']:>8}{cell(r['precision'])}{cell(r['recall'])}"
+                f"{cell(r['model_precision_at_same_flags'])}"
+            )
+    fairness = result.get("fairness", {})
+    for attribute in ("race", "sex", "unit"):
+        groups = fairness.get(attribute)
+        if not groups:
+            continue
+        lines += ["", _("Top %(share)d%% by %(attribute)s:") % {"share": fairness["flag_share"], "attribute": attribute}]
+        lines.append(f"  {'':<34}{'officers':>9}{'flag rate':>10}{'precision':>10}{'base rate':>10}")
+        for g in groups[:15]:
+            lines.append(
+                f"  {str(g['group'])[:34]:<34}{g['officers']:>9}{cell(g['flag_rate'])[-10:]:>10}"
+                f"{cell(g['precision'])[-10:]:>10}{cell(g['base_rate'])[-10:]:>10}"
+            )
+    truth = result.get("ground_truth")
+    if truth:
+        lines += ["", _("Simulated ground truth:"), "  " + json.dumps(truth, indent=None)]
+    return "\n".join(lines)

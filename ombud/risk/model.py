@@ -1,0 +1,315 @@
+"""The early-warning model: training on rolling as-of dates, scoring, and the signed artifact.
+
+The model has two stages, both scikit-learn histogram gradient boosting, sigmoid-calibrated:
+
+1. the chance that an officer draws at least one allegation in the year after the as-of date;
+2. the chance that at least one of them is sustained, learnt on the officer-years that drew one.
+
+Their product is the chance of a sustained allegation in the year. Sustained findings are rare (one
+officer in fifty a year on real data), and a model fitted on them alone learns little about the
+officers at the very top; the first stage learns from every allegation, and the second only needs
+to tell which allegations tend to hold. The same hyperparameters serve every force.
+
+scikit-learn is imported inside the functions that need it, so that the web process starts without
+it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+import json
+import os
+import pickle  # noqa: S403 -- only ever loaded after its signature is checked
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ombud.core.keys import keyed_digest
+from ombud.risk.events import F64, I64, Events
+from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
+
+# Changelog of the artifact format:
+#   1: two calibrated HistGradientBoosting stages (any allegation, then sustained given one) in a
+#      pickled TrainedModel after a signed JSON header.
+FORMAT_VERSION = 1
+MAGIC = b"OMBUD-RISK-MODEL\n"
+PURPOSE = "risk.model"
+LABELS = ("sustained", "any")
+TRAINING_YEARS = 12
+MIN_HISTORY_DAYS = 180
+# Officers of one kind of officer-year outnumber the other by this much at most in training;
+# the rest are sampled out and the kept ones weighted up, which changes no expected count.
+MAX_NEGATIVE_RATIO = 30
+SEED = 20160101
+
+
+class ModelError(Exception):
+    """A model artifact is missing, was altered, or was built by other software."""
+
+
+@dataclass
+class TrainedModel:
+    as_of: dt.date
+    label: str
+    spec: FeatureSpec
+    stages: list[Any]
+    training: dict[str, Any] = field(default_factory=dict)
+    sklearn_version: str = ""
+    version: str = ""
+
+    @property
+    def feature_names(self) -> list[str]:
+        return self.spec.names()
+
+    def predict(self, matrix: F64) -> F64:
+        """The chance of the label in the year after the as-of date, per row."""
+        if not len(matrix):
+            return np.zeros(0)
+        ready = _ready(matrix)
+        score = np.asarray(self.stages[0].predict_proba(ready)[:, 1], dtype=np.float64)
+        for stage in self.stages[1:]:
+            score = score * np.asarray(stage.predict_proba(ready)[:, 1], dtype=np.float64)
+        return np.clip(score, 0.0, 1.0)
+
+
+def _ready(matrix: F64) -> F64:
+    return np.asarray(matrix, dtype=np.float64)
+
+
+def training_dates(ev: Events, as_of: dt.date, *, years: int = TRAINING_YEARS) -> list[dt.date]:
+    """Yearly as-of dates before ``as_of`` whose label year ends by it, back to half a year after
+    the first record (features need some history to mean anything)."""
+    first = ev.first_day()
+    dates = []
+    for back in range(1, years + 1):
+        try:
+            day = as_of.replace(year=as_of.year - back)
+        except ValueError:  # 29 February
+            day = as_of.replace(year=as_of.year - back, day=28)
+        if first < 0 or day.toordinal() - MIN_HISTORY_DAYS < first:
+            break
+        dates.append(day)
+    return sorted(dates)
+
+
+def _estimator(classes_seen: int) -> Any:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    boosted = HistGradientBoostingClassifier(
+        learning_rate=0.05,
+        max_iter=300,
+        max_leaf_nodes=15,
+        min_samples_leaf=100,
+        l2_regularization=1.0,
+        early_stopping=True,
+        validation_fraction=0.15,
+        n_iter_no_change=20,
+        random_state=SEED,
+    )
+    return CalibratedClassifierCV(boosted, method="sigmoid", cv=min(3, classes_seen))
+
+
+def _fit(x: F64, y: Any, groups: I64) -> Any:
+    """One calibrated stage; folds keep each officer's years together, so calibration is measured on
+    officers the boosted trees did not see."""
+    positives, negatives = int(y.sum()), int((~y).sum())
+    if min(positives, negatives) < 2:
+        return _Constant(positives / max(positives + negatives, 1))
+    rng = np.random.default_rng(SEED)
+    weight = np.ones(len(y))
+    keep = np.ones(len(y), dtype=bool)
+    rare, common = (y, ~y) if positives <= negatives else (~y, y)
+    limit = MAX_NEGATIVE_RATIO * int(rare.sum())
+    if int(common.sum()) > limit:
+        share = limit / int(common.sum())
+        keep = rare | (rng.random(len(y)) < share)
+        weight[common] = 1 / share
+    x, y, weight, groups = x[keep], y[keep], weight[keep], groups[keep]
+    from sklearn.model_selection import GroupKFold
+
+    folds = min(3, int(y.sum()), int((~y).sum()), len(np.unique(groups)))
+    if folds < 2:
+        return _Constant(float(np.average(y, weights=weight)))
+    model = _estimator(folds)
+    model.cv = list(GroupKFold(n_splits=folds).split(x, y, groups))
+    model.fit(x, y, sample_weight=weight)
+    return model
+
+
+class _Constant:
+    """A stage with nothing to learn (no positive or no negative officer-year): one rate for all."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate = rate
+
+    def predict_proba(self, matrix: F64) -> F64:
+        return np.column_stack([np.full(len(matrix), 1 - self.rate), np.full(len(matrix), self.rate)])
+
+
+def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedModel:
+    """Fit on the yearly as-of dates before ``as_of``, seeing only what was known on ``as_of``."""
+    import sklearn
+
+    if label not in LABELS:
+        raise ValueError(f"label must be one of {LABELS}")
+    started = time.monotonic()
+    horizon = as_of.toordinal()
+    spec = spec_for(ev, horizon)
+    dates = training_dates(ev, as_of)
+    if not dates:
+        raise ModelError(
+            _("There is not enough history before %(date)s to train on (half a year of records and a year of outcomes).")
+            % {"date": as_of.isoformat()}
+        )
+    blocks, any_labels, held_labels, groups = [], [], [], []
+    for day in dates:
+        t = day.toordinal()
+        rows = cohort(ev, t)
+        blocks.append(features(ev, t, rows, spec))
+        any_labels.append(labels(ev, t, rows, kind="any", horizon=horizon))
+        held_labels.append(labels(ev, t, rows, kind="sustained", horizon=horizon))
+        groups.append(rows)
+    x = np.vstack(blocks)
+    # A column never filled in this force's history (no hiring dates, no units) is a constant.
+    x[:, np.all(np.isnan(x), axis=0)] = 0.0
+    drew, held, officer = np.concatenate(any_labels), np.concatenate(held_labels), np.concatenate(groups)
+    stages = [_fit(x, drew, officer)]
+    if label == "sustained":
+        stages.append(_fit(x[drew], held[drew], officer[drew]))
+    target = held if label == "sustained" else drew
+    model = TrainedModel(
+        as_of=as_of,
+        label=label,
+        spec=spec,
+        stages=stages,
+        training={
+            "as_of_dates": [d.isoformat() for d in dates],
+            "rows": len(x),
+            "positives": int(target.sum()),
+            "features": len(spec.names()),
+            "seconds": round(time.monotonic() - started, 1),
+        },
+        sklearn_version=sklearn.__version__,
+    )
+    return model
+
+
+# -- the artifact -----------------------------------------------------------------------------------------
+
+
+def models_dir() -> Path:
+    return Path(settings.DATA_DIR) / "models"
+
+
+def artifact_path(label: str = "sustained") -> Path:
+    return models_dir() / f"risk-{label}.model"
+
+
+def _sign(header: dict[str, Any]) -> str:
+    unsigned = {key: value for key, value in header.items() if key != "signature"}
+    return keyed_digest(json.dumps(unsigned, sort_keys=True, separators=(",", ":")), PURPOSE)
+
+
+def dumps(model: TrainedModel) -> bytes:
+    payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    digest = hashlib.sha256(payload).hexdigest()
+    model.version = f"{FORMAT_VERSION}.{digest[:12]}"
+    # The version is part of the pickled model too: pickle again now that it is known.
+    payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+    header: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "sklearn_version": model.sklearn_version,
+        "as_of": model.as_of.isoformat(),
+        "label": model.label,
+        "version": model.version,
+        "created_at": timezone.now().isoformat(),
+        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    header["signature"] = _sign(header)
+    return MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + payload
+
+
+def save(model: TrainedModel, path: Path | None = None) -> Path:
+    """Write the signed artifact atomically: a temporary file in the same directory, then a rename,
+    so a reader never sees half a model."""
+    path = path or artifact_path(model.label)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = dumps(model)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".risk-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def loads(data: bytes) -> TrainedModel:
+    import sklearn
+
+    if not data.startswith(MAGIC):
+        raise ModelError(_("This is not an ombud risk model file."))
+    head, sep, payload = data[len(MAGIC) :].partition(b"\n")
+    try:
+        header = json.loads(head)
+    except ValueError:
+        header = None
+    if not sep or not isinstance(header, dict):
+        raise ModelError(_("The model file is damaged: its header cannot be read."))
+    signature = str(header.get("signature", ""))
+    if not hmac.compare_digest(signature, _sign(header)):
+        raise ModelError(_("The model file was altered or signed with another instance's key: refused."))
+    if not hmac.compare_digest(hashlib.sha256(payload).hexdigest(), str(header.get("payload_sha256", ""))):
+        raise ModelError(_("The model file was altered after it was signed: refused."))
+    if header.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            _("The model file has format %(found)s; this ombud reads format %(wanted)s. Train again: ombud risk train.")
+            % {"found": header.get("format_version"), "wanted": FORMAT_VERSION}
+        )
+    if header.get("sklearn_version") != sklearn.__version__:
+        raise ModelError(
+            _(
+                "The model was built with scikit-learn %(built)s and this is scikit-learn %(here)s: refused. "
+                "Train again: ombud risk train."
+            )
+            % {"built": header.get("sklearn_version"), "here": sklearn.__version__}
+        )
+    model = pickle.loads(payload)  # noqa: S301 -- signed by this instance's key, checked above
+    if not isinstance(model, TrainedModel):
+        raise ModelError(_("The model file holds something else than a risk model."))
+    return model
+
+
+def load(path: Path | None = None, *, label: str = "sustained") -> TrainedModel:
+    path = path or artifact_path(label)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelError(_("No risk model has been trained yet (%(path)s): ombud risk train.") % {"path": path}) from None
+    return loads(data)
+
+
+def header_of(path: Path) -> dict[str, Any]:
+    """The artifact's header without loading the model (for status pages)."""
+    with path.open("rb") as handle:
+        data = handle.read(len(MAGIC) + 4096)
+    head = io.BytesIO(data[len(MAGIC) :]).readline()
+    try:
+        parsed = json.loads(head)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}

@@ -1,0 +1,71 @@
+"""Threshold rules (``ThresholdRule`` rows) applied to the record as of a date: "3 or more
+complaints in 12 months", "any sustained bribery allegation". A rule with neither categories nor a
+finding counts complaints; with categories only, complaints of those categories; with a finding,
+allegations with that finding (decided by the date), of those categories if any are given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ombud.risk.events import FINDING_CODES, NO_DAY, B, Events
+from ombud.risk.models import ThresholdRule
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    name: str
+    description: str
+    window_days: int | None
+    min_count: int
+    categories: tuple[str, ...]
+    finding: str
+
+
+def rule_specs(*, active_only: bool = True) -> list[RuleSpec]:
+    rules = ThresholdRule.objects.prefetch_related("categories").order_by("name")
+    if active_only:
+        rules = rules.filter(active=True)
+    return [
+        RuleSpec(
+            name=rule.name,
+            description=rule.description,
+            window_days=rule.window_days,
+            min_count=max(rule.min_count, 1),
+            categories=tuple(sorted(c.code for c in rule.categories.all())),
+            finding=rule.finding,
+        )
+        for rule in rules
+    ]
+
+
+def _window(event: np.ndarray, t: int, days: int | None) -> B:
+    if days is None:
+        return np.asarray(event <= t)
+    return np.asarray((event > t - days) & (event <= t))
+
+
+def rule_flags(ev: Events, t: int, rule: RuleSpec) -> B:
+    """Which officers the rule flags on day ``t`` (a boolean per officer of ``ev``)."""
+    n = ev.n_officers
+    codes = {code: i for i, code in enumerate(ev.category_codes)}
+    wanted = np.array([codes[c] for c in rule.categories if c in codes], dtype=np.int64)
+    if rule.categories and not len(wanted):
+        return np.zeros(n, dtype=bool)
+    if rule.finding:
+        if rule.finding not in FINDING_CODES:
+            return np.zeros(n, dtype=bool)
+        mask = (ev.al_known <= t) & (ev.al_decided != NO_DAY) & (ev.al_decided <= t)
+        mask &= (ev.al_finding == FINDING_CODES.index(rule.finding)) & _window(ev.al_event, t, rule.window_days)
+        if len(wanted):
+            mask &= np.isin(ev.al_category, wanted)
+        counts = np.bincount(ev.al_officer[mask], minlength=n)
+    elif len(wanted):
+        mask = (ev.sc_received <= t) & _window(ev.sc_event, t, rule.window_days) & np.isin(ev.sc_category, wanted)
+        pairs = np.unique(np.column_stack([ev.sc_officer[mask], ev.sc_complaint[mask]]), axis=0)
+        counts = np.bincount(pairs[:, 0], minlength=n) if len(pairs) else np.zeros(n, dtype=np.int64)
+    else:
+        mask = (ev.cs_received <= t) & _window(ev.cs_event, t, rule.window_days)
+        counts = np.bincount(ev.cs_officer[mask], minlength=n)
+    return np.asarray(counts >= rule.min_count)

@@ -1,0 +1,278 @@
+"""Early warning's writes: training the model (one function: the CLI and the nightly task both call
+it), scoring the force and raising alerts, recording an evaluation, and a supervisor's answer to an
+alert (an intervention, or a dismissal with its reason). Each write is one transaction with its
+audit entry; the audit holds ids and counts only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ombud.audit.services import audit_record
+from ombud.org.models import Officer
+from ombud.risk import model as risk_model
+from ombud.risk.evaluation import evaluate, picked
+from ombud.risk.events import Events, events_load
+from ombud.risk.explain import factors_for
+from ombud.risk.features import active_rows, features
+from ombud.risk.models import Alert, Evaluation, Intervention, RiskScore, ThresholdRule
+from ombud.risk.rules import rule_flags, rule_specs
+from ombud.risk.selectors import alert_list_for_user, simulated_truth
+
+# The share of the force (in %) whose scores raise an alert, unless told otherwise.
+DEFAULT_ALERT_PERCENT = 2.0
+# Plain-language factors are worked out for this share of the force at the top (and every officer
+# a rule flags): the model is asked once more per family of features for each of them.
+EXPLAIN_PERCENT = 10.0
+# The nightly run trains a new model when the current one is older than this.
+MODEL_MAX_AGE_DAYS = 30
+
+
+def alert_percent() -> float:
+    """``OMBUD_RISK_ALERT_PERCENT``: the share of the force whose score raises an alert."""
+    raw = os.environ.get("OMBUD_RISK_ALERT_PERCENT", "")
+    if not raw.strip():
+        return DEFAULT_ALERT_PERCENT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValidationError(_("OMBUD_RISK_ALERT_PERCENT=%(v)r is not a number") % {"v": raw}) from None
+    if not 0 < value <= 100:
+        raise ValidationError(_("OMBUD_RISK_ALERT_PERCENT must be above 0 and at most 100"))
+    return value
+
+
+def risk_train(
+    *, actor: Any = None, as_of: dt.date | None = None, label: str = "sustained", events: Events | None = None
+) -> risk_model.TrainedModel:
+    """Train on everything known by ``as_of`` (today by default) and store the signed artifact."""
+    as_of = as_of or timezone.localdate()
+    trained = risk_model.train(events or events_load(), as_of, label=label)
+    path = risk_model.save(trained)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="risk.train",
+            object_type="risk.model",
+            object_id=trained.version,
+            data={"as_of": as_of.isoformat(), "label": label, "file": path.name, **trained.training},
+        )
+    return trained
+
+
+def risk_evaluate(
+    *, actor: Any = None, as_of: dt.date, label: str = "sustained", events: Events | None = None
+) -> Evaluation:
+    """Evaluate a model trained as of ``as_of`` on the year after it, and keep the figures."""
+    ev = events or events_load()
+    result = evaluate(ev, as_of, label=label, rules=rule_specs(), truth=simulated_truth(as_of))
+    with transaction.atomic():
+        run = Evaluation.objects.create(as_of=as_of, label=label, created_at=timezone.now(), result=result)
+        audit_record(
+            actor=actor,
+            action="risk.evaluate",
+            obj=run,
+            data={"as_of": as_of.isoformat(), "label": label, "cohort": result["cohort"]},
+        )
+    return run
+
+
+@dataclass
+class ScoreReport:
+    as_of: dt.date
+    model_version: str
+    scored: int = 0
+    alerts: int = 0
+    already_open: int = 0
+    trained: bool = False
+    flagged_by_rule: dict[str, int] = field(default_factory=dict)
+
+
+def current_model(*, as_of: dt.date, retrain: bool, actor: Any = None) -> tuple[risk_model.TrainedModel, bool]:
+    """The stored model; with ``retrain``, a fresh one when it is missing, stale, or was built by
+    other software. A model file that fails its signature is never silently replaced: it is kept for
+    whoever must find out how it was altered, and the error goes up."""
+    try:
+        stored = risk_model.load()
+    except risk_model.ModelError as exc:
+        if not retrain or _tampered(exc):
+            raise
+        return risk_train(actor=actor, as_of=as_of), True
+    if retrain and (as_of - stored.as_of).days > MODEL_MAX_AGE_DAYS:
+        return risk_train(actor=actor, as_of=as_of), True
+    return stored, False
+
+
+def _tampered(exc: risk_model.ModelError) -> bool:
+    path = risk_model.artifact_path()
+    if not path.exists():
+        return False
+    header = risk_model.header_of(path)
+    return not header or "altered" in str(exc) or "signed" in str(exc)
+
+
+def risk_score(
+    *,
+    actor: Any = None,
+    as_of: dt.date | None = None,
+    percent: float | None = None,
+    retrain: bool = False,
+    events: Events | None = None,
+) -> ScoreReport:
+    """Score every active officer as of ``as_of``; store the scores with their top factors and the
+    digest of their inputs; raise an alert, for the officer's supervisors, on each officer in the top
+    ``percent`` or flagged by an active threshold rule who has no open alert yet."""
+    as_of = as_of or timezone.localdate()
+    percent = percent if percent is not None else alert_percent()
+    model, trained = current_model(as_of=as_of, retrain=retrain, actor=actor)
+    ev = events or events_load()
+    t = as_of.toordinal()
+    rows = active_rows(ev, t)
+    matrix = features(ev, t, rows, model.spec)
+    score = model.predict(matrix)
+    n = len(rows)
+    order = np.argsort(-score, kind="stable")
+    place = np.empty(n, dtype=np.int64)
+    place[order] = np.arange(n)
+    by_model = place < picked(n, percent) if n else np.zeros(0, dtype=bool)
+    rules = rule_specs()
+    ruled: dict[int, str] = {}
+    report = ScoreReport(as_of=as_of, model_version=model.version, trained=trained)
+    for rule in rules:
+        flags = rule_flags(ev, t, rule)[rows]
+        report.flagged_by_rule[rule.name] = int(flags.sum())
+        for i in np.flatnonzero(flags).tolist():
+            ruled.setdefault(i, rule.name)
+    explain = (place < picked(n, max(EXPLAIN_PERCENT, percent))) | by_model
+    explain[list(ruled)] = True
+    explained = np.flatnonzero(explain)
+    names = dict(zip(ev.category_codes, ev.category_names, strict=True))
+    factors: dict[int, list[dict[str, object]]] = {}
+    if len(explained):
+        described = factors_for(model, matrix[explained], score[explained], names)
+        factors = dict(zip(explained.tolist(), described, strict=True))
+    rounded = np.round(matrix, 6)
+    now = timezone.now()
+    officer_ids = ev.officer_id[rows].tolist()
+    with transaction.atomic():
+        existing = set(
+            RiskScore.objects.filter(as_of=as_of, model_version=model.version).values_list("officer_id", flat=True)
+        )
+        fresh = [
+            RiskScore(
+                officer_id=officer_ids[i],
+                as_of=as_of,
+                model_version=model.version,
+                score=float(score[i]),
+                percentile=round(float(place[i]) / max(n, 1) * 100, 3),
+                factors=factors.get(i, []),
+                inputs_digest=_digest(rounded[i], model.version, as_of),
+            )
+            for i in range(n)
+            if officer_ids[i] not in existing
+        ]
+        for lo in range(0, len(fresh), 5000):
+            RiskScore.objects.bulk_create(fresh[lo : lo + 5000], batch_size=1000)
+        report.scored = n
+        wanted = sorted(set(np.flatnonzero(by_model).tolist()) | set(ruled))
+        wanted_ids = [officer_ids[i] for i in wanted]
+        open_ids = set(
+            Alert.objects.filter(officer_id__in=wanted_ids, state=Alert.State.OPEN).values_list("officer_id", flat=True)
+        )
+        score_ids = dict(
+            RiskScore.objects.filter(
+                as_of=as_of, model_version=model.version, officer_id__in=wanted_ids
+            ).values_list("officer_id", "pk")
+        )
+        units = dict(Officer.objects.filter(pk__in=wanted_ids).values_list("pk", "unit_id"))
+        rule_rows = {r.name: r for r in ThresholdRule.objects.filter(name__in=set(ruled.values()))}
+        alerts = []
+        for i in wanted:
+            officer = officer_ids[i]
+            if officer in open_ids:
+                report.already_open += 1
+                continue
+            rule = rule_rows.get(ruled.get(i, ""))
+            reasons: list[dict[str, object]] = []
+            if rule is not None:
+                reasons.append({"text": _("Threshold rule: %(rule)s") % {"rule": rule.description}, "rule": rule.name})
+            reasons += factors.get(i, [])
+            alerts.append(
+                Alert(
+                    officer_id=officer,
+                    score_id=score_ids.get(officer),
+                    rule=rule,
+                    unit_id=units.get(officer),
+                    raised_at=now,
+                    reasons=reasons,
+                )
+            )
+        Alert.objects.bulk_create(alerts, batch_size=1000)
+        report.alerts = len(alerts)
+        audit_record(
+            actor=actor,
+            action="risk.score",
+            object_type="risk.model",
+            object_id=model.version,
+            data={
+                "as_of": as_of.isoformat(),
+                "scored": n,
+                "alerts": report.alerts,
+                "already_open": report.already_open,
+                "percent": percent,
+                "rules": report.flagged_by_rule,
+            },
+        )
+    return report
+
+
+def _digest(values: np.ndarray, version: str, as_of: dt.date) -> str:
+    head = f"{version}|{as_of.isoformat()}|".encode()
+    return hashlib.sha256(head + np.ascontiguousarray(values, dtype=np.float64).tobytes()).hexdigest()
+
+
+# -- a supervisor's answer ----------------------------------------------------------------------------------
+
+
+def _answer(*, actor: Any, alert: Alert, kind: str, note: str, state: str) -> Intervention:
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say what was done, or why the alert is dismissed.")})
+    with transaction.atomic():
+        # The gate is checked again inside the transaction: the alert is re-read through it.
+        locked = alert_list_for_user(actor, state=None).select_for_update(of=("self",)).filter(pk=alert.pk).first()
+        if locked is None:
+            raise PermissionDenied(_("You do not supervise this officer."))
+        if locked.state != Alert.State.OPEN:
+            raise ValidationError(_("This alert has already been answered."))
+        intervention = Intervention.objects.create(alert=locked, kind=kind, note=note, by=actor, at=timezone.now())
+        locked.state = state
+        locked.save(update_fields=["state"])
+        audit_record(
+            actor=actor,
+            action="risk.alert.dismiss" if state == Alert.State.DISMISSED else "risk.alert.intervene",
+            obj=locked,
+            data={"officer": locked.officer_id, "kind": kind},
+        )
+        return intervention
+
+
+def alert_intervene(*, actor: Any, alert: Alert, kind: str, note: str) -> Intervention:
+    """Record what the supervisor did: counselling, training, reassignment or a review."""
+    if kind not in Intervention.Kind.values or kind == Intervention.Kind.DISMISSAL:
+        raise ValidationError({"kind": _("Choose counselling, training, reassignment or review.")})
+    return _answer(actor=actor, alert=alert, kind=kind, note=note, state=Alert.State.INTERVENED)
+
+
+def alert_dismiss(*, actor: Any, alert: Alert, reason: str) -> Intervention:
+    """Close the alert without an intervention; the reason is required and kept."""
+    return _answer(actor=actor, alert=alert, kind=Intervention.Kind.DISMISSAL, note=reason, state=Alert.State.DISMISSED)

@@ -1,0 +1,148 @@
+"""Pages of early warning: a supervisor's open alerts (with the forms to answer each), and the
+analysts' report of the latest evaluation with its precision-at-k chart. Thin: the gates are the
+selectors', the writes the services'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from ombud.core.access import NotFoundForUser
+from ombud.core.views import render_page
+from ombud.risk.charts import line_chart
+from ombud.risk.forms import DismissForm, InterventionForm
+from ombud.risk.models import Alert, Evaluation
+from ombud.risk.selectors import (
+    alert_get_for_user,
+    alert_list_for_user,
+    evaluation_get_for_user,
+    evaluation_list_for_user,
+    may_answer_alerts,
+    may_read_evaluations,
+)
+from ombud.risk.services import alert_dismiss, alert_intervene
+
+PAGE_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class AlertItem:
+    alert: Alert
+    reasons: list[str]
+    intervene: forms.Form
+    dismiss: forms.Form
+
+
+def reason_texts(alert: Alert) -> list[str]:
+    out = []
+    for reason in alert.reasons if isinstance(alert.reasons, list) else [alert.reasons]:
+        out.append(str(reason.get("text", "")) if isinstance(reason, dict) else str(reason))
+    return [text for text in out if text]
+
+
+def _alerts_page(request: HttpRequest, bound: dict[int, dict[str, forms.Form]] | None = None, status: int = 200) -> HttpResponse:
+    if not may_answer_alerts(request.user):
+        raise NotFoundForUser
+    bound = bound or {}
+    alerts = list(alert_list_for_user(request.user)[:PAGE_LENGTH])
+    items = [
+        AlertItem(
+            alert=alert,
+            reasons=reason_texts(alert),
+            intervene=bound.get(alert.pk, {}).get("intervene") or InterventionForm(prefix=f"intervene-{alert.pk}"),
+            dismiss=bound.get(alert.pk, {}).get("dismiss") or DismissForm(prefix=f"dismiss-{alert.pk}"),
+        )
+        for alert in alerts
+    ]
+    response = render_page(request, "risk/alerts.html", {"items": items})
+    response.status_code = status
+    return response
+
+
+@login_required
+@require_safe
+def alert_list_page(request: HttpRequest) -> HttpResponse:
+    return _alerts_page(request)
+
+
+def _answer(request: HttpRequest, alert_id: int, key: str) -> HttpResponse:
+    alert = alert_get_for_user(request.user, alert_id)
+    form: forms.Form
+    if key == "intervene":
+        form = InterventionForm(request.POST, prefix=f"intervene-{alert.pk}")
+    else:
+        form = DismissForm(request.POST, prefix=f"dismiss-{alert.pk}")
+    if form.is_valid():
+        data: dict[str, Any] = form.cleaned_data
+        try:
+            if key == "intervene":
+                alert_intervene(actor=request.user, alert=alert, kind=data["kind"], note=data["note"])
+            else:
+                alert_dismiss(actor=request.user, alert=alert, reason=data["reason"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, _("Intervention recorded.") if key == "intervene" else _("Alert dismissed; the reason is kept.")
+            )
+            return redirect("risk_alerts")
+    return _alerts_page(request, bound={alert.pk: {key: form}}, status=400)
+
+
+@login_required
+@require_POST
+def alert_intervene_page(request: HttpRequest, alert_id: int) -> HttpResponse:
+    return _answer(request, alert_id, "intervene")
+
+
+@login_required
+@require_POST
+def alert_dismiss_page(request: HttpRequest, alert_id: int) -> HttpResponse:
+    return _answer(request, alert_id, "dismiss")
+
+
+@dataclass(frozen=True)
+class Report:
+    evaluation: Evaluation
+    result: dict[str, Any]
+    rules: list[tuple[str, dict[str, Any]]]
+    chart: SafeString
+    curve: list[tuple[int, float, float]]
+
+
+@login_required
+@require_safe
+def report_page(request: HttpRequest) -> HttpResponse:
+    if not may_read_evaluations(request.user):
+        raise NotFoundForUser
+    raw = request.GET.get("evaluation", "")
+    evaluation = evaluation_get_for_user(request.user, int(raw) if raw.isdigit() and len(raw) < 18 else None)
+    report = None
+    if evaluation is not None:
+        result = evaluation.result
+        curve = result.get("curve", {"shares": [], "model": [], "count_12m": []})
+        report = Report(
+            evaluation=evaluation,
+            result=result,
+            rules=[(name[5:], figures) for name, figures in result["rankers"].items() if name.startswith("rule:")],
+            chart=line_chart(
+                curve["shares"],
+                [(_("model"), curve["model"]), (_("complaints in the past 12 months"), curve["count_12m"])],
+                title=_("Precision in the top k %% of the cohort"),
+                x_label=_("top k %"),
+            ),
+            curve=list(zip(curve["shares"], curve["model"], curve["count_12m"], strict=True)),
+        )
+    runs = list(evaluation_list_for_user(request.user).only("pk", "as_of", "label", "created_at")[:50])
+    return render_page(request, "risk/report.html", {"report": report, "runs": runs})

@@ -1,0 +1,184 @@
+"""What every importer produces: plain rows in ombud's own terms (units, officers, complaints,
+allegations), and the bad rows it skipped with their file and line. Adapters for each dataset
+(``interchange``, ``ccrb``, ``philadelphia``) only read and translate; ``loader`` writes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from django.utils.translation import gettext as _
+
+FINDINGS = ("sustained", "not_sustained", "unfounded", "exonerated", "closed")
+PENDING = "pending"
+# csv's default field limit (128 KiB) is too small for some narrative columns.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class ImportError_(Exception):  # noqa: N801 -- ImportError is a builtin with another meaning
+    """The input cannot be imported at all (a required file or column is missing)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    key: str
+    name: str
+    parent_key: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    external_id: str
+    last_name: str = ""
+    first_name: str = ""
+    badge: str = ""
+    rank: str = ""
+    unit_key: str = ""
+    race: str = ""
+    sex: str = ""
+    hired_on: dt.date | None = None
+    left_on: dt.date | None = None
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    external_id: str
+    received_on: dt.date
+    occurred_on: dt.date | None = None
+    place: str = ""
+    closed_on: dt.date | None = None
+    summary: str = ""
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class AllegationRow:
+    external_id: str
+    complaint_id: str
+    officer_id: str
+    category: str  # a category code (slug); created as data when missing
+    category_name: str
+    finding: str  # one of FINDINGS, or "" while pending
+    finding_raw: str = ""
+    occurred_on: dt.date | None = None
+    # The officer's unit when the complaint was made, where the source says.
+    unit_key: str = ""
+    particulars: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Batch:
+    """Everything one import run read, with the problems found while reading."""
+
+    source: str
+    body_name: str
+    force_name: str
+    units: list[UnitRow] = field(default_factory=list)
+    officers: list[OfficerRow] = field(default_factory=list)
+    complaints: list[ComplaintRow] = field(default_factory=list)
+    allegations: list[AllegationRow] = field(default_factory=list)
+    # (complaint id, description) for people a complaint names whom the source could not identify.
+    unidentified: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # The kind given to units the source names without one.
+    default_unit_kind: str = "precinct"
+
+
+Reporter = Callable[[Problem], object]
+
+
+def read_csv(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a CSV file with their line numbers (the header is line 1), values stripped."""
+    if not path.exists():
+        raise ImportError_(_("%(path)s does not exist") % {"path": path})
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        yield from _rows(handle, path, required)
+
+
+def _rows(handle: TextIO, path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    reader = csv.reader(handle)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except StopIteration:
+        raise ImportError_(_("%(path)s is empty") % {"path": path}) from None
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ImportError_(
+            _("%(path)s lacks the column(s) %(columns)s") % {"path": path, "columns": ", ".join(missing)}
+        )
+    for values in reader:
+        # reader.line_num counts physical lines, so a quoted value with line breaks keeps the count true.
+        line = reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        row = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
+        yield line, row
+
+
+def count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def parse_date(text: str) -> dt.date | None:
+    """An ISO date (a datetime's date part is taken); None for an empty cell. ValueError otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    if len(text) > 10 and text[10] in "T ":
+        text = text[:10]
+    return dt.date.fromisoformat(text)
+
+
+def slug(text: str, *, max_length: int = 40) -> str:
+    """A category or kind code from free text: "Abuse of Authority" -> "abuse_of_authority"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    code = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
+    return code[:max_length].strip("_") or "other"
+
+
+def normal_finding(text: str) -> str | None:
+    """An interchange finding as stored ("" for pending); None if it is none of the agreed values."""
+    value = slug(text) if text.strip() else PENDING
+    if value == PENDING:
+        return ""
+    return value if value in FINDINGS else None
+
+
+STATUS_WORDS = {
+    "active": "active",
+    "serving": "active",
+    "suspended": "suspended",
+    "standby": "standby",
+    "dismissed": "dismissed",
+    "terminated": "dismissed",
+    "fired": "dismissed",
+}
+
+
+def normal_status(text: str, left_on: dt.date | None) -> str:
+    """An officer's status: the agreed words, anything else that means gone (inactive, retired,
+    resigned, deceased...) as retired; empty means active unless a leaving date is given."""
+    word = slug(text) if text.strip() else ""
+    if not word:
+        return "retired" if left_on else "active"
+    return STATUS_WORDS.get(word, "retired")

@@ -1,0 +1,100 @@
+"""``ombud import FORMAT DIR``: load a force's history (the interchange format, or the NYC CCRB and
+Philadelphia datasets) into the tables the portal fills. Idempotent; bad rows are reported with
+their file and line, skipped, and counted."""
+
+from __future__ import annotations
+
+import re
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any, Never
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from ombud.world.importers import READERS
+from ombud.world.importers.base import ImportError_, slug
+from ombud.world.importers.loader import batch_load, new_rows
+
+MAX_PRINTED = 200
+
+
+class Command(BaseCommand):
+    help = _(
+        "Import a force's officers, complaints and allegations: `interchange DIR` (docs/interchange.md), "
+        "`ccrb DIR` (NYC CCRB) or `philadelphia DIR` (Philadelphia Police). A second run adds nothing."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("format", choices=sorted(READERS), help=_("what the directory holds"))
+        parser.add_argument("directory", type=Path, help=_("the directory of CSV files"))
+        parser.add_argument(
+            "--source",
+            default="",
+            help=_("interchange only: a short name for where the records come from (default: the directory's name)"),
+        )
+        parser.add_argument("--name", default="", help=_("interchange only: the force's name"))
+        parser.add_argument("--quiet", action="store_true", help=_("no progress bar"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        directory: Path = options["directory"]
+        if not directory.is_dir():
+            raise CommandError(_("%(dir)s is not a directory") % {"dir": directory})
+        kind = options["format"]
+        bars: dict[str, tqdm[Never]] = {}
+
+        def progress(label: str, n: int) -> None:
+            phase = "write" if label in {"officers", "complaints", "cases", "complaint subjects", "allegations",
+                                         "complaint categories"} else "read"
+            if phase not in bars:
+                for bar in bars.values():
+                    bar.close()
+                bars[phase] = tqdm(
+                    desc=_("writing") if phase == "write" else _("reading"),
+                    total=total if phase == "write" else None,
+                    unit="row",
+                    unit_scale=True,
+                    disable=options["quiet"],
+                    file=self.stderr,
+                )
+            bars[phase].set_postfix_str(label, refresh=False)
+            bars[phase].update(n)
+
+        total = 0
+        try:
+            reader = READERS[kind]
+            if kind == "interchange":
+                source = options["source"] or slug(directory.resolve().name, max_length=32)
+                if not re.fullmatch(r"[a-z0-9_.-]{1,32}", source):
+                    raise CommandError(_("--source must be 1 to 32 lowercase letters, digits, '.', '_' or '-'"))
+                batch = reader(directory, source=source, name=options["name"], progress=progress)
+            else:
+                batch = reader(directory, progress=progress)
+            total = new_rows(batch)
+            report = batch_load(batch, progress=progress)
+        except ImportError_ as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            for bar in bars.values():
+                bar.close()
+        for problem in report.problems[:MAX_PRINTED]:
+            self.stderr.write(str(problem))
+        if len(report.problems) > MAX_PRINTED:
+            self.stderr.write(_("... and %(n)d more bad rows") % {"n": len(report.problems) - MAX_PRINTED})
+        self.stdout.write(
+            _("Imported %(source)s in %(t).1f s: %(added)d rows added.")
+            % {"source": report.source, "t": report.seconds, "added": report.added_total}
+        )
+        for label in sorted(set(report.added) | set(report.already)):
+            self.stdout.write(
+                "  "
+                + _("%(label)-22s %(added)10d added, %(already)d already there")
+                % {"label": label, "added": report.added.get(label, 0), "already": report.already.get(label, 0)}
+            )
+        if report.problems:
+            self.stderr.write(
+                _("%(n)d bad rows were skipped (listed above with their file and line).") % {"n": len(report.problems)}
+            )
+        else:
+            self.stdout.write(_("No bad rows."))

@@ -1,0 +1,125 @@
+"""Publication: a decided outcome drafted by the body, reviewed and published by a head who did not
+write it; texts that could lead to a complainant are refused; the public page hides small counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from ombud.cases.models import Case
+from ombud.transparency.models import PublishedOutcome
+from ombud.transparency.selectors import Shown, suppress
+from ombud.transparency.services import CHECKLIST, outcome_draft, outcome_publish, outcome_text_problems
+from tests.conftest import Force, Login
+from tests.factories import CaseFactory
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Two officers of the County A branch were suspended pending criminal proceedings."
+
+
+def draft(force: Force, text: str = TEXT, case: Case | None = None) -> PublishedOutcome:
+    return outcome_draft(
+        actor=force.users["bob"], case=case or force.cases["a"], title="Two officers suspended", text=text
+    )
+
+
+def test_a_head_who_did_not_write_it_publishes_a_decided_outcome(force: Force) -> None:
+    outcome = outcome_publish(actor=force.users["alice"], outcome=draft(force), checklist=list(CHECKLIST))
+    assert (outcome.state, outcome.published_by) == ("published", force.users["alice"])
+    assert outcome.checklist == sorted(CHECKLIST)
+
+
+def test_the_writer_cannot_publish_his_own_text(force: Force) -> None:
+    outcome = outcome_draft(actor=force.users["alice"], case=force.cases["a"], title="Suspended", text=TEXT)
+    with pytest.raises(PermissionDenied):
+        outcome_publish(actor=force.users["alice"], outcome=outcome, checklist=list(CHECKLIST))
+
+
+def test_an_investigator_cannot_publish(force: Force) -> None:
+    with pytest.raises(PermissionDenied):
+        outcome_publish(actor=force.users["bob"], outcome=draft(force), checklist=list(CHECKLIST))
+
+
+def test_publication_needs_every_item_of_the_checklist(force: Force) -> None:
+    with pytest.raises(ValidationError):
+        outcome_publish(actor=force.users["alice"], outcome=draft(force), checklist=["decided"])
+    assert not PublishedOutcome.objects.filter(state="published").exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The complaint CA-0002 was upheld.",
+        "Filed as C-2026-7KQ2-9XMD by a villager.",
+        "Receipt 7KQ2-9XMD-4HTR-ZZ01-ABCD checked.",
+        "Receipt 7KQ29XMD4HTRZZ01ABCD checked.",
+        "Call the villager on +86 138 0013 8000.",
+        "Write to wang.villager@example.org for details.",
+    ],
+)
+def test_a_text_that_could_lead_to_a_complainant_is_refused(force: Force, text: str) -> None:
+    assert outcome_text_problems(text)
+    with pytest.raises(ValidationError):
+        draft(force, text)
+
+
+def test_dates_case_numbers_and_plain_words_pass(force: Force) -> None:
+    assert outcome_text_problems(f"{TEXT} Decided on 2026-11-02 in case K-A-001, after 90 days.") == []
+
+
+def test_an_undecided_case_has_no_outcome_to_publish(force: Force) -> None:
+    with pytest.raises(ValidationError):
+        draft(force, case=CaseFactory(body=force.bodies["a"]))
+
+
+def test_the_public_page_shows_published_outcomes_only_and_needs_no_account(force: Force) -> None:
+    published = outcome_publish(actor=force.users["alice"], outcome=draft(force), checklist=list(CHECKLIST))
+    outcome_draft(actor=force.users["bob"], case=force.cases["a"], title="Still a draft", text="Not yet reviewed.")
+    page = Client().get(reverse("public_outcomes")).content.decode()
+    assert published.text in page and "Still a draft" not in page
+
+
+def test_the_public_page_hides_small_counts(force: Force) -> None:
+    page = Client().get(reverse("public_outcomes")).content.decode()
+    # The test force holds four complaints, all this year.
+    figures = page.split('id="figures"')[1]
+    assert "fewer than 5" in figures
+    assert ">4<" not in figures
+
+
+def test_a_lone_small_count_takes_the_next_smallest_with_it() -> None:
+    assert suppress([120, 3, 40, 0]) == [Shown(120), Shown(None), Shown(None), Shown(0)]
+    assert suppress([120, 3, 2, 40]) == [Shown(120), Shown(None), Shown(None), Shown(40)]
+    assert str(Shown(None)) == "fewer than 5"
+
+
+def test_the_staff_page_drafts_and_publishes(login: Login, force: Force) -> None:
+    response = login("bob").post(
+        reverse("outcomes"), {"draft-case": force.cases["a"].pk, "draft-title": "Suspended", "draft-text": TEXT}
+    )
+    assert response.status_code == 302
+    outcome = PublishedOutcome.objects.get()
+    refused = login("bob").post(
+        reverse("outcomes"),
+        {"draft-case": force.cases["a"].pk, "draft-title": "Leak", "draft-text": "See CA-0002."},
+    )
+    assert refused.status_code == 400 and "complaint reference" in refused.content.decode()
+    client = login("alice")
+    assert "Reviewer" in client.get(reverse("outcomes")).content.decode()
+    publish = client.post(
+        reverse("outcome_publish", args=[outcome.pk]), {f"publish-{outcome.pk}-checklist": list(CHECKLIST)}
+    )
+    assert publish.status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.state == "published"
+
+
+def test_another_countys_staff_cannot_reach_the_draft(login: Login, force: Force) -> None:
+    outcome = draft(force)
+    response = login("charlie").post(
+        reverse("outcome_publish", args=[outcome.pk]), {f"publish-{outcome.pk}-checklist": list(CHECKLIST)}
+    )
+    assert response.status_code == 404

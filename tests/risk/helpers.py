@@ -1,0 +1,65 @@
+"""Small datasets written as interchange CSV files, and a stand-in model whose scores are easy to
+compute by hand."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ombud.risk.features import FeatureSpec
+from ombud.risk.model import TrainedModel
+
+OFFICER_COLUMNS = ["officer_id", "first_name", "last_name", "badge", "rank", "unit", "race", "sex", "hired_on", "left_on", "status"]
+COMPLAINT_COLUMNS = ["complaint_id", "received_on", "occurred_on", "place", "closed_on", "source", "summary"]
+ALLEGATION_COLUMNS = ["complaint_id", "officer_id", "category", "finding", "outcome", "finding_raw"]
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: ("" if value is None else str(value)) for key, value in row.items()})
+
+
+def write_interchange(
+    directory: Path,
+    *,
+    officers: list[dict[str, Any]],
+    complaints: list[dict[str, Any]],
+    allegations: list[dict[str, Any]],
+    units: list[dict[str, Any]] | None = None,
+) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    write_csv(directory / "officers.csv", OFFICER_COLUMNS, officers)
+    write_csv(directory / "complaints.csv", COMPLAINT_COLUMNS, complaints)
+    write_csv(directory / "allegations.csv", ALLEGATION_COLUMNS, allegations)
+    if units is not None:
+        write_csv(directory / "units.csv", ["unit_id", "name", "parent_id", "kind"], units)
+    return directory
+
+
+class ByFeature:
+    """A model stage that scores by one feature: value / (value + 1), so more is riskier."""
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+
+    def predict_proba(self, matrix: np.ndarray) -> np.ndarray:
+        value = np.nan_to_num(matrix[:, self.column], nan=0.0)
+        p = value / (value + 1.0)
+        return np.column_stack([1 - p, p])
+
+
+def stub_model(feature: str, *, as_of: dt.date, label: str = "sustained", categories: tuple[str, ...] = ()) -> TrainedModel:
+    spec = FeatureSpec(categories)
+    model = TrainedModel(as_of=as_of, label=label, spec=spec, stages=[ByFeature(spec.names().index(feature))])
+    import sklearn
+
+    model.sklearn_version = sklearn.__version__
+    model.training = {"as_of_dates": [], "rows": 0, "positives": 0, "features": len(spec.names()), "seconds": 0}
+    return model

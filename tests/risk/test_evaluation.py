@@ -1,0 +1,115 @@
+"""The evaluation on a dataset small enough to check by hand: the agreed JSON keys, precision at
+k with ties shared out, the rules at their own flag count, fairness and ground-truth figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from ombud.org.models import Officer
+from ombud.risk.evaluation import auc, evaluate, expected_hits, precision_at
+from ombud.risk.events import events_load
+from ombud.risk.models import Evaluation
+from ombud.risk.rules import rule_specs
+from tests.risk.data import import_dir, synthetic_force
+from tests.risk.helpers import stub_model, write_interchange
+
+pytestmark = pytest.mark.django_db
+AS_OF = dt.date(2017, 12, 31)
+
+
+def hand_force(directory: Path) -> Path:
+    """O1: 3 complaints in the last half year, sustained next year. O2: 2 complaints, an unsustained
+    one next year. O3: 1 complaint, sustained next year. O4, O5: one older complaint each. O6: a
+    complaint too old for the cohort."""
+    plan = {
+        "O1": [("2017-07-10", "not_sustained"), ("2017-09-01", "not_sustained"), ("2017-12-01", "unfounded"),
+               ("2018-03-01", "sustained")],
+        "O2": [("2017-02-01", "unfounded"), ("2017-05-01", "unfounded"), ("2018-04-01", "not_sustained")],
+        "O3": [("2017-04-01", "exonerated"), ("2018-06-01", "sustained")],
+        "O4": [("2016-05-01", "unfounded")],
+        "O5": [("2015-02-01", "unfounded")],
+        "O6": [("2014-06-01", "unfounded"), ("2018-02-01", "sustained")],
+    }
+    complaints, allegations = [], []
+    for officer, events in plan.items():
+        for n, (day, finding) in enumerate(events):
+            complaint_id = f"{officer}-{n}"
+            complaints.append({"complaint_id": complaint_id, "received_on": day, "occurred_on": day, "closed_on": day})
+            allegations.append({"complaint_id": complaint_id, "officer_id": officer, "category": "Discourtesy", "finding": finding})
+    officers = [
+        {"officer_id": o, "last_name": o, "unit": "North" if o in ("O1", "O2", "O3") else "South", "sex": "f" if o in ("O1", "O4") else "m"}
+        for o in plan
+    ]
+    return write_interchange(directory, officers=officers, complaints=complaints, allegations=allegations)
+
+
+def test_ties_are_shared_out_in_expectation() -> None:
+    score = np.array([0.9, 0.5, 0.5, 0.5])
+    y = np.array([False, True, False, False])
+    assert expected_hits(score, y, 2) == pytest.approx(1 / 3)
+    assert precision_at(score, y, 4) == pytest.approx(0.25)
+    assert auc(score, y) == pytest.approx((0 + 0.5 + 0.5) / 3)
+
+
+def test_the_evaluation_json_has_the_agreed_keys_and_hand_checked_figures(tmp_path: Path) -> None:
+    import_dir(hand_force(tmp_path))
+    result = evaluate(events_load(), AS_OF, label="sustained", rules=rule_specs(),
+                      model=stub_model("complaints_all", as_of=AS_OF))
+    assert (result["as_of"], result["label"], result["cohort"], result["positives"]) == ("2017-12-31", "sustained", 5, 2)
+    model, count = result["rankers"]["model"], result["rankers"]["count_12m"]
+    assert set(model) == set(count) == {"p_at_1", "p_at_5", "p_at_10", "recall_at_5", "auc"}
+    # One officer is the top 1 %, 5 % and 10 % of five: O1, who is positive.
+    assert (model["p_at_1"], model["p_at_5"], model["p_at_10"], model["recall_at_5"]) == (1.0, 1.0, 1.0, 0.5)
+    assert model["auc"] == pytest.approx(4 / 6, abs=1e-4)
+    assert count["auc"] == pytest.approx(5 / 6, abs=1e-4)
+    rule = result["rankers"]["rule:3_in_12_months"]
+    assert (rule["flags"], rule["precision"], rule["recall"], rule["model_precision_at_same_flags"]) == (1, 1.0, 0.5, 1.0)
+    assert result["rankers"]["rule:3_in_180_days"]["flags"] == 1
+    bribery = result["rankers"]["rule:sustained_bribery"]
+    assert (bribery["flags"], bribery["precision"], bribery["model_precision_at_same_flags"]) == (0, None, None)
+    units = {g["group"]: g for g in result["fairness"]["unit"]}
+    assert units.keys() == {"other (small groups)"}  # both units are under the minimum size
+    assert {g["group"] for g in result["fairness"]["sex"]} == {"other (small groups)"}
+    assert "ground_truth" not in result
+    json.dumps(result)
+
+
+def test_on_a_simulated_force_the_evaluation_counts_hidden_corrupt_officers_in_its_top(tmp_path: Path) -> None:
+    import_dir(hand_force(tmp_path))
+    pk = dict(Officer.objects.values_list("external_id", "pk"))
+    truth = {
+        "kind": {pk["O1"]: "vampire", pk["O2"]: "honest", pk["O3"]: "honest", pk["O4"]: "bribe_taker", pk["O5"]: "honest"},
+        "corrupt_from": {},
+        "retaliated": {pk["O3"]},
+    }
+    result = evaluate(events_load(), AS_OF, rules=[], truth=truth, model=stub_model("complaints_all", as_of=AS_OF))
+    ground = result["ground_truth"]
+    assert (ground["vampires"]["in_cohort"], ground["vampires"]["in_top_5"]) == (1, 1.0)
+    assert (ground["corrupt"]["in_cohort"], ground["corrupt"]["in_top_5"]) == (2, 1.0)
+    # O1's first sustained finding came in March 2018: flagged about 0.17 years before.
+    assert ground["vampires"]["flagged_before_any_sustained_finding"] == 1.0
+    assert ground["vampires"]["mean_years_before_first_sustained"] == pytest.approx(0.16, abs=0.01)
+    assert (ground["honest_flag_rate"], ground["retaliated_honest_flag_rate"]) == (0.0, 0.0)
+
+
+def test_risk_evaluate_prints_the_json_and_keeps_the_figures_for_the_report(tmp_path: Path) -> None:
+    import_dir(synthetic_force(tmp_path / "force", officers=160, start=2013, end=2017))
+    out = StringIO()
+    call_command("risk", "evaluate", "--as-of", "2016-12-31", "--json", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert {"as_of", "label", "cohort", "positives", "rankers", "fairness"} <= set(printed)
+    assert {"model", "count_12m", "rule:3_in_12_months", "rule:3_in_180_days", "rule:sustained_bribery"} <= set(
+        printed["rankers"]
+    )
+    assert set(printed["rankers"]["rule:3_in_12_months"]) >= {"flags", "precision", "recall", "model_precision_at_same_flags"}
+    assert Evaluation.objects.get().result == printed
+    text = StringIO()
+    call_command("risk", "evaluate", "--as-of", "2016-12-31", "--label", "any", stdout=text)
+    assert "count_12m" in text.getvalue() and "rule:3_in_12_months" in text.getvalue()

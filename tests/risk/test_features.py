@@ -1,0 +1,156 @@
+"""Features as of a date see nothing of what came after it: changing every later record leaves
+them exactly as they were."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ombud.cases.models import Allegation, Finding
+from ombud.discipline.models import Measure
+from ombud.org.models import Officer
+from ombud.risk.events import events_load
+from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
+from tests.risk.data import import_dir
+from tests.risk.helpers import write_interchange
+
+pytestmark = pytest.mark.django_db
+AS_OF = dt.date(2017, 6, 30)
+
+
+def history(directory: Path) -> Path:
+    return write_interchange(
+        directory,
+        officers=[
+            {"officer_id": "A", "last_name": "Able", "unit": "D1"},
+            {"officer_id": "B", "last_name": "Baker", "unit": "D1"},
+            {"officer_id": "C", "last_name": "Cain", "unit": "D2", "hired_on": "2016-01-01"},
+        ],
+        complaints=[
+            {"complaint_id": "1", "received_on": "2016-02-01", "occurred_on": "2016-01-20", "closed_on": "2016-08-01"},
+            {"complaint_id": "2", "received_on": "2017-03-01", "occurred_on": "2017-02-25", "closed_on": "2017-09-01"},
+            {"complaint_id": "3", "received_on": "2017-05-01"},
+            {"complaint_id": "4", "received_on": "2016-11-11", "occurred_on": "2016-11-10", "closed_on": "2016-12-01"},
+        ],
+        allegations=[
+            {"complaint_id": "1", "officer_id": "A", "category": "Use of Force", "finding": "sustained"},
+            {"complaint_id": "1", "officer_id": "B", "category": "Use of Force", "finding": "unfounded"},
+            {"complaint_id": "2", "officer_id": "A", "category": "Discourtesy", "finding": "sustained"},
+            {"complaint_id": "3", "officer_id": "B", "category": "Discourtesy", "finding": "pending"},
+            {"complaint_id": "4", "officer_id": "C", "category": "Neglect", "finding": "exonerated"},
+        ],
+    )
+
+
+def later(directory: Path) -> Path:
+    """Everything here happens, or becomes known, after AS_OF."""
+    return write_interchange(
+        directory,
+        officers=[{"officer_id": "D", "last_name": "Dale", "unit": "D1"}],
+        complaints=[
+            # About an incident before AS_OF, but received after it: not known on AS_OF.
+            {"complaint_id": "5", "received_on": "2017-07-15", "occurred_on": "2017-06-01", "closed_on": "2017-12-01"},
+            {"complaint_id": "6", "received_on": "2017-08-01", "occurred_on": "2017-07-30", "closed_on": "2018-01-10"},
+            {"complaint_id": "7", "received_on": "2018-02-01", "occurred_on": "2018-01-30"},
+        ],
+        allegations=[
+            {"complaint_id": "5", "officer_id": "A", "category": "Use of Force", "finding": "sustained"},
+            {"complaint_id": "5", "officer_id": "C", "category": "Use of Force", "finding": "sustained"},
+            {"complaint_id": "6", "officer_id": "B", "category": "Neglect", "finding": "sustained"},
+            {"complaint_id": "6", "officer_id": "D", "category": "Neglect", "finding": "sustained"},
+            {"complaint_id": "7", "officer_id": "A", "category": "Discourtesy", "finding": "pending"},
+        ],
+    )
+
+
+def matrix_as_of(day: dt.date, spec: FeatureSpec) -> tuple[list[int], np.ndarray]:
+    ev = events_load()
+    rows = cohort(ev, day.toordinal())
+    return ev.officer_id[rows].tolist(), features(ev, day.toordinal(), rows, spec)
+
+
+def test_changing_every_record_after_the_as_of_date_leaves_the_features_unchanged(tmp_path: Path) -> None:
+    import_dir(history(tmp_path / "history"))
+    spec = spec_for(events_load(), AS_OF.toordinal())
+    ids_before, before = matrix_as_of(AS_OF, spec)
+
+    import_dir(later(tmp_path / "later"))
+    # The pending finding on complaint 3 is decided after AS_OF, and a measure is proposed then.
+    pending = Allegation.objects.get(case__external_id="3")
+    pending.finding, pending.decided_at = Finding.SUSTAINED, dt.datetime(2017, 9, 1, tzinfo=dt.UTC)
+    pending.save(update_fields=["finding", "decided_at"])
+    Measure.objects.create(
+        officer=Officer.objects.get(external_id="B"), kind=Measure.Kind.WARNING,
+        proposed_at=dt.datetime(2017, 10, 1, tzinfo=dt.UTC),
+    )
+    Officer.objects.filter(external_id="C").update(left_on=dt.date(2019, 1, 1))
+    ids_after, after = matrix_as_of(AS_OF, spec)
+
+    assert ids_after == ids_before
+    np.testing.assert_array_equal(after, before)
+    # ... while the same change does move the features of a later date.
+    assert not np.array_equal(matrix_as_of(dt.date(2018, 6, 30), spec)[1][: len(ids_before)], before)
+
+
+def test_a_complaint_received_after_the_date_is_not_known_on_it_even_about_an_earlier_incident(tmp_path: Path) -> None:
+    import_dir(history(tmp_path / "history"))
+    import_dir(later(tmp_path / "later"))
+    ev = events_load()
+    spec = FeatureSpec(())
+    names = spec.names()
+    t = AS_OF.toordinal()
+    a = ev.index_of([Officer.objects.get(external_id="A").pk])
+    row = dict(zip(names, features(ev, t, a, spec)[0].tolist(), strict=True))
+    # Complaint 2's finding was decided after the date: pending then.
+    assert (row["complaints_all"], row["complaints_1y"], row["sustained_all"], row["pending_all"]) == (2.0, 1.0, 1.0, 1.0)
+    # Known a fortnight later, complaint 5 counts from then on, dated by its incident.
+    later_row = dict(zip(names, features(ev, t + 20, a, spec)[0].tolist(), strict=True))
+    assert (later_row["complaints_all"], later_row["complaints_90d"]) == (3.0, 1.0)
+
+
+def test_a_finding_decided_after_the_date_is_still_pending_on_it(tmp_path: Path) -> None:
+    import_dir(history(tmp_path / "history"))
+    spec = FeatureSpec(())
+
+    def sustained_and_pending() -> tuple[float, float]:
+        ev = events_load()
+        a = ev.index_of([Officer.objects.get(external_id="A").pk])
+        row = dict(zip(spec.names(), features(ev, AS_OF.toordinal(), a, spec)[0].tolist(), strict=True))
+        return row["sustained_all"], row["pending_all"]
+
+    assert sustained_and_pending() == (1.0, 1.0)
+    Allegation.objects.filter(case__external_id="1", officer__external_id="A").update(
+        decided_at=dt.datetime(2017, 8, 1, tzinfo=dt.UTC)
+    )
+    assert sustained_and_pending() == (0.0, 2.0)
+
+
+def test_the_label_counts_allegations_with_an_incident_in_the_year_after(tmp_path: Path) -> None:
+    import_dir(history(tmp_path / "history"))
+    import_dir(later(tmp_path / "later"))
+    ev = events_load()
+    t = AS_OF.toordinal()
+    rows = cohort(ev, t)
+    ids = ev.officer_id[rows].tolist()
+    held = dict(zip(ids, labels(ev, t, rows, kind="sustained").tolist(), strict=True))
+    anything = dict(zip(ids, labels(ev, t, rows, kind="any").tolist(), strict=True))
+    pk = {o.external_id: o.pk for o in Officer.objects.all()}
+    # A's complaint 5 is about an incident before the date: not in the label year.
+    assert held == {pk["A"]: False, pk["B"]: True, pk["C"]: False}
+    assert anything[pk["A"]] is True  # complaint 7 (pending) falls in the year
+    # Seen from a horizon before the finding was decided, B's label is not known yet.
+    horizon = dt.date(2017, 12, 31).toordinal()
+    assert labels(ev, t, rows, kind="sustained", horizon=horizon).tolist() == [False, False, False]
+
+
+def test_the_cohort_holds_officers_serving_on_the_date_or_named_in_the_three_years_before(tmp_path: Path) -> None:
+    import_dir(history(tmp_path / "history"))
+    ev = events_load()
+    pk = {o.external_id: o.pk for o in Officer.objects.all()}
+    assert set(ev.officer_id[cohort(ev, AS_OF.toordinal())].tolist()) == {pk["A"], pk["B"], pk["C"]}
+    # C was hired in 2016: he is in the cohort for serving, not for a complaint.
+    assert pk["C"] not in ev.officer_id[cohort(ev, dt.date(2015, 12, 31).toordinal())].tolist()
+    assert set(ev.officer_id[cohort(ev, dt.date(2021, 1, 1).toordinal())].tolist()) == {pk["C"]}

@@ -1,0 +1,88 @@
+"""The model as a signed, versioned artifact: written atomically, loaded back identical, refused
+when altered or built by another scikit-learn; and trained on rolling as-of dates before the one
+it scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ombud.risk import model as risk_model
+from ombud.risk.events import events_load
+from ombud.risk.features import cohort, features
+from ombud.risk.model import MAGIC, ModelError, _sign, load, save, train, training_dates
+from tests.risk.data import import_dir, synthetic_force
+from tests.risk.helpers import stub_model
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def artifact(tmp_path: Path) -> Path:
+    return save(stub_model("complaints_all", as_of=dt.date(2018, 12, 31)), tmp_path / "risk.model")
+
+
+def rewrite_header(path: Path, **changes: object) -> None:
+    head, _, payload = path.read_bytes()[len(MAGIC) :].partition(b"\n")
+    header = {**json.loads(head), **changes}
+    header["signature"] = _sign(header)
+    path.write_bytes(MAGIC + json.dumps(header).encode() + b"\n" + payload)
+
+
+def test_a_saved_model_loads_back_with_its_version(artifact: Path) -> None:
+    loaded = load(artifact)
+    assert loaded.version.startswith(f"{risk_model.FORMAT_VERSION}.")
+    matrix = np.zeros((2, len(loaded.feature_names)))
+    matrix[1, loaded.feature_names.index("complaints_all")] = 3
+    assert loaded.predict(matrix).tolist() == [0.0, 0.75]
+    # Written through a temporary file and a rename: nothing else is left in the directory.
+    assert [p.name for p in artifact.parent.iterdir()] == ["risk.model"]
+
+
+def test_a_model_file_altered_by_one_byte_is_refused(artifact: Path) -> None:
+    data = bytearray(artifact.read_bytes())
+    data[-10] ^= 0x01
+    artifact.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="altered"):
+        load(artifact)
+
+
+def test_a_model_file_whose_header_was_edited_without_the_key_is_refused(artifact: Path) -> None:
+    text = artifact.read_bytes().replace(b'"label": "sustained"', b'"label": "any"')
+    artifact.write_bytes(text)
+    with pytest.raises(ModelError, match="altered or signed"):
+        load(artifact)
+
+
+def test_a_model_built_by_another_scikit_learn_is_refused(artifact: Path) -> None:
+    rewrite_header(artifact, sklearn_version="0.24.2")
+    with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
+        load(artifact)
+
+
+def test_a_model_of_another_format_is_refused(artifact: Path) -> None:
+    rewrite_header(artifact, format_version=99)
+    with pytest.raises(ModelError, match="format 99"):
+        load(artifact)
+
+
+def test_a_missing_model_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="ombud risk train"):
+        load(tmp_path / "none.model")
+
+
+def test_training_uses_only_yearly_dates_whose_outcome_year_ends_by_the_as_of_date(tmp_path: Path) -> None:
+    import_dir(synthetic_force(tmp_path / "force", officers=160, start=2013, end=2017))
+    ev = events_load()
+    as_of = dt.date(2016, 12, 31)
+    assert training_dates(ev, as_of) == [dt.date(2013, 12, 31), dt.date(2014, 12, 31), dt.date(2015, 12, 31)]
+    trained = train(ev, as_of, label="sustained")
+    assert trained.training["as_of_dates"] == ["2013-12-31", "2014-12-31", "2015-12-31"]
+    assert len(trained.stages) == 2
+    t = as_of.toordinal()
+    score = trained.predict(features(ev, t, cohort(ev, t), trained.spec))
+    assert len(score) and np.all((score >= 0) & (score <= 1))

@@ -1,0 +1,90 @@
+"""Threshold rules are data: three defaults seeded by a migration, editable in the admin, and each
+applied to the record as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ombud.intake.models import Category
+from ombud.org.models import Officer
+from ombud.risk.events import events_load
+from ombud.risk.models import ThresholdRule
+from ombud.risk.rules import RuleSpec, rule_flags, rule_specs
+from tests.conftest import Login
+from tests.risk.data import import_dir
+from tests.risk.helpers import write_interchange
+
+pytestmark = pytest.mark.django_db
+
+
+def complaints_on(directory: Path, days: dict[str, list[str]], *, finding: str = "not_sustained", category: str = "Discourtesy") -> Path:
+    complaints, allegations = [], []
+    for officer, dates in days.items():
+        for n, day in enumerate(dates):
+            complaint_id = f"{officer}-{n}"
+            complaints.append({"complaint_id": complaint_id, "received_on": day, "occurred_on": day, "closed_on": day})
+            allegations.append({"complaint_id": complaint_id, "officer_id": officer, "category": category, "finding": finding})
+    officers = [{"officer_id": officer, "last_name": officer} for officer in days]
+    return write_interchange(directory, officers=officers, complaints=complaints, allegations=allegations)
+
+
+def flagged(rule: RuleSpec, day: dt.date) -> set[str]:
+    ev = events_load()
+    flags = rule_flags(ev, day.toordinal(), rule)
+    names = dict(Officer.objects.values_list("pk", "external_id"))
+    return {names[int(pk)] for pk in ev.officer_id[flags]}
+
+
+def spec(name: str) -> RuleSpec:
+    return next(rule for rule in rule_specs() if rule.name == name)
+
+
+def test_the_three_default_rules_are_seeded_by_a_migration() -> None:
+    rules = {rule.name: rule for rule in ThresholdRule.objects.all()}
+    assert set(rules) >= {"3_in_12_months", "3_in_180_days", "sustained_bribery"}
+    assert (rules["3_in_12_months"].window_days, rules["3_in_12_months"].min_count) == (365, 3)
+    assert (rules["3_in_180_days"].window_days, rules["3_in_180_days"].min_count) == (180, 3)
+    bribery = rules["sustained_bribery"]
+    assert (bribery.window_days, bribery.finding) == (None, "sustained")
+    assert set(bribery.categories.values_list("code", flat=True)) == set(
+        Category.objects.filter(is_bribery=True).values_list("code", flat=True)
+    )
+
+
+def test_three_complaints_in_twelve_months_flag_an_officer_and_two_do_not(tmp_path: Path) -> None:
+    import_dir(complaints_on(tmp_path, {
+        "three": ["2017-01-10", "2017-06-01", "2017-12-01"],
+        "spread": ["2016-01-10", "2017-03-01", "2017-12-01"],
+        "two": ["2017-11-01", "2017-12-01"],
+    }))
+    assert flagged(spec("3_in_12_months"), dt.date(2017, 12, 31)) == {"three"}
+    assert flagged(spec("3_in_180_days"), dt.date(2017, 12, 31)) == set()
+    assert flagged(spec("3_in_12_months"), dt.date(2017, 6, 30)) == set()
+
+
+def test_three_complaints_in_180_days_flag_an_officer(tmp_path: Path) -> None:
+    import_dir(complaints_on(tmp_path, {"burst": ["2017-08-01", "2017-09-01", "2017-12-20"]}))
+    assert flagged(spec("3_in_180_days"), dt.date(2017, 12, 31)) == {"burst"}
+    assert flagged(spec("3_in_180_days"), dt.date(2018, 3, 1)) == set()
+
+
+def test_a_sustained_bribery_allegation_flags_the_officer_once_decided(tmp_path: Path) -> None:
+    import_dir(complaints_on(tmp_path, {"taker": ["2015-05-05"]}, finding="sustained", category="bribery"))
+    import_dir(complaints_on(tmp_path / "b", {"rude": ["2015-05-05"]}, finding="sustained"), source="other")
+    assert flagged(spec("sustained_bribery"), dt.date(2017, 12, 31)) == {"taker"}
+    assert flagged(spec("sustained_bribery"), dt.date(2015, 5, 1)) == set()
+
+
+def test_an_administrator_edits_a_rule_in_the_admin(login: Login) -> None:
+    rule = ThresholdRule.objects.get(name="3_in_12_months")
+    client = login("admin")
+    url = f"/admin/risk/thresholdrule/{rule.pk}/change/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"name": rule.name, "description": "4 or more complaints in 12 months",
+                                 "window_days": 365, "min_count": 4, "finding": "", "active": "on"})
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.min_count, rule.description) == (4, "4 or more complaints in 12 months")
