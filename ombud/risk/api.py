@@ -73,7 +73,9 @@ class AlertIntervene(StaffView):
         alert = alert_get_for_user(request.user, pk)
         data = InterventionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        made = alert_intervene(actor=request.user, alert=alert, kind=data.validated_data["kind"], note=data.validated_data["note"])
+        made = alert_intervene(
+            actor=request.user, alert=alert, kind=data.validated_data["kind"], note=data.validated_data["note"]
+        )
         return Response(InterventionSerializer(made).data, status=status.HTTP_201_CREATED)
 
 

@@ -8,7 +8,10 @@ from collections.abc import Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-_PAD_LEFT, _PAD_BOTTOM, _PAD_TOP, _PAD_RIGHT = 44, 28, 12, 12
+_PAD_LEFT, _PAD_BOTTOM, _PAD_TOP, _PAD_RIGHT = 44, 40, 12, 16
+# Presentation attributes on the elements themselves, so the chart reads the same without the
+# stylesheet (in a saved page, a mail, a printout).
+_COLOURS = ("#1f5fa8", "#c0562b", "#3f8f3a", "#7a4fa0")
 
 
 def line_chart(
@@ -40,7 +43,8 @@ def line_chart(
         value = top * step / 4
         parts.append(
             format_html(
-                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/><text class="label" x="{}" y="{}">{}</text>',
+                '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/>'
+                '<text class="label" x="{}" y="{}" font-size="11" fill="#333" text-anchor="end">{}</text>',
                 _PAD_LEFT,
                 width - _PAD_RIGHT,
                 y(value),
@@ -52,17 +56,33 @@ def line_chart(
         )
     for value in xs:
         if int(value) % 5 == 0 or value == left:
-            parts.append(format_html('<text class="label" x="{}" y="{}">{}%</text>', x(value), height - 8, value))
+            parts.append(
+                format_html(
+                    '<text class="label" x="{}" y="{}" font-size="11" fill="#333" text-anchor="middle">{}%</text>',
+                    x(value),
+                    height - 24,
+                    value,
+                )
+            )
     for index, (name, values) in enumerate(series):
         points = " ".join(f"{x(a)},{y(b)}" for a, b in zip(xs, values, strict=True))
-        parts.append(format_html('<polyline class="series series-{}" points="{}"/>', index, points))
+        colour = _COLOURS[index % len(_COLOURS)]
+        parts.append(
+            format_html(
+                '<polyline class="series series-{}" points="{}" fill="none" stroke="{}" stroke-width="2"/>',
+                index,
+                points,
+                colour,
+            )
+        )
         for a, b in zip(xs, values, strict=True):
             parts.append(
                 format_html(
-                    '<circle class="series-{}" cx="{}" cy="{}" r="2.5"><title>{} {}%: {}</title></circle>',
+                    '<circle class="series-{}" cx="{}" cy="{}" r="2.5" fill="{}"><title>{} {}%: {}</title></circle>',
                     index,
                     x(a),
                     y(b),
+                    colour,
                     name,
                     a,
                     f"{b:.3f}",
@@ -70,14 +90,22 @@ def line_chart(
             )
         parts.append(
             format_html(
-                '<text class="legend series-{}" x="{}" y="{}">{}</text>',
+                '<text class="legend series-{}" x="{}" y="{}" font-size="12" fill="{}">{}</text>',
                 index,
                 _PAD_LEFT + 8,
                 _PAD_TOP + 14 + 14 * index,
+                colour,
                 name,
             )
         )
-    parts.append(format_html('<text class="label" x="{}" y="{}">{}</text>', width - _PAD_RIGHT, height - 8, x_label))
+    parts.append(
+        format_html(
+            '<text class="label" x="{}" y="{}" font-size="11" fill="#333" text-anchor="middle">{}</text>',
+            _PAD_LEFT + plot_w / 2,
+            height - 6,
+            x_label,
+        )
+    )
     return format_html(
         '<svg class="chart line-chart" role="img" viewBox="0 0 {} {}"><title>{}</title>{}</svg>',
         width,

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ombud.risk.events import B, F64, I64, NO_DAY, SUSTAINED, Events
+from ombud.risk.events import F64, I64, NO_DAY, SUSTAINED, B, Events
 from ombud.risk.features import cohort, complaints_in, features, labels, unit_at
 from ombud.risk.model import TrainedModel, train
 from ombud.risk.rules import RuleSpec, rule_flags

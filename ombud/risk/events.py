@@ -209,9 +209,9 @@ def events_load() -> Events:
     es = _join(complaint_pk, escalations[:, 0])
     officials = np.array(
         list(
-            ComplaintSubject.objects.filter(kind=ComplaintSubject.Kind.OFFICIAL, official__isnull=False).values_list(
-                "complaint_id", "official_id"
-            )
+            ComplaintSubject.objects.filter(
+                kind=ComplaintSubject.Kind.OFFICIAL, official__isnull=False
+            ).values_list("complaint_id", "official_id")
         ),
         dtype=np.int64,
     ).reshape(-1, 2)

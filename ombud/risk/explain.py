@@ -91,6 +91,13 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
         code = key.removeprefix("category:")
         n5, n1 = _n(_value(row, f"{key}_5y")), _n(_value(row, f"{key}_1y"))
         name = category_names.get(code, code)
+        if math.isnan(_value(row, f"{key}_5y")):
+            n = _n(_value(row, f"{key}_all"))
+            return ngettext(
+                "%(n)d complaint of %(category)s since the records began",
+                "%(n)d complaints of %(category)s since the records began",
+                n,
+            ) % {"n": n, "category": name.lower()}
         return ngettext(
             "%(n)d complaint of %(category)s in the last 5 years (%(recent)d in the last 12 months)",
             "%(n)d complaints of %(category)s in the last 5 years (%(recent)d in the last 12 months)",
@@ -98,19 +105,23 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
         ) % {"n": n5, "category": name.lower(), "recent": n1}
     writers: dict[str, Callable[[], str]] = {
         "complaints": lambda: _complaints(row),
-        "allegations": lambda: ngettext(
-            "%(n)d allegation in the last 2 years (%(all)d in all)",
-            "%(n)d allegations in the last 2 years (%(all)d in all)",
-            _n(_value(row, "allegations_2y")),
-        )
-        % {"n": _n(_value(row, "allegations_2y")), "all": _n(_value(row, "allegations_all"))},
+        "allegations": lambda: (
+            ngettext(
+                "%(n)d allegation in the last 12 months (%(all)d on record)",
+                "%(n)d allegations in the last 12 months (%(all)d on record)",
+                _n(_value(row, "allegations_1y")),
+            )
+            % {"n": _n(_value(row, "allegations_1y")), "all": _n(_value(row, "allegations_all"))}
+        ),
         "sustained": lambda: _sustained(row),
-        "other_findings": lambda: _("In 5 years: %(ns)d allegations not sustained, %(un)d unfounded, %(ex)d exonerated")
-        % {
-            "ns": _n(_value(row, "not_sustained_5y")),
-            "un": _n(_value(row, "unfounded_5y")),
-            "ex": _n(_value(row, "exonerated_5y")),
-        },
+        "other_findings": lambda: (
+            _("On record: %(ns)d allegations not sustained, %(un)d unfounded, %(ex)d exonerated")
+            % {
+                "ns": _n(_value(row, "not_sustained_all")),
+                "un": _n(_value(row, "unfounded_all")),
+                "ex": _n(_value(row, "exonerated_all")),
+            }
+        ),
         "recency": lambda: _recency(row),
         "tenure": lambda: (
             _("%(y).0f years of service") % {"y": _value(row, "tenure_days") / 365.25}
@@ -118,41 +129,58 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
             else _("No hiring date on record")
         ),
         "unit": lambda: (
-            _("Officers of the same unit average %(m).1f complaints a year") % {"m": _value(row, "unit_peer_mean_1y")}
+            _("Officers of the same unit average %(m).1f complaints a year")
+            % {"m": _value(row, "unit_peer_mean_1y")}
             if not math.isnan(_value(row, "unit_peer_mean_1y"))
             else _("No unit on record for the day")
         ),
-        "co_subjects": lambda: ngettext(
-            "Named with %(n)d other officer, %(s)d of them with a sustained finding",
-            "Named with %(n)d other officers, %(s)d of them with a sustained finding",
-            _n(_value(row, "co_subjects")),
-        )
-        % {"n": _n(_value(row, "co_subjects")), "s": _n(_value(row, "co_subjects_sustained"))},
-        "officials": lambda: ngettext(
-            "Named in complaints together with %(n)d local official",
-            "Named in complaints together with %(n)d local officials",
-            _n(_value(row, "officials_named_all")),
-        )
-        % {"n": _n(_value(row, "officials_named_all"))},
-        "escalations": lambda: ngettext(
-            "%(n)d complaint about him escalated to a higher body",
-            "%(n)d complaints about him escalated to a higher body",
-            _n(_value(row, "escalations_all")),
-        )
-        % {"n": _n(_value(row, "escalations_all"))},
-        "measures": lambda: ngettext(
-            "%(n)d measure on record (%(s)d severe)",
-            "%(n)d measures on record (%(s)d severe)",
-            _n(_value(row, "measures_all")),
-        )
-        % {"n": _n(_value(row, "measures_all")), "s": _n(_value(row, "severe_measures_all"))},
+        "co_subjects": lambda: (
+            ngettext(
+                "Named with %(n)d other officer, %(s)d of them with a sustained finding",
+                "Named with %(n)d other officers, %(s)d of them with a sustained finding",
+                _n(_value(row, "co_subjects")),
+            )
+            % {"n": _n(_value(row, "co_subjects")), "s": _n(_value(row, "co_subjects_sustained"))}
+        ),
+        "officials": lambda: (
+            ngettext(
+                "Named in complaints together with %(n)d local official",
+                "Named in complaints together with %(n)d local officials",
+                _n(_value(row, "officials_named_all")),
+            )
+            % {"n": _n(_value(row, "officials_named_all"))}
+        ),
+        "escalations": lambda: (
+            ngettext(
+                "%(n)d complaint about him escalated to a higher body",
+                "%(n)d complaints about him escalated to a higher body",
+                _n(_value(row, "escalations_all")),
+            )
+            % {"n": _n(_value(row, "escalations_all"))}
+        ),
+        "measures": lambda: (
+            ngettext(
+                "%(n)d measure on record (%(s)d severe)",
+                "%(n)d measures on record (%(s)d severe)",
+                _n(_value(row, "measures_all")),
+            )
+            % {"n": _n(_value(row, "measures_all")), "s": _n(_value(row, "severe_measures_all"))}
+        ),
     }
     writer = writers.get(key)
     return writer() if writer else key
 
 
 def _complaints(row: dict[str, float]) -> str:
+    if math.isnan(_value(row, "complaints_1y")):
+        # The records began less than a year before: the year's count is not known, all of it is.
+        n = _n(_value(row, "complaints_all"))
+        return ngettext(
+            "%(n)d complaint since the records began", "%(n)d complaints since the records began", n
+        ) % {"n": n}
     n1, n5 = _n(_value(row, "complaints_1y")), _n(_value(row, "complaints_5y"))
+    if math.isnan(_value(row, "complaints_5y")):
+        n5 = _n(_value(row, "complaints_all"))
     text = ngettext(
         "%(n)d complaint in the last 12 months (%(five)d in 5 years)",
         "%(n)d complaints in the last 12 months (%(five)d in 5 years)",
@@ -171,7 +199,7 @@ def _sustained(row: dict[str, float]) -> str:
     days = _value(row, "days_since_last_sustained")
     text = ngettext("%(n)d sustained finding", "%(n)d sustained findings", n) % {"n": n}
     if not math.isnan(days):
-        text += ", " + _("the last about an incident %(d)d days before") % {"d": round(days)}
+        text += ", " + _("the last about an incident %(d)d days before the date scored") % {"d": round(days)}
     return text
 
 
@@ -180,7 +208,7 @@ def _recency(row: dict[str, float]) -> str:
     if math.isnan(days):
         return _("No complaint on record")
     first = _value(row, "days_since_first_complaint")
-    return _("Last complaint %(d)d days before, first %(y).1f years before") % {
+    return _("Last complaint %(d)d days before the date scored, the first %(y).1f years before") % {
         "d": round(days),
         "y": first / 365.25 if not math.isnan(first) else 0.0,
     }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse  # type: ignore[import-untyped]
 
-from ombud.risk.events import B, F64, I64, NO_DAY, SUSTAINED, Events
+from ombud.risk.events import F64, I64, NO_DAY, SUSTAINED, B, Events
 
 YEAR = 365
 WINDOWS: tuple[tuple[str, int | None], ...] = (
@@ -154,32 +154,43 @@ def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
     n = ev.n_officers
     cols: list[F64] = []
     cs_known = ev.cs_received <= t
-    for _, days in WINDOWS:
-        cols.append(_count(ev.cs_officer, cs_known & _within(ev.cs_event, t, days), n))
     al_known = ev.al_known <= t
+    known_days = np.concatenate([ev.cs_received[cs_known], ev.al_known[al_known]])
+    start = int(known_days.min()) if len(known_days) else t
+
+    def seen(column: F64, days: int | None) -> F64:
+        # A window reaching back before the first record is not "no complaints" but unknown: a force
+        # whose records began last year has no five-year counts, and its all-time count is its
+        # last year (the all-time window is always "since the records began").
+        return np.full(n, np.nan) if days is not None and t - days < start else column
+
     for _, days in WINDOWS:
-        cols.append(_count(ev.al_officer, al_known & _within(ev.al_event, t, days), n))
+        cols.append(seen(_count(ev.cs_officer, cs_known & _within(ev.cs_event, t, days), n), days))
+    for _, days in WINDOWS:
+        cols.append(seen(_count(ev.al_officer, al_known & _within(ev.al_event, t, days), n), days))
     # A finding decided after t is, on t, still pending.
     decided = al_known & (ev.al_decided != NO_DAY) & (ev.al_decided <= t)
     finding = np.where(decided, ev.al_finding, 0)
     for code in range(len(FINDING_NAMES)):
         for _, days in FINDING_WINDOWS:
-            cols.append(_count(ev.al_officer, al_known & (finding == code) & _within(ev.al_event, t, days), n))
+            mask = al_known & (finding == code) & _within(ev.al_event, t, days)
+            cols.append(seen(_count(ev.al_officer, mask, n), days))
     for days in (5 * YEAR + 1, None):
         window = al_known & _within(ev.al_event, t, days)
         held_n = _count(ev.al_officer, window & (finding == SUSTAINED), n)
         decided_n = _count(ev.al_officer, window & (finding > 0), n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            cols.append(np.where(decided_n > 0, held_n / decided_n, np.nan))
+            cols.append(seen(np.where(decided_n > 0, held_n / decided_n, np.nan), days))
     with np.errstate(divide="ignore", invalid="ignore"):
         complaints_2y, allegations_2y = cols[3], cols[len(WINDOWS) + 3]
         cols.append(np.where(complaints_2y > 0, allegations_2y / complaints_2y, np.nan))
     sc_known = ev.sc_received <= t
     codes = {code: i for i, code in enumerate(ev.category_codes)}
-    for code in spec.categories:
-        index = codes.get(code, -1)
+    for category in spec.categories:
+        index = codes.get(category, -1)
         for _, days in FINDING_WINDOWS:
-            cols.append(_count(ev.sc_officer, sc_known & (ev.sc_category == index) & _within(ev.sc_event, t, days), n))
+            mask = sc_known & (ev.sc_category == index) & _within(ev.sc_event, t, days)
+            cols.append(seen(_count(ev.sc_officer, mask, n), days))
 
     for days in (YEAR, None):
         mask = cs_known & (ev.cs_complainant >= 0) & _within(ev.cs_event, t, days)
@@ -235,7 +246,7 @@ def _peers(ev: Events, t: int, rows: I64, complaints_1y: F64, sustained: F64) ->
     out = [np.full(n, np.nan) for _ in range(4)]
     if not len(members):
         return out
-    keys, group = np.unique(unit[members], return_inverse=True)
+    _, group = np.unique(unit[members], return_inverse=True)
     size = np.bincount(group).astype(np.float64)
     total = np.bincount(group, weights=complaints_1y[members])
     held = np.bincount(group, weights=(sustained[members] > 0).astype(np.float64))

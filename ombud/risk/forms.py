@@ -16,4 +16,6 @@ class InterventionForm(forms.Form):
 
 
 class DismissForm(forms.Form):
-    reason = forms.CharField(label=_("Why the alert is dismissed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    reason = forms.CharField(
+        label=_("Why the alert is dismissed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )

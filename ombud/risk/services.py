@@ -186,7 +186,9 @@ def risk_score(
         wanted = sorted(set(np.flatnonzero(by_model).tolist()) | set(ruled))
         wanted_ids = [officer_ids[i] for i in wanted]
         open_ids = set(
-            Alert.objects.filter(officer_id__in=wanted_ids, state=Alert.State.OPEN).values_list("officer_id", flat=True)
+            Alert.objects.filter(officer_id__in=wanted_ids, state=Alert.State.OPEN).values_list(
+                "officer_id", flat=True
+            )
         )
         score_ids = dict(
             RiskScore.objects.filter(
@@ -201,16 +203,18 @@ def risk_score(
             if officer in open_ids:
                 report.already_open += 1
                 continue
-            rule = rule_rows.get(ruled.get(i, ""))
+            matched = rule_rows.get(ruled.get(i, ""))
             reasons: list[dict[str, object]] = []
-            if rule is not None:
-                reasons.append({"text": _("Threshold rule: %(rule)s") % {"rule": rule.description}, "rule": rule.name})
+            if matched is not None:
+                reasons.append(
+                    {"text": _("Threshold rule: %(rule)s") % {"rule": matched.description}, "rule": matched.name}
+                )
             reasons += factors.get(i, [])
             alerts.append(
                 Alert(
                     officer_id=officer,
                     score_id=score_ids.get(officer),
-                    rule=rule,
+                    rule=matched,
                     unit_id=units.get(officer),
                     raised_at=now,
                     reasons=reasons,
@@ -275,4 +279,6 @@ def alert_intervene(*, actor: Any, alert: Alert, kind: str, note: str) -> Interv
 
 def alert_dismiss(*, actor: Any, alert: Alert, reason: str) -> Intervention:
     """Close the alert without an intervention; the reason is required and kept."""
-    return _answer(actor=actor, alert=alert, kind=Intervention.Kind.DISMISSAL, note=reason, state=Alert.State.DISMISSED)
+    return _answer(
+        actor=actor, alert=alert, kind=Intervention.Kind.DISMISSAL, note=reason, state=Alert.State.DISMISSED
+    )

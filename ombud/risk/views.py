@@ -50,7 +50,9 @@ def reason_texts(alert: Alert) -> list[str]:
     return [text for text in out if text]
 
 
-def _alerts_page(request: HttpRequest, bound: dict[int, dict[str, forms.Form]] | None = None, status: int = 200) -> HttpResponse:
+def _alerts_page(
+    request: HttpRequest, bound: dict[int, dict[str, forms.Form]] | None = None, status: int = 200
+) -> HttpResponse:
     if not may_answer_alerts(request.user):
         raise NotFoundForUser
     bound = bound or {}
@@ -94,7 +96,8 @@ def _answer(request: HttpRequest, alert_id: int, key: str) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(
-                request, _("Intervention recorded.") if key == "intervene" else _("Alert dismissed; the reason is kept.")
+                request,
+                _("Intervention recorded.") if key == "intervene" else _("Alert dismissed; the reason is kept."),
             )
             return redirect("risk_alerts")
     return _alerts_page(request, bound={alert.pk: {key: form}}, status=400)

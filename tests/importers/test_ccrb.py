@@ -22,14 +22,17 @@ OFFICERS = """officer_id,command,last_name,first_name,rank,shield_no,officer_sta
 000002,075 PCT,Bay,Lu,Sergeant,00000,inactive
 000003,DB CEIS,Oak,Jo,Detective,1234,active
 """
-ALLEGATIONS = """officer_id,complaint_id,incident_date,fado_type,allegation,ccrb_disposition,nypd_disposition_raw,penalty_raw,officer_status
-000001,201500011,2015-03-04,Force,Physical force,Substantiated (Charges),Command Discipline - A,Vacation days: 10,active
+ALLEGATIONS = (
+    "officer_id,complaint_id,incident_date,fado_type,allegation,ccrb_disposition,"
+    "nypd_disposition_raw,penalty_raw,officer_status\n"
+    """000001,201500011,2015-03-04,Force,Physical force,Substantiated (Charges),Command Discipline - A,Vacation days: 10,active
 000001,201500011,2015-03-04,Discourtesy,Word,Exonerated,Command Discipline - A,Vacation days: 10,active
 000002,201500011,2015-03-04,Abuse of Authority,Stop,Complainant Uncooperative,APU Guilty,,inactive
 000002,201600020,2015-11-30,Untruthful Statement,Statement,Unsubstantiated,,,inactive
 000009,201600021,2016-01-02,Force,Physical force,Unfounded,,,active
 000003,BAD,2016-01-02,Force,Physical force,Unfounded,,,active
 """
+)
 
 
 def ccrb_dir(tmp_path: Path) -> Path:

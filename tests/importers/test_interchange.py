@@ -29,20 +29,46 @@ def small_force(directory: Path) -> Path:
             {"unit_id": "D1", "name": "First District", "parent_id": "HQ", "kind": "precinct"},
         ],
         officers=[
-            {"officer_id": "A1", "first_name": "Ann", "last_name": "Lee", "badge": "101", "unit": "D1", "race": "asian",
-             "sex": "female", "hired_on": "2010-01-04", "status": "active"},
-            {"officer_id": "B2", "last_name": "Moss", "badge": "102", "unit": "D1", "hired_on": "2008-05-01",
-             "left_on": "2019-06-30", "status": "retired"},
+            {
+                "officer_id": "A1",
+                "first_name": "Ann",
+                "last_name": "Lee",
+                "badge": "101",
+                "unit": "D1",
+                "race": "asian",
+                "sex": "female",
+                "hired_on": "2010-01-04",
+                "status": "active",
+            },
+            {
+                "officer_id": "B2",
+                "last_name": "Moss",
+                "badge": "102",
+                "unit": "D1",
+                "hired_on": "2008-05-01",
+                "left_on": "2019-06-30",
+                "status": "retired",
+            },
             {"officer_id": "C3", "last_name": "Cole", "unit": "D2"},
         ],
         complaints=[
-            {"complaint_id": "X-1", "received_on": "2018-03-02", "occurred_on": "2018-02-27", "closed_on": "2018-09-01",
-             "summary": "Pushed a man at a bus stop."},
+            {
+                "complaint_id": "X-1",
+                "received_on": "2018-03-02",
+                "occurred_on": "2018-02-27",
+                "closed_on": "2018-09-01",
+                "summary": "Pushed a man at a bus stop.",
+            },
             {"complaint_id": "X-2", "received_on": "2019-01-15"},
         ],
         allegations=[
-            {"complaint_id": "X-1", "officer_id": "A1", "category": "Use of Force", "finding": "sustained",
-             "finding_raw": "Substantiated"},
+            {
+                "complaint_id": "X-1",
+                "officer_id": "A1",
+                "category": "Use of Force",
+                "finding": "sustained",
+                "finding_raw": "Substantiated",
+            },
             {"complaint_id": "X-1", "officer_id": "B2", "category": "Discourtesy", "finding": "unfounded"},
             {"complaint_id": "X-1", "officer_id": "A1", "category": "Discourtesy", "finding": "not_sustained"},
             {"complaint_id": "X-2", "officer_id": "C3", "category": "Neglect", "finding": "pending"},
@@ -52,14 +78,22 @@ def small_force(directory: Path) -> Path:
 
 def run_import(directory: Path, *args: str) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
-    call_command("import", "interchange", str(directory), "--source", "testforce", "--quiet", *args, stdout=out, stderr=err)
+    call_command(
+        "import", "interchange", str(directory), "--source", "testforce", "--quiet", *args, stdout=out, stderr=err
+    )
     return out.getvalue(), err.getvalue()
 
 
 def test_an_interchange_directory_loads_into_the_tables_the_portal_fills(tmp_path: Path) -> None:
     run_import(small_force(tmp_path / "force"))
     ann = Officer.objects.get(source="testforce", external_id="A1")
-    assert (ann.full_name, ann.badge, ann.race, ann.sex, ann.hired_on) == ("Ann Lee", "101", "asian", "female", dt.date(2010, 1, 4))
+    assert (ann.full_name, ann.badge, ann.race, ann.sex, ann.hired_on) == (
+        "Ann Lee",
+        "101",
+        "asian",
+        "female",
+        dt.date(2010, 1, 4),
+    )
     assert ann.unit is not None and ann.unit.name == "First District" and ann.unit.parent is not None
     assert Officer.objects.get(external_id="B2").status == Officer.Status.RETIRED
     # A unit named only by an officer becomes a unit under the force's root.
@@ -67,7 +101,9 @@ def test_an_interchange_directory_loads_into_the_tables_the_portal_fills(tmp_pat
     first = Complaint.objects.get(source="testforce", external_id="X-1")
     assert (first.channel, first.status, first.occurred_on) == ("import", "closed", dt.date(2018, 2, 27))
     assert first.description == "Pushed a man at a bus stop."
-    assert set(ComplaintSubject.objects.filter(complaint=first).values_list("officer__external_id", flat=True)) == {"A1", "B2"}
+    assert set(
+        ComplaintSubject.objects.filter(complaint=first).values_list("officer__external_id", flat=True)
+    ) == {"A1", "B2"}
     case = Case.objects.get(source="testforce", external_id="X-1")
     assert list(case.complaints.all()) == [first]
     assert OversightBody.objects.filter(pk=case.body_id, name__contains="imported").exists()
@@ -107,7 +143,7 @@ def test_bad_rows_are_reported_with_file_and_line_skipped_and_counted(tmp_path: 
         handle.write("X-9,A1,Use of Force,sustained,,\n")
         handle.write("X-2,ZZ,Use of Force,sustained,,\n")
         handle.write("X-2,A1,Use of Force,guilty,,\n")
-    out, err = run_import(directory)
+    _, err = run_import(directory)
     assert "complaints.csv:4:" in err and "complaints.csv:5:" in err
     assert "allegations.csv:6:" in err and "allegations.csv:7:" in err and "allegations.csv:8:" in err
     assert "5 bad rows were skipped" in err

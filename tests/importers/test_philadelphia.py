@@ -19,15 +19,18 @@ COMPLAINTS = """complaint_id,date_received,district_occurrence,general_cap_class
 15-0001,2015-05-01,2400, LACK OF SERVICE,"No service, says the complainant."
 16-0002,2016-02-03,1200, PHYSICAL ABUSE,Pushed.
 """
-DISCIPLINES = """complaint_id,officer_id,po_race,po_sex,po_assigned_unit,allegations_investigated,investigative_findings,disciplinary_findings
-15-0001,11111111,black,male,2400 24TH DISTRICT,Lack of Service,No Sustained Findings,Not Applicable
+DISCIPLINES = (
+    "complaint_id,officer_id,po_race,po_sex,po_assigned_unit,allegations_investigated,"
+    "investigative_findings,disciplinary_findings\n"
+    """15-0001,11111111,black,male,2400 24TH DISTRICT,Lack of Service,No Sustained Findings,Not Applicable
 15-0001,11111111,black,male,2400 24TH DISTRICT,Lack of Service,No Sustained Findings,Not Applicable
 15-0001,,,,,Lack of Service,No Sustained Findings,Not Applicable
 16-0002,11111111,black,male,1200 12TH DISTRICT,Physical Abuse,Sustained Finding,Guilty Finding
 16-0002,22222222,white,female,1200 12TH DISTRICT,Investigation OnGoing,Pending,Pending
 16-0009,22222222,white,female,1200 12TH DISTRICT,Physical Abuse,Sustained Finding,Guilty Finding
-,,,,,,,   
+,,,,,,,\x20\x20\x20
 """
+)
 
 
 def test_a_philadelphia_file_loads_once_with_units_and_demographics(tmp_path: Path) -> None:

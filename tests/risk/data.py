@@ -16,11 +16,20 @@ from tests.risk.helpers import write_interchange
 
 def import_dir(directory: Path, source: str = "riskforce") -> None:
     call_command(
-        "import", "interchange", str(directory), "--source", source, "--quiet", stdout=StringIO(), stderr=StringIO()
+        "import",
+        "interchange",
+        str(directory),
+        "--source",
+        source,
+        "--quiet",
+        stdout=StringIO(),
+        stderr=StringIO(),
     )
 
 
-def synthetic_force(directory: Path, *, officers: int = 240, seed: int = 7, start: int = 2012, end: int = 2018) -> Path:
+def synthetic_force(
+    directory: Path, *, officers: int = 240, seed: int = 7, start: int = 2012, end: int = 2018
+) -> Path:
     """A force whose officers each have a steady rate of complaints and a propensity to have them
     sustained, so that a model has something to learn; no hiring dates (like CCRB)."""
     rng = random.Random(seed)
@@ -31,8 +40,15 @@ def synthetic_force(directory: Path, *, officers: int = 240, seed: int = 7, star
     serial = 0
     for n in range(officers):
         officer_id = f"P{n:04d}"
-        people.append({"officer_id": officer_id, "last_name": f"Officer {n}", "unit": f"U{n % 6}",
-                       "sex": rng.choice(["male", "female"]), "race": rng.choice(["a", "b", "c"])})
+        people.append(
+            {
+                "officer_id": officer_id,
+                "last_name": f"Officer {n}",
+                "unit": f"U{n % 6}",
+                "sex": rng.choice(["male", "female"]),
+                "race": rng.choice(["a", "b", "c"]),
+            }
+        )
         rate = rng.choice([0.2, 0.5, 1.0, 2.5, 5.0])
         holds = rng.choice([0.02, 0.08, 0.3])
         day = dt.date(start, 1, 1)
@@ -43,10 +59,22 @@ def synthetic_force(directory: Path, *, officers: int = 240, seed: int = 7, star
             serial += 1
             complaint_id = f"K{serial:06d}"
             received = day + dt.timedelta(days=rng.randint(0, 20))
-            complaints.append({"complaint_id": complaint_id, "received_on": received.isoformat(),
-                               "occurred_on": day.isoformat(),
-                               "closed_on": (received + dt.timedelta(days=90)).isoformat()})
-            allegations.append({"complaint_id": complaint_id, "officer_id": officer_id,
-                                "category": rng.choice(categories),
-                                "finding": "sustained" if rng.random() < holds else rng.choice(["not_sustained", "unfounded", "exonerated"])})
+            complaints.append(
+                {
+                    "complaint_id": complaint_id,
+                    "received_on": received.isoformat(),
+                    "occurred_on": day.isoformat(),
+                    "closed_on": (received + dt.timedelta(days=90)).isoformat(),
+                }
+            )
+            allegations.append(
+                {
+                    "complaint_id": complaint_id,
+                    "officer_id": officer_id,
+                    "category": rng.choice(categories),
+                    "finding": "sustained"
+                    if rng.random() < holds
+                    else rng.choice(["not_sustained", "unfounded", "exonerated"]),
+                }
+            )
     return write_interchange(directory, officers=people, complaints=complaints, allegations=allegations)

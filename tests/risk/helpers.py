@@ -13,7 +13,19 @@ import numpy as np
 from ombud.risk.features import FeatureSpec
 from ombud.risk.model import TrainedModel
 
-OFFICER_COLUMNS = ["officer_id", "first_name", "last_name", "badge", "rank", "unit", "race", "sex", "hired_on", "left_on", "status"]
+OFFICER_COLUMNS = [
+    "officer_id",
+    "first_name",
+    "last_name",
+    "badge",
+    "rank",
+    "unit",
+    "race",
+    "sex",
+    "hired_on",
+    "left_on",
+    "status",
+]
 COMPLAINT_COLUMNS = ["complaint_id", "received_on", "occurred_on", "place", "closed_on", "source", "summary"]
 ALLEGATION_COLUMNS = ["complaint_id", "officer_id", "category", "finding", "outcome", "finding_raw"]
 
@@ -55,7 +67,9 @@ class ByFeature:
         return np.column_stack([1 - p, p])
 
 
-def stub_model(feature: str, *, as_of: dt.date, label: str = "sustained", categories: tuple[str, ...] = ()) -> TrainedModel:
+def stub_model(
+    feature: str, *, as_of: dt.date, label: str = "sustained", categories: tuple[str, ...] = ()
+) -> TrainedModel:
     spec = FeatureSpec(categories)
     model = TrainedModel(as_of=as_of, label=label, spec=spec, stages=[ByFeature(spec.names().index(feature))])
     import sklearn

@@ -29,8 +29,12 @@ def hand_force(directory: Path) -> Path:
     one next year. O3: 1 complaint, sustained next year. O4, O5: one older complaint each. O6: a
     complaint too old for the cohort."""
     plan = {
-        "O1": [("2017-07-10", "not_sustained"), ("2017-09-01", "not_sustained"), ("2017-12-01", "unfounded"),
-               ("2018-03-01", "sustained")],
+        "O1": [
+            ("2017-07-10", "not_sustained"),
+            ("2017-09-01", "not_sustained"),
+            ("2017-12-01", "unfounded"),
+            ("2018-03-01", "sustained"),
+        ],
         "O2": [("2017-02-01", "unfounded"), ("2017-05-01", "unfounded"), ("2018-04-01", "not_sustained")],
         "O3": [("2017-04-01", "exonerated"), ("2018-06-01", "sustained")],
         "O4": [("2016-05-01", "unfounded")],
@@ -41,10 +45,24 @@ def hand_force(directory: Path) -> Path:
     for officer, events in plan.items():
         for n, (day, finding) in enumerate(events):
             complaint_id = f"{officer}-{n}"
-            complaints.append({"complaint_id": complaint_id, "received_on": day, "occurred_on": day, "closed_on": day})
-            allegations.append({"complaint_id": complaint_id, "officer_id": officer, "category": "Discourtesy", "finding": finding})
+            complaints.append(
+                {"complaint_id": complaint_id, "received_on": day, "occurred_on": day, "closed_on": day}
+            )
+            allegations.append(
+                {
+                    "complaint_id": complaint_id,
+                    "officer_id": officer,
+                    "category": "Discourtesy",
+                    "finding": finding,
+                }
+            )
     officers = [
-        {"officer_id": o, "last_name": o, "unit": "North" if o in ("O1", "O2", "O3") else "South", "sex": "f" if o in ("O1", "O4") else "m"}
+        {
+            "officer_id": o,
+            "last_name": o,
+            "unit": "North" if o in ("O1", "O2", "O3") else "South",
+            "sex": "f" if o in ("O1", "O4") else "m",
+        }
         for o in plan
     ]
     return write_interchange(directory, officers=officers, complaints=complaints, allegations=allegations)
@@ -60,9 +78,19 @@ def test_ties_are_shared_out_in_expectation() -> None:
 
 def test_the_evaluation_json_has_the_agreed_keys_and_hand_checked_figures(tmp_path: Path) -> None:
     import_dir(hand_force(tmp_path))
-    result = evaluate(events_load(), AS_OF, label="sustained", rules=rule_specs(),
-                      model=stub_model("complaints_all", as_of=AS_OF))
-    assert (result["as_of"], result["label"], result["cohort"], result["positives"]) == ("2017-12-31", "sustained", 5, 2)
+    result = evaluate(
+        events_load(),
+        AS_OF,
+        label="sustained",
+        rules=rule_specs(),
+        model=stub_model("complaints_all", as_of=AS_OF),
+    )
+    assert (result["as_of"], result["label"], result["cohort"], result["positives"]) == (
+        "2017-12-31",
+        "sustained",
+        5,
+        2,
+    )
     model, count = result["rankers"]["model"], result["rankers"]["count_12m"]
     assert set(model) == set(count) == {"p_at_1", "p_at_5", "p_at_10", "recall_at_5", "auc"}
     # One officer is the top 1 %, 5 % and 10 % of five: O1, who is positive.
@@ -70,7 +98,12 @@ def test_the_evaluation_json_has_the_agreed_keys_and_hand_checked_figures(tmp_pa
     assert model["auc"] == pytest.approx(4 / 6, abs=1e-4)
     assert count["auc"] == pytest.approx(5 / 6, abs=1e-4)
     rule = result["rankers"]["rule:3_in_12_months"]
-    assert (rule["flags"], rule["precision"], rule["recall"], rule["model_precision_at_same_flags"]) == (1, 1.0, 0.5, 1.0)
+    assert (rule["flags"], rule["precision"], rule["recall"], rule["model_precision_at_same_flags"]) == (
+        1,
+        1.0,
+        0.5,
+        1.0,
+    )
     assert result["rankers"]["rule:3_in_180_days"]["flags"] == 1
     bribery = result["rankers"]["rule:sustained_bribery"]
     assert (bribery["flags"], bribery["precision"], bribery["model_precision_at_same_flags"]) == (0, None, None)
@@ -85,7 +118,13 @@ def test_on_a_simulated_force_the_evaluation_counts_hidden_corrupt_officers_in_i
     import_dir(hand_force(tmp_path))
     pk = dict(Officer.objects.values_list("external_id", "pk"))
     truth = {
-        "kind": {pk["O1"]: "vampire", pk["O2"]: "honest", pk["O3"]: "honest", pk["O4"]: "bribe_taker", pk["O5"]: "honest"},
+        "kind": {
+            pk["O1"]: "vampire",
+            pk["O2"]: "honest",
+            pk["O3"]: "honest",
+            pk["O4"]: "bribe_taker",
+            pk["O5"]: "honest",
+        },
         "corrupt_from": {},
         "retaliated": {pk["O3"]},
     }
@@ -108,7 +147,12 @@ def test_risk_evaluate_prints_the_json_and_keeps_the_figures_for_the_report(tmp_
     assert {"model", "count_12m", "rule:3_in_12_months", "rule:3_in_180_days", "rule:sustained_bribery"} <= set(
         printed["rankers"]
     )
-    assert set(printed["rankers"]["rule:3_in_12_months"]) >= {"flags", "precision", "recall", "model_precision_at_same_flags"}
+    assert set(printed["rankers"]["rule:3_in_12_months"]) >= {
+        "flags",
+        "precision",
+        "recall",
+        "model_precision_at_same_flags",
+    }
     assert Evaluation.objects.get().result == printed
     text = StringIO()
     call_command("risk", "evaluate", "--as-of", "2016-12-31", "--label", "any", stdout=text)

@@ -30,10 +30,25 @@ def history(directory: Path) -> Path:
             {"officer_id": "C", "last_name": "Cain", "unit": "D2", "hired_on": "2016-01-01"},
         ],
         complaints=[
-            {"complaint_id": "1", "received_on": "2016-02-01", "occurred_on": "2016-01-20", "closed_on": "2016-08-01"},
-            {"complaint_id": "2", "received_on": "2017-03-01", "occurred_on": "2017-02-25", "closed_on": "2017-09-01"},
+            {
+                "complaint_id": "1",
+                "received_on": "2016-02-01",
+                "occurred_on": "2016-01-20",
+                "closed_on": "2016-08-01",
+            },
+            {
+                "complaint_id": "2",
+                "received_on": "2017-03-01",
+                "occurred_on": "2017-02-25",
+                "closed_on": "2017-09-01",
+            },
             {"complaint_id": "3", "received_on": "2017-05-01"},
-            {"complaint_id": "4", "received_on": "2016-11-11", "occurred_on": "2016-11-10", "closed_on": "2016-12-01"},
+            {
+                "complaint_id": "4",
+                "received_on": "2016-11-11",
+                "occurred_on": "2016-11-10",
+                "closed_on": "2016-12-01",
+            },
         ],
         allegations=[
             {"complaint_id": "1", "officer_id": "A", "category": "Use of Force", "finding": "sustained"},
@@ -52,8 +67,18 @@ def later(directory: Path) -> Path:
         officers=[{"officer_id": "D", "last_name": "Dale", "unit": "D1"}],
         complaints=[
             # About an incident before AS_OF, but received after it: not known on AS_OF.
-            {"complaint_id": "5", "received_on": "2017-07-15", "occurred_on": "2017-06-01", "closed_on": "2017-12-01"},
-            {"complaint_id": "6", "received_on": "2017-08-01", "occurred_on": "2017-07-30", "closed_on": "2018-01-10"},
+            {
+                "complaint_id": "5",
+                "received_on": "2017-07-15",
+                "occurred_on": "2017-06-01",
+                "closed_on": "2017-12-01",
+            },
+            {
+                "complaint_id": "6",
+                "received_on": "2017-08-01",
+                "occurred_on": "2017-07-30",
+                "closed_on": "2018-01-10",
+            },
             {"complaint_id": "7", "received_on": "2018-02-01", "occurred_on": "2018-01-30"},
         ],
         allegations=[
@@ -83,7 +108,8 @@ def test_changing_every_record_after_the_as_of_date_leaves_the_features_unchange
     pending.finding, pending.decided_at = Finding.SUSTAINED, dt.datetime(2017, 9, 1, tzinfo=dt.UTC)
     pending.save(update_fields=["finding", "decided_at"])
     Measure.objects.create(
-        officer=Officer.objects.get(external_id="B"), kind=Measure.Kind.WARNING,
+        officer=Officer.objects.get(external_id="B"),
+        kind=Measure.Kind.WARNING,
         proposed_at=dt.datetime(2017, 10, 1, tzinfo=dt.UTC),
     )
     Officer.objects.filter(external_id="C").update(left_on=dt.date(2019, 1, 1))
@@ -95,7 +121,9 @@ def test_changing_every_record_after_the_as_of_date_leaves_the_features_unchange
     assert not np.array_equal(matrix_as_of(dt.date(2018, 6, 30), spec)[1][: len(ids_before)], before)
 
 
-def test_a_complaint_received_after_the_date_is_not_known_on_it_even_about_an_earlier_incident(tmp_path: Path) -> None:
+def test_a_complaint_received_after_the_date_is_not_known_on_it_even_about_an_earlier_incident(
+    tmp_path: Path,
+) -> None:
     import_dir(history(tmp_path / "history"))
     import_dir(later(tmp_path / "later"))
     ev = events_load()
@@ -105,7 +133,12 @@ def test_a_complaint_received_after_the_date_is_not_known_on_it_even_about_an_ea
     a = ev.index_of([Officer.objects.get(external_id="A").pk])
     row = dict(zip(names, features(ev, t, a, spec)[0].tolist(), strict=True))
     # Complaint 2's finding was decided after the date: pending then.
-    assert (row["complaints_all"], row["complaints_1y"], row["sustained_all"], row["pending_all"]) == (2.0, 1.0, 1.0, 1.0)
+    assert (row["complaints_all"], row["complaints_1y"], row["sustained_all"], row["pending_all"]) == (
+        2.0,
+        1.0,
+        1.0,
+        1.0,
+    )
     # Known a fortnight later, complaint 5 counts from then on, dated by its incident.
     later_row = dict(zip(names, features(ev, t + 20, a, spec)[0].tolist(), strict=True))
     assert (later_row["complaints_all"], later_row["complaints_90d"]) == (3.0, 1.0)

@@ -60,7 +60,7 @@ def test_a_model_file_whose_header_was_edited_without_the_key_is_refused(artifac
 
 def test_a_model_built_by_another_scikit_learn_is_refused(artifact: Path) -> None:
     rewrite_header(artifact, sklearn_version="0.24.2")
-    with pytest.raises(ModelError, match="scikit-learn 0.24.2"):
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.24\.2"):
         load(artifact)
 
 

@@ -20,13 +20,19 @@ from tests.risk.helpers import write_interchange
 pytestmark = pytest.mark.django_db
 
 
-def complaints_on(directory: Path, days: dict[str, list[str]], *, finding: str = "not_sustained", category: str = "Discourtesy") -> Path:
+def complaints_on(
+    directory: Path, days: dict[str, list[str]], *, finding: str = "not_sustained", category: str = "Discourtesy"
+) -> Path:
     complaints, allegations = [], []
     for officer, dates in days.items():
         for n, day in enumerate(dates):
             complaint_id = f"{officer}-{n}"
-            complaints.append({"complaint_id": complaint_id, "received_on": day, "occurred_on": day, "closed_on": day})
-            allegations.append({"complaint_id": complaint_id, "officer_id": officer, "category": category, "finding": finding})
+            complaints.append(
+                {"complaint_id": complaint_id, "received_on": day, "occurred_on": day, "closed_on": day}
+            )
+            allegations.append(
+                {"complaint_id": complaint_id, "officer_id": officer, "category": category, "finding": finding}
+            )
     officers = [{"officer_id": officer, "last_name": officer} for officer in days]
     return write_interchange(directory, officers=officers, complaints=complaints, allegations=allegations)
 
@@ -55,11 +61,16 @@ def test_the_three_default_rules_are_seeded_by_a_migration() -> None:
 
 
 def test_three_complaints_in_twelve_months_flag_an_officer_and_two_do_not(tmp_path: Path) -> None:
-    import_dir(complaints_on(tmp_path, {
-        "three": ["2017-01-10", "2017-06-01", "2017-12-01"],
-        "spread": ["2016-01-10", "2017-03-01", "2017-12-01"],
-        "two": ["2017-11-01", "2017-12-01"],
-    }))
+    import_dir(
+        complaints_on(
+            tmp_path,
+            {
+                "three": ["2017-01-10", "2017-06-01", "2017-12-01"],
+                "spread": ["2016-01-10", "2017-03-01", "2017-12-01"],
+                "two": ["2017-11-01", "2017-12-01"],
+            },
+        )
+    )
     assert flagged(spec("3_in_12_months"), dt.date(2017, 12, 31)) == {"three"}
     assert flagged(spec("3_in_180_days"), dt.date(2017, 12, 31)) == set()
     assert flagged(spec("3_in_12_months"), dt.date(2017, 6, 30)) == set()
@@ -83,8 +94,17 @@ def test_an_administrator_edits_a_rule_in_the_admin(login: Login) -> None:
     client = login("admin")
     url = f"/admin/risk/thresholdrule/{rule.pk}/change/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"name": rule.name, "description": "4 or more complaints in 12 months",
-                                 "window_days": 365, "min_count": 4, "finding": "", "active": "on"})
+    response = client.post(
+        url,
+        {
+            "name": rule.name,
+            "description": "4 or more complaints in 12 months",
+            "window_days": 365,
+            "min_count": 4,
+            "finding": "",
+            "active": "on",
+        },
+    )
     assert response.status_code == 302
     rule.refresh_from_db()
     assert (rule.min_count, rule.description) == (4, "4 or more complaints in 12 months")

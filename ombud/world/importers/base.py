@@ -22,7 +22,7 @@ PENDING = "pending"
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
-class ImportError_(Exception):  # noqa: N801 -- ImportError is a builtin with another meaning
+class ImportError_(Exception):
     """The input cannot be imported at all (a required file or column is missing)."""
 
 

@@ -66,7 +66,9 @@ def ccrb_read(directory: Path, *, progress: Progress | None = None) -> Batch:
             batch.problems.append(Problem("officers.csv", line, _("no officer_id")))
             continue
         if officer_id in known:
-            batch.problems.append(Problem("officers.csv", line, _("officer %(id)s listed twice") % {"id": officer_id}))
+            batch.problems.append(
+                Problem("officers.csv", line, _("officer %(id)s listed twice") % {"id": officer_id})
+            )
             continue
         known.add(officer_id)
         command = row.get("command", "")

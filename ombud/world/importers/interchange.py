@@ -30,9 +30,7 @@ from ombud.world.importers.progress import Progress, counted
 MAX_ID = 64
 
 
-def interchange_read(
-    directory: Path, *, source: str, name: str = "", progress: Progress | None = None
-) -> Batch:
+def interchange_read(directory: Path, *, source: str, name: str = "", progress: Progress | None = None) -> Batch:
     label = name or directory.resolve().name
     batch = Batch(source=source, body_name=_("%(name)s (imported)") % {"name": label}, force_name=label)
     _units(directory, batch, progress)
@@ -87,9 +85,7 @@ def interchange_read(
 
     file = "complaints.csv"
     occurred: dict[str, dt.date | None] = {}
-    for line, row in counted(
-        read_csv(directory / file, required=("complaint_id", "received_on")), progress, file
-    ):
+    for line, row in counted(read_csv(directory / file, required=("complaint_id", "received_on")), progress, file):
 
         def bad(message: str, line: int = line) -> None:
             batch.problems.append(Problem(file, line, message))

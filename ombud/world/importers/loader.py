@@ -217,7 +217,9 @@ class _Loader:
         code = code_for(self.source, "body", max_length=64)
         body = OversightBody.objects.filter(code=code).first()
         if body is None:
-            body = OversightBody.objects.create(code=code, name=self.b.body_name[:200], level=root.depth, seat=root)
+            body = OversightBody.objects.create(
+                code=code, name=self.b.body_name[:200], level=root.depth, seat=root
+            )
             Jurisdiction.objects.create(body=body, unit=root)
             self._added("bodies", 1)
         return body
@@ -365,12 +367,12 @@ class _Loader:
                 "complaint_id", "officer_id", "description"
             )
         )
-        seen: set[tuple[int, int | None, str]] = set(existing)
+        seen: set[tuple[int, int | None, str]] = {(c, o, d) for c, o, d in existing}
         rows: list[ComplaintSubject] = []
         for a in self.b.allegations:
             if a.complaint_id not in complaints or a.officer_id not in officers:
                 continue
-            key = (complaints[a.complaint_id][0], officers[a.officer_id], "")
+            key: tuple[int, int | None, str] = (complaints[a.complaint_id][0], officers[a.officer_id], "")
             if key in seen:
                 continue
             seen.add(key)
@@ -383,7 +385,7 @@ class _Loader:
         for complaint_id, description in self.b.unidentified:
             if complaint_id not in complaints:
                 continue
-            key = (complaints[complaint_id][0], None, description[:300])
+            key = (complaints[complaint_id][0], None, description[:300])  # an unidentified person
             if key in seen:
                 continue
             seen.add(key)
@@ -392,6 +394,7 @@ class _Loader:
                     complaint_id=key[0], kind=ComplaintSubject.Kind.UNIDENTIFIED, description=description[:300]
                 )
             )
+        self.report.already["complaint subjects"] = len(existing)
         self._create(ComplaintSubject, rows, "complaint subjects")
 
     def _allegations(

@@ -49,7 +49,12 @@ CATEGORIES = {
     "drugs": ("drugs", "Drugs"),
 }
 # Rows whose allegation column says how the complaint was handled rather than what it alleged.
-HANDLING = {"investigation ongoing", "no c.a.p. investigation", "referred to other agency", "non-investigatory incident"}
+HANDLING = (
+    "investigation ongoing",
+    "no c.a.p. investigation",
+    "referred to other agency",
+    "non-investigatory incident",
+)
 FINDINGS = {
     "sustained finding": "sustained",
     "no sustained findings": "not_sustained",
@@ -66,7 +71,7 @@ def _category(text: str) -> tuple[str, str]:
 
 
 def _unit(text: str) -> tuple[str, str]:
-    """"2400 24TH DISTRICT" -> key "2400"; a unit without a leading code is keyed by its name."""
+    """ "2400 24TH DISTRICT" -> key "2400"; a unit without a leading code is keyed by its name."""
     head, _sep, rest = text.partition(" ")
     return (head, text) if head.isdigit() and rest else (slug(text, max_length=60), text)
 
@@ -112,7 +117,9 @@ def philadelphia_read(directory: Path, *, progress: Progress | None = None) -> B
     received_on = {c.external_id: c.received_on.isoformat() for c in batch.complaints}
     file = "ppd_complaint_disciplines.csv"
     for line, row in counted(
-        read_csv(directory / file, required=("complaint_id", "officer_id", "investigative_findings")), progress, file
+        read_csv(directory / file, required=("complaint_id", "officer_id", "investigative_findings")),
+        progress,
+        file,
     ):
         values = tuple(row.values())
         if values in seen:
@@ -120,7 +127,9 @@ def philadelphia_read(directory: Path, *, progress: Progress | None = None) -> B
         seen.add(values)
         complaint_id, officer_id = row["complaint_id"], row["officer_id"]
         if complaint_id not in classes:
-            batch.problems.append(Problem(file, line, _("complaint %(id)r is not in ppd_complaints.csv") % {"id": complaint_id}))
+            batch.problems.append(
+                Problem(file, line, _("complaint %(id)r is not in ppd_complaints.csv") % {"id": complaint_id})
+            )
             continue
         finding_raw = row["investigative_findings"]
         finding = FINDINGS.get(finding_raw.lower())
@@ -146,7 +155,8 @@ def philadelphia_read(directory: Path, *, progress: Progress | None = None) -> B
         if unit_key and (officer_id not in latest or latest[officer_id][0] <= when):
             latest[officer_id] = (when, unit_key)
         alleged = row.get("allegations_investigated", "")
-        category = _category(classes[complaint_id] if alleged.lower() in HANDLING or not alleged else alleged)
+        handled = not alleged or alleged.lower().startswith(HANDLING)
+        category = _category(classes[complaint_id] if handled else alleged)
         ordinal[(complaint_id, officer_id)] += 1
         batch.allegations.append(
             AllegationRow(

@@ -113,7 +113,12 @@ class Command(BaseCommand):
 def report_text(result: dict[str, Any]) -> str:
     lines = [
         _("As of %(as_of)s, label %(label)s: %(cohort)d officers in the cohort, %(pos)d positive.")
-        % {"as_of": result["as_of"], "label": result["label"], "cohort": result["cohort"], "pos": result["positives"]},
+        % {
+            "as_of": result["as_of"],
+            "label": result["label"],
+            "cohort": result["cohort"],
+            "pos": result["positives"],
+        },
         "",
         f"{'':<28}{'P@1%':>8}{'P@5%':>8}{'P@10%':>8}{'R@5%':>8}{'AUC':>8}",
     ]
@@ -139,7 +144,10 @@ def report_text(result: dict[str, Any]) -> str:
         groups = fairness.get(attribute)
         if not groups:
             continue
-        lines += ["", _("Top %(share)d%% by %(attribute)s:") % {"share": fairness["flag_share"], "attribute": attribute}]
+        lines += [
+            "",
+            _("Top %(share)d%% by %(attribute)s:") % {"share": fairness["flag_share"], "attribute": attribute},
+        ]
         lines.append(f"  {'':<34}{'officers':>9}{'flag rate':>10}{'precision':>10}{'base rate':>10}")
         for g in groups[:15]:
             lines.append(

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--source",
             default="",
-            help=_("interchange only: a short name for where the records come from (default: the directory's name)"),
+            help=_(
+                "interchange only: a short name for where the records come from (default: the directory's name)"
+            ),
         )
         parser.add_argument("--name", default="", help=_("interchange only: the force's name"))
         parser.add_argument("--quiet", action="store_true", help=_("no progress bar"))
@@ -45,8 +47,12 @@ class Command(BaseCommand):
         bars: dict[str, tqdm[Never]] = {}
 
         def progress(label: str, n: int) -> None:
-            phase = "write" if label in {"officers", "complaints", "cases", "complaint subjects", "allegations",
-                                         "complaint categories"} else "read"
+            phase = (
+                "write"
+                if label
+                in {"officers", "complaints", "cases", "complaint subjects", "allegations", "complaint categories"}
+                else "read"
+            )
             if phase not in bars:
                 for bar in bars.values():
                     bar.close()
@@ -94,7 +100,8 @@ class Command(BaseCommand):
             )
         if report.problems:
             self.stderr.write(
-                _("%(n)d bad rows were skipped (listed above with their file and line).") % {"n": len(report.problems)}
+                _("%(n)d bad rows were skipped (listed above with their file and line).")
+                % {"n": len(report.problems)}
             )
         else:
             self.stdout.write(_("No bad rows."))

@@ -1,0 +1,44 @@
+"""Factors in plain words, with the officer's own figures."""
+
+from __future__ import annotations
+
+import math
+
+from ombud.risk.explain import describe, families
+
+
+def test_the_complaints_factor_compares_the_officer_with_his_unit() -> None:
+    row = {"complaints_1y": 4.0, "complaints_5y": 9.0, "complaints_all": 11.0, "unit_ratio_1y": 3.0}
+    assert describe("complaints", row, {}) == (
+        "4 complaints in the last 12 months (9 in 5 years), 3.0 times the average at the same unit"
+    )
+
+
+def test_a_count_the_records_are_too_short_for_is_described_from_the_whole_record() -> None:
+    row = {"complaints_1y": math.nan, "complaints_all": 2.0}
+    assert describe("complaints", row, {}) == "2 complaints since the records began"
+
+
+def test_a_category_family_is_named_by_its_category() -> None:
+    row = {"category:use_of_force_5y": 3.0, "category:use_of_force_1y": 1.0}
+    text = describe("category:use_of_force", row, {"use_of_force": "Excessive use of force"})
+    assert text == "3 complaints of excessive use of force in the last 5 years (1 in the last 12 months)"
+
+
+def test_sustained_findings_and_links_read_as_sentences() -> None:
+    assert describe("sustained", {"sustained_all": 2.0, "days_since_last_sustained": 140.0}, {}) == (
+        "2 sustained findings, the last about an incident 140 days before the date scored"
+    )
+    assert describe("sustained", {"sustained_all": 0.0}, {}) == "No sustained finding so far"
+    assert describe("co_subjects", {"co_subjects": 4.0, "co_subjects_sustained": 2.0}, {}) == (
+        "Named with 4 other officers, 2 of them with a sustained finding"
+    )
+
+
+def test_every_feature_belongs_to_a_family() -> None:
+    from ombud.risk.features import FeatureSpec
+
+    names = FeatureSpec(("bribery",)).names()
+    covered = sorted(i for family in families(names) for i in family.columns)
+    assert covered == list(range(len(names)))
+    assert "other" not in {family.key for family in families(names)}
