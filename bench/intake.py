@@ -37,7 +37,11 @@ def post(conn: http.client.HTTPConnection, path: str, body: dict[str, object]) -
         "POST", path, json.dumps(body), {"Content-Type": "application/json", "Accept": "application/json"}
     )
     response = conn.getresponse()
-    return response.status, json.loads(response.read() or b"{}")
+    raw = response.read()
+    try:
+        return response.status, json.loads(raw or b"{}")
+    except ValueError:
+        return response.status, {"raw": raw[:300].decode(errors="replace")}
 
 
 def run_level(port: int, clients: int, total: int, officer_ids: list[int]) -> tuple[list[float], list[str], int]:
@@ -124,11 +128,12 @@ def main() -> None:
         "OMBUD_RATE_RECEIPT": "1000000/min",
         "OMBUD_RATE_RECEIPT_ALL": "1000000/min",
     }
+    server_log = (work / "server.log").open("w")
     server = subprocess.Popen(
         [OMBUD, "serve", "--port", str(port)],
-        env=server_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        env={**server_env, "OMBUD_LOG_LEVEL": "ERROR"},
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -152,12 +157,14 @@ def main() -> None:
                 f"{statistics.median(lat) * 1000 if lat else float('nan'):>8.1f} {p99 * 1000:>8.1f}"
             )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        opened = sum(
-            post(conn, "/api/v1/public/complaints/status/", {"receipt": r})[0] == 200 for r in all_receipts
-        )
+        answers = [post(conn, "/api/v1/public/complaints/status/", {"receipt": r}) for r in all_receipts]
+        opened = sum(code == 200 for code, _ in answers)
+        for code, body in [a for a in answers if a[0] != 200][:3]:
+            print(f"  status check answered {code}: {str(body)[:200]}", file=sys.stderr)
     finally:
         os.killpg(server.pid, 15)
         server.wait()
+        server_log.close()
     after = int(
         json.loads(
             subprocess.run([OMBUD, "stats", "--json"], env=env, check=True, capture_output=True, text=True).stdout

@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ombud.conf import env_bool, env_int, env_list, env_path, env_str
+from ombud.conf import env_bool, env_int, env_list, env_path, env_str, write_private
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("OMBUD_DATA_DIR", Path.cwd() / "var")
@@ -30,8 +30,7 @@ def _secret_key() -> str:
         raise ImproperlyConfigured("OMBUD_SECRET_KEY (or OMBUD_SECRET_KEY_FILE) must be set in production")
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.touch(mode=0o600)
-        key_file.write_text(secrets.token_urlsafe(64), encoding="utf-8")
+        write_private(key_file, secrets.token_urlsafe(64).encode(), replace=False)
     return key_file.read_text(encoding="utf-8").strip()
 
 

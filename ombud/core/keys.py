@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from ombud.conf import write_private
+
 _SEALED_VERSION = b"\x01"
 
 
@@ -35,17 +37,6 @@ def _key_dir() -> Path:
     return path
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write atomically with mode 0600, so a crash never leaves a half-written key."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
 def _env_or_file(variable: str, file_name: str, make: bytes | None) -> bytes:
     value = os.environ.get(variable)
     if value:
@@ -54,7 +45,7 @@ def _env_or_file(variable: str, file_name: str, make: bytes | None) -> bytes:
     if not path.exists():
         if make is None or settings.PRODUCTION:
             raise ImproperlyConfigured(f"{variable} is not set and {path} does not exist")
-        _write_private(path, make)
+        write_private(path, make, replace=False)
     return path.read_bytes().strip()
 
 
@@ -112,7 +103,7 @@ def field_key_line(key_id: str, key: bytes) -> str:
 
 
 def write_field_keys(path: Path, lines: list[str]) -> None:
-    _write_private(path, ("\n".join(lines) + "\n").encode())
+    write_private(path, ("\n".join(lines) + "\n").encode(), replace=True)
 
 
 def seal(plaintext: str, context: str, keys: FieldKeys | None = None) -> bytes:
@@ -196,3 +187,11 @@ def verify_signature(raw_public_key: bytes, signature: bytes, message: bytes) ->
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def keys_ensure() -> str:
+    """Create any missing key file now, before a server forks its workers; returns the signing
+    key's fingerprint."""
+    field_keys()
+    _hash_key()
+    return fingerprint()

@@ -88,3 +88,20 @@ def test_typed_readers_parse_good_values(monkeypatch: pytest.MonkeyPatch) -> Non
     assert env_int("OMBUD_B", 0, minimum=1) == 42
     assert env_list("OMBUD_C", []) == ["a", "b", "c"]
     assert env_int("OMBUD_UNSET", 7) == 7
+
+
+def test_processes_starting_together_agree_on_the_keys_they_create(tmp_path: Path) -> None:
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'ombud.settings'; import django; django.setup(); "
+        "from django.conf import settings; from ombud.core import keys; "
+        "print(keys.keyed_digest('x', 'y'), keys.fingerprint(), settings.SECRET_KEY[:12], keys.field_keys().current_id)"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("OMBUD_", "DJANGO_", "DATABASE_URL"))}
+    environ["OMBUD_DATA_DIR"] = str(tmp_path)
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code], env=environ, stdout=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    outputs = {p.communicate(timeout=120)[0].strip() for p in processes}
+    assert len(outputs) == 1, outputs
+    assert not [f for f in (tmp_path / "keys").iterdir() if f.name.startswith(".")]

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
+from ombud.core.keys import keys_ensure
 from ombud.wsgi import application
 
 
@@ -29,6 +30,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def serve(*, host: str, port: int, workers: int, threads: int) -> None:
+    # Made once here, so the workers forked below all read the same keys.
+    keys_ensure()
     call_command("collectstatic", interactive=False, verbosity=0)
     _Gunicorn(
         {
