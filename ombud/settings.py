@@ -111,7 +111,7 @@ def _database() -> dict[str, object]:
             raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
         return config
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "ombud.core.sqlite",
         "NAME": DATA_DIR / "ombud.sqlite3",
         "OPTIONS": {
             # IMMEDIATE takes the write lock when a transaction starts, so two writers queue on the

@@ -12,7 +12,7 @@ os.environ.setdefault("OMBUD_DATA_DIR", tempfile.mkdtemp(prefix="ombud-test-"))
 from ombud.settings import *  # noqa: F403
 from ombud.settings import DATA_DIR, DATABASES
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "ombud.core.sqlite":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 # Hashing passwords at full strength would dominate the suite's time.
