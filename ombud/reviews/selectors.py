@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from ombud.accounts.models import Role
 from ombud.accounts.scope import Scope, scope_for
-from ombud.cases.models import Allegation, Finding
+from ombud.cases.models import Allegation, Case, Finding
 from ombud.cases.selectors import case_list_for_user
 from ombud.core.access import NotFoundForUser
 from ombud.discipline.models import Measure, MeasureStep
@@ -408,7 +408,17 @@ def _records(officer_ids: list[int], user: Any, scope: Scope, *, own: bool) -> d
     allegations = Allegation.objects.filter(officer__in=officer_ids)
     measures = Measure.objects.filter(officer__in=officer_ids)
     complaint_more: dict[str, str] = {}
-    if not own:
+    if own:
+        # Learning of a complaint while it is looked into would let the accused find and pressure
+        # the complainant: he sees complaints once closed, allegations once his case is closed or
+        # notice of a measure was served on him in it, and no measure that is only proposed.
+        complaints = complaints.filter(status=Complaint.Status.CLOSED)
+        noticed = Measure.objects.filter(officer__in=officer_ids).exclude(state=Measure.State.PROPOSED)
+        allegations = allegations.filter(
+            Q(case__status=Case.Status.CLOSED) | Q(case__in=noticed.values("case_id"))
+        )
+        measures = measures.exclude(state=Measure.State.PROPOSED)
+    else:
         visible_cases = case_list_for_user(user).values("pk")
         complaints = complaints.filter(pk__in=complaint_list_for_user(user).values("pk"))
         allegations = allegations.filter(case__in=visible_cases)

@@ -296,10 +296,21 @@ def test_frank_reads_his_allegations_findings_and_measures(login: Login, force: 
     assert "This is your own record" in page
 
 
-def test_frank_sees_his_complaints_only_by_date_reference_and_status(login: Login, force: Force) -> None:
+def test_frank_learns_of_no_complaint_while_it_is_open(login: Login, force: Force) -> None:
+    response = login("frank").get(dossier_url(force.officers["frank"]))
+    assert response.context["dossier"].complaints == []
+    assert "CA-0002" not in response.content.decode()
+
+
+def test_frank_sees_a_closed_complaint_only_by_date_reference_and_status(login: Login, force: Force) -> None:
+    from django.utils import timezone
+
+    from ombud.intake.models import Complaint
+
+    Complaint.objects.filter(reference="CA-0002").update(status=Complaint.Status.CLOSED, closed_at=timezone.now())
     response = login("frank").get(dossier_url(force.officers["frank"]))
     (row,) = response.context["dossier"].complaints
-    assert (row.reference, row.status, row.categories, row.routed_to) == ("CA-0002", "received", (), "")
+    assert (row.reference, row.status, row.categories, row.routed_to) == ("CA-0002", "closed", (), "")
     page = response.content.decode()
     section = page.split('id="complaints"')[1].split("</section>")[0]
     assert "CA-0002" in section
