@@ -44,7 +44,9 @@ from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
 #   1: two stages (any allegation, then sustained given one), each the mean of a calibrated
 #      HistGradientBoosting and a logistic regression, in a pickled TrainedModel after a signed
 #      JSON header.
-FORMAT_VERSION = 1
+#   2: monotonic constraints on the boosted trees, and a third learner on recent complaint counts
+#      (``_Recent``) blended geometrically with the two stages' product.
+FORMAT_VERSION = 2
 MAGIC = b"OMBUD-RISK-MODEL\n"
 PURPOSE = "risk.model"
 LABELS = ("sustained", "any")
@@ -54,6 +56,12 @@ MIN_HISTORY_DAYS = 180
 # the rest are sampled out and the kept ones weighted up, which changes no expected count.
 MAX_NEGATIVE_RATIO = 30
 SEED = 20160101
+# The boosted trees' smallest leaf: one officer-year in LEAF_DIVISOR of the training rows, between
+# these bounds (a small force's top officers are otherwise averaged with a hundred others).
+MIN_LEAF, MAX_LEAF, LEAF_DIVISOR = 20, 100, 200
+# The weight of the recent-activity learner in the final (geometric) blend, and its features.
+RECENT_WEIGHT = 0.3
+RECENT = ("complaints_90d", "complaints_180d", "complaints_1y")
 
 
 class ModelError(Exception):
@@ -80,8 +88,13 @@ class TrainedModel:
             return np.zeros(0)
         ready = _ready(matrix)
         score = np.asarray(self.stages[0].predict_proba(ready)[:, 1], dtype=np.float64)
+        recent = [stage for stage in self.stages[1:] if isinstance(stage, _Recent)]
         for stage in self.stages[1:]:
-            score = score * np.asarray(stage.predict_proba(ready)[:, 1], dtype=np.float64)
+            if not isinstance(stage, _Recent):
+                score = score * np.asarray(stage.predict_proba(ready)[:, 1], dtype=np.float64)
+        for stage in recent:
+            p = np.asarray(stage.predict_proba(ready)[:, 1], dtype=np.float64)
+            score = score ** (1 - stage.weight) * p**stage.weight
         return np.clip(score, 0.0, 1.0)
 
 
@@ -105,7 +118,40 @@ def training_dates(ev: Events, as_of: dt.date, *, years: int = TRAINING_YEARS) -
     return sorted(dates)
 
 
-def _estimator(classes_seen: int) -> Any:
+# Features whose growth can only raise the risk (more complaints, allegations, findings of any kind,
+# complainants, co-subjects with findings, escalations, measures) and those whose growth can only
+# lower it (days since the last complaint or finding). Everything else (tenure, unit size, shares,
+# the peers' mean) is free.
+_FINDINGS = ("pending", "sustained", "not_sustained", "unfounded", "exonerated", "closed")
+_RISING: tuple[str, ...] = (
+    "complaints_",
+    "allegations_",
+    "category:",
+    "complainants_",
+    "escalations_",
+    "measures_",
+)
+_RISING += tuple(f"{f}_" for f in _FINDINGS)
+_FREE = ("allegations_per_complaint_2y", "sustained_share_5y", "sustained_share_all")
+_FALLING = ("days_since_last_complaint", "days_since_last_sustained")
+
+
+def monotonic(names: list[str]) -> list[int]:
+    """+1, -1 or 0 per feature: the direction the risk must move when the feature grows."""
+    out = []
+    for name in names:
+        if name in _FREE:
+            out.append(0)
+        elif name in _FALLING:
+            out.append(-1)
+        elif name.startswith(_RISING) or name == "unit_ratio_1y":
+            out.append(1)
+        else:
+            out.append(0)
+    return out
+
+
+def _estimator(classes_seen: int, constraints: list[int] | None = None, min_leaf: int = 100) -> Any:
     from sklearn.calibration import CalibratedClassifierCV  # type: ignore[import-untyped]
     from sklearn.ensemble import HistGradientBoostingClassifier  # type: ignore[import-untyped]
 
@@ -113,12 +159,13 @@ def _estimator(classes_seen: int) -> Any:
         learning_rate=0.05,
         max_iter=300,
         max_leaf_nodes=15,
-        min_samples_leaf=100,
+        min_samples_leaf=min_leaf,
         l2_regularization=1.0,
         early_stopping=True,
         validation_fraction=0.15,
         n_iter_no_change=20,
         random_state=SEED,
+        monotonic_cst=constraints,
     )
     return CalibratedClassifierCV(boosted, method="sigmoid", cv=min(3, classes_seen))
 
@@ -154,7 +201,7 @@ class _Blend:
         return np.column_stack([1 - p, p])
 
 
-def _fit(x: F64, y: Any, groups: I64) -> Any:
+def _fit(x: F64, y: Any, groups: I64, constraints: list[int] | None = None) -> Any:
     """One calibrated stage; folds keep each officer's years together, so calibration is measured on
     officers the boosted trees did not see."""
     positives, negatives = int(y.sum()), int((~y).sum())
@@ -175,12 +222,37 @@ def _fit(x: F64, y: Any, groups: I64) -> Any:
     folds = min(3, int(y.sum()), int((~y).sum()), len(np.unique(groups)))
     if folds < 2:
         return _Constant(float(np.average(y, weights=weight)))
-    boosted = _estimator(folds)
+    leaf = int(np.clip(len(y) // LEAF_DIVISOR, MIN_LEAF, MAX_LEAF))
+    boosted = _estimator(folds, constraints, leaf)
     boosted.cv = list(GroupKFold(n_splits=folds).split(x, y, groups))
     boosted.fit(x, y, sample_weight=weight)
     linear = _linear()
     linear.fit(x, y, logisticregression__sample_weight=weight)
     return _Blend(boosted, linear)
+
+
+class _Recent:
+    """The recent-activity learner: a logistic regression on log(1 + complaints) in the last 90 days,
+    180 days and year, fitted on the final label. Its probability is blended geometrically with the
+    stages' product (weight ``RECENT_WEIGHT``), so that among officers the stages find alike, the one
+    with more recent complaints ranks first; the count windows are the ones threshold rules read."""
+
+    def __init__(self, columns: list[int], weight: float) -> None:
+        self.columns = columns
+        self.weight = weight
+        self.linear: Any = None
+
+    def fit(self, x: F64, y: Any) -> _Recent:
+        from sklearn.linear_model import LogisticRegression
+
+        self.linear = LogisticRegression(C=1.0, max_iter=1000).fit(self._x(x), y)
+        return self
+
+    def _x(self, x: F64) -> F64:
+        return np.log1p(np.nan_to_num(np.asarray(x[:, self.columns], dtype=np.float64)))
+
+    def predict_proba(self, matrix: F64) -> F64:
+        return np.asarray(self.linear.predict_proba(self._x(matrix)), dtype=np.float64)
 
 
 class _Constant:
@@ -222,10 +294,14 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
     # A column never filled in this force's history (no hiring dates, no units) is a constant.
     x[:, np.all(np.isnan(x), axis=0)] = 0.0
     drew, held, officer = np.concatenate(any_labels), np.concatenate(held_labels), np.concatenate(groups)
-    stages = [_fit(x, drew, officer)]
+    cst = monotonic(spec.names())
+    stages = [_fit(x, drew, officer, cst)]
     if label == "sustained":
-        stages.append(_fit(x[drew], held[drew], officer[drew]))
+        stages.append(_fit(x[drew], held[drew], officer[drew], cst))
     target = held if label == "sustained" else drew
+    if 0 < int(target.sum()) < len(target):
+        names = spec.names()
+        stages.append(_Recent([names.index(n) for n in RECENT], RECENT_WEIGHT).fit(x, target))
     model = TrainedModel(
         as_of=as_of,
         label=label,

@@ -43,7 +43,7 @@ def test_scoring_stores_a_reproducible_score_for_every_active_officer(scored: Fo
     assert scores.count() == 5
     gus = scores.get(officer=scored.officers["gus"])
     assert gus.score == pytest.approx(0.75) and gus.percentile == 0
-    assert len(gus.inputs_digest) == 64 and gus.model_version.startswith("1.")
+    assert len(gus.inputs_digest) == 64 and gus.model_version.startswith(f"{risk_model.FORMAT_VERSION}.")
     assert len(gus.factors) == 5
 
 

@@ -82,7 +82,7 @@ def test_training_uses_only_yearly_dates_whose_outcome_year_ends_by_the_as_of_da
     assert training_dates(ev, as_of) == [dt.date(2013, 12, 31), dt.date(2014, 12, 31), dt.date(2015, 12, 31)]
     trained = train(ev, as_of, label="sustained")
     assert trained.training["as_of_dates"] == ["2013-12-31", "2014-12-31", "2015-12-31"]
-    assert len(trained.stages) == 2
+    assert len(trained.stages) == 3
     t = as_of.toordinal()
     score = trained.predict(features(ev, t, cohort(ev, t), trained.spec))
     assert len(score) and np.all((score >= 0) & (score <= 1))
