@@ -91,6 +91,7 @@ def main() -> None:
     parser.add_argument("--data-dir", help="an existing data directory to copy (default: simulate 2,000 officers)")
     parser.add_argument("--per-level", type=int, default=600)
     parser.add_argument("--levels", default="10,50,100")
+    parser.add_argument("--serve-args", default="", help="extra arguments for ombud serve, e.g. '--workers 2'")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ombud-bench-intake-"))
     data = work / "data"
@@ -130,7 +131,7 @@ def main() -> None:
     }
     server_log = (work / "server.log").open("w")
     server = subprocess.Popen(
-        [OMBUD, "serve", "--port", str(port)],
+        [OMBUD, "serve", "--port", str(port), *args.serve_args.split()],
         env={**server_env, "OMBUD_LOG_LEVEL": "ERROR"},
         stdout=server_log,
         stderr=subprocess.STDOUT,

@@ -51,7 +51,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--port", type=int, default=settings.PORT, help=_("port (default OMBUD_PORT or 8000)"))
         parser.add_argument("--host", default=os.environ.get("OMBUD_HOST", "127.0.0.1"))
-        parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+        # One process per core: more only adds contention for the one SQLite writer (bench/intake.py).
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args: Any, **options: Any) -> None:
