@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -126,6 +126,27 @@ class Events:
         if len(ids) and (at.max(initial=0) >= len(self.officer_id) or not np.all(self.officer_id[at] == ids)):
             raise KeyError("an officer id is not in the events")
         return at
+
+    def restricted_to(self, keep: B) -> Events:
+        """The record of the officers in the boolean mask ``keep`` only (a sub-force, for
+        ``bench/risk_pooled.py``): every event row of an officer left out is dropped, and the
+        officer indices of the rows kept are renumbered. Event arrays are the fields sharing a
+        prefix with an ``<prefix>_officer`` field."""
+        renumber = np.full(self.n_officers, -1, dtype=np.int64)
+        renumber[keep] = np.arange(int(keep.sum()))
+        names = [f.name for f in fields(self)]
+        values = {name: getattr(self, name) for name in names}
+        for name in ("officer_id", "hired", "left", "active", "unit"):
+            values[name] = values[name][keep]
+        for name in ("race", "sex"):
+            values[name] = [v for v, k in zip(values[name], keep.tolist(), strict=True) if k]
+        for prefix in [name[: -len("_officer")] for name in names if name.endswith("_officer")]:
+            kept = renumber[values[f"{prefix}_officer"]] >= 0
+            for name in names:
+                if name.startswith(prefix + "_"):
+                    values[name] = values[name][kept]
+            values[f"{prefix}_officer"] = renumber[values[f"{prefix}_officer"]]
+        return Events(**values)
 
     def first_day(self) -> int:
         """The first day anything was known."""

@@ -187,3 +187,24 @@ def test_the_cohort_holds_officers_serving_on_the_date_or_named_in_the_three_yea
     # C was hired in 2016: he is in the cohort for serving, not for a complaint.
     assert pk["C"] not in ev.officer_id[cohort(ev, dt.date(2015, 12, 31).toordinal())].tolist()
     assert set(ev.officer_id[cohort(ev, dt.date(2021, 1, 1).toordinal())].tolist()) == {pk["C"]}
+
+
+def test_a_sub_force_keeps_exactly_its_own_officers_records(tmp_path: Path) -> None:
+    import_dir(history(tmp_path / "history"))
+    ev = events_load()
+    t = AS_OF.toordinal()
+    spec = spec_for(ev, t)
+    names = spec.names()
+    external = dict(Officer.objects.values_list("pk", "external_id"))
+    keep = np.array([external[int(pk)] in ("B", "C") for pk in ev.officer_id])
+    sub = ev.restricted_to(keep)
+
+    assert sorted(external[int(pk)] for pk in sub.officer_id) == ["B", "C"]
+    whole = features(ev, t, np.flatnonzero(keep), spec)
+    part = features(sub, t, np.arange(sub.n_officers), spec)
+    own = [i for i, name in enumerate(names) if not name.startswith(("co_subjects", "unit_"))]
+    # Each officer's own complaints, allegations and findings are all there; only what he shared
+    # with the officer left out (co-subjects, unit peers) may differ.
+    np.testing.assert_array_equal(part[:, own], whole[:, own])
+    assert part[:, names.index("co_subjects")].tolist() == [0.0, 0.0]
+    assert whole[:, names.index("co_subjects")].tolist() == [1.0, 0.0]
