@@ -23,6 +23,8 @@ WINDOWS: tuple[tuple[str, int | None], ...] = (
     ("5y", 5 * YEAR + 1),
     ("all", None),
 )
+# Findings and categories are counted in three of those windows: all six doubled their columns and
+# measured no better (docs/early-warning.md, "What was tried").
 FINDING_WINDOWS: tuple[tuple[str, int | None], ...] = (("1y", YEAR), ("5y", 5 * YEAR + 1), ("all", None))
 COHORT_DAYS = 3 * YEAR + 1
 LABEL_DAYS = YEAR
