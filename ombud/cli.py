@@ -5,11 +5,48 @@ from __future__ import annotations
 import os
 import sys
 
+# ombud's own commands that need no database, or set it up themselves (``demo`` migrates first;
+# ``keys new`` is run to configure an instance before it has one).
+WITHOUT_DATABASE = frozenset({"demo", "keys"})
+
+
+def _unmigrated_command(argv: list[str]) -> str | None:
+    """The ombud command about to run against a database that is not set up, if it is one."""
+    if len(argv) < 2 or any(arg in ("-h", "--help") for arg in argv[2:]):
+        return None
+    name = argv[1]
+    from django.core.management import get_commands
+
+    app = get_commands().get(name, "")
+    if not app.startswith("ombud") or name in WITHOUT_DATABASE:
+        return None
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return name if executor.migration_plan(executor.loader.graph.leaf_nodes()) else None
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ombud.settings")
+    import django
     from django.core.management import execute_from_command_line
 
+    django.setup()
+    name = _unmigrated_command(sys.argv)
+    if name:
+        from django.conf import settings
+        from django.utils.translation import gettext as _
+
+        database = settings.DATABASES["default"]
+        sys.stderr.write(
+            _(
+                "The database (%(where)s) is not set up, or was set up by an older ombud. "
+                "Run `ombud migrate` first, then `ombud %(command)s` again.\n"
+            )
+            % {"where": database.get("NAME") or database.get("HOST"), "command": name}
+        )
+        sys.exit(2)
     execute_from_command_line(sys.argv)
 
 

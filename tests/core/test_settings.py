@@ -105,3 +105,18 @@ def test_processes_starting_together_agree_on_the_keys_they_create(tmp_path: Pat
     outputs = {p.communicate(timeout=120)[0].strip() for p in processes}
     assert len(outputs) == 1, outputs
     assert not [f for f in (tmp_path / "keys").iterdir() if f.name.startswith(".")]
+
+
+def test_a_command_on_a_database_not_yet_set_up_says_to_run_migrate_first(tmp_path: Path) -> None:
+    source = tmp_path / "force"
+    source.mkdir()
+    (source / "officers.csv").write_text("officer_id\n1\n")
+    result = _ombud(tmp_path, "import", "interchange", str(source))
+    assert result.returncode == 2
+    assert "ombud migrate" in result.stderr
+    assert "Traceback" not in result.stderr
+    # The help of the same command, and the command that sets the database up, still work.
+    assert _ombud(tmp_path, "import", "--help").returncode == 0
+    assert _ombud(tmp_path, "migrate").returncode == 0
+    result = _ombud(tmp_path, "import", "interchange", str(source))
+    assert "ombud migrate" not in result.stderr
