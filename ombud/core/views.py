@@ -67,6 +67,13 @@ def page_header(request: HttpRequest) -> Header | None:
         links.append((reverse("my_measures"), _("My measures")))
     if scope.is_staff_role and not scope.barred:
         links.append((reverse("reviews"), _("Reviews")))
+    # Imported here: the risk pages render through this module.
+    from ombud.risk.selectors import may_answer_alerts, may_read_evaluations
+
+    if may_answer_alerts(user):
+        links.append((reverse("risk_alerts"), _("Alerts")))
+    if may_read_evaluations(user):
+        links.append((reverse("risk_report"), _("Early warning")))
     if user.is_staff:
         links.append((reverse("admin:index"), _("Administration")))
     name = user.get_full_name() if isinstance(user, User) else ""

@@ -88,12 +88,22 @@ def line_chart(
                     f"{b:.3f}",
                 )
             )
+        # The legend sits top right, where precision curves (falling as k grows) leave room: a
+        # stroke of the line's colour, then its name to the left of it.
+        key_x, key_y = width - _PAD_RIGHT - 4, _PAD_TOP + 12 + 16 * index
         parts.append(
             format_html(
-                '<text class="legend series-{}" x="{}" y="{}" font-size="12" fill="{}">{}</text>',
+                '<line class="legend-key series-{}" x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="3"/>'
+                '<text class="legend series-{}" x="{}" y="{}" font-size="12" fill="{}" text-anchor="end">{}</text>',
                 index,
-                _PAD_LEFT + 8,
-                _PAD_TOP + 14 + 14 * index,
+                key_x - 18,
+                key_x,
+                key_y - 4,
+                key_y - 4,
+                colour,
+                index,
+                key_x - 24,
+                key_y,
                 colour,
                 name,
             )

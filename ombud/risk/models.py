@@ -3,19 +3,32 @@ model version, alerts for supervisors, and the interventions that close them."""
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ombud.cases.models import Finding
+
 
 class ThresholdRule(models.Model):
     name = models.SlugField(max_length=60, unique=True)
-    description = models.CharField(max_length=200)
-    window_days = models.PositiveIntegerField(null=True, blank=True)
-    min_count = models.PositiveIntegerField(default=1)
+    description = models.CharField(
+        max_length=200,
+        help_text=_("Shown on every alert the rule raises: keep it in step with the numbers below."),
+    )
+    window_days = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("Empty: the whole record.")
+    )
+    min_count = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
     # Count only allegations of these categories / with this finding (empty = any).
     categories = models.ManyToManyField("intake.Category", blank=True, related_name="+")
-    finding = models.CharField(max_length=16, blank=True)
+    finding = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=Finding.choices,
+        help_text=_("Empty: count complaints; otherwise allegations with this finding."),
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

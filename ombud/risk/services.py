@@ -23,7 +23,7 @@ from ombud.risk import model as risk_model
 from ombud.risk.evaluation import evaluate, picked
 from ombud.risk.events import Events, events_load
 from ombud.risk.explain import factors_for
-from ombud.risk.features import active_rows, features
+from ombud.risk.features import LABEL_DAYS, active_rows, features
 from ombud.risk.models import Alert, Evaluation, Intervention, RiskScore, ThresholdRule
 from ombud.risk.rules import rule_flags, rule_specs
 from ombud.risk.selectors import alert_list_for_user, simulated_truth
@@ -35,6 +35,10 @@ DEFAULT_ALERT_PERCENT = 2.0
 EXPLAIN_PERCENT = 10.0
 # The nightly run trains a new model when the current one is older than this.
 MODEL_MAX_AGE_DAYS = 30
+# An answered alert (an intervention, or a dismissal with its reason) is not raised again for this
+# long unless a new complaint about the officer comes in: the supervisor's answer is given time to
+# work, and the nightly run does not put the same question to him every morning.
+ANSWER_HOLDS_DAYS = 180
 
 
 def alert_percent() -> float:
@@ -56,6 +60,7 @@ def risk_train(
 ) -> risk_model.TrainedModel:
     """Train on everything known by ``as_of`` (today by default) and store the signed artifact."""
     as_of = as_of or timezone.localdate()
+    _not_after_today(as_of)
     trained = risk_model.train(events or events_load(), as_of, label=label)
     path = risk_model.save(trained)
     with transaction.atomic():
@@ -73,6 +78,15 @@ def risk_evaluate(
     *, actor: Any = None, as_of: dt.date, label: str = "sustained", events: Events | None = None
 ) -> Evaluation:
     """Evaluate a model trained as of ``as_of`` on the year after it, and keep the figures."""
+    year_later = as_of + dt.timedelta(days=LABEL_DAYS)
+    if year_later > timezone.localdate():
+        raise ValidationError(
+            _(
+                "The year after %(date)s ends on %(end)s: its outcomes are not known yet, so the model cannot "
+                "be measured on it. Choose a date at least a year ago."
+            )
+            % {"date": as_of.isoformat(), "end": year_later.isoformat()}
+        )
     ev = events or events_load()
     result = evaluate(ev, as_of, label=label, rules=rule_specs(), truth=simulated_truth(as_of))
     with transaction.atomic():
@@ -93,8 +107,16 @@ class ScoreReport:
     scored: int = 0
     alerts: int = 0
     already_open: int = 0
+    answered_recently: int = 0
     trained: bool = False
     flagged_by_rule: dict[str, int] = field(default_factory=dict)
+
+
+def _not_after_today(as_of: dt.date) -> None:
+    if as_of > timezone.localdate():
+        raise ValidationError(
+            _("%(date)s is in the future: nothing is known about it yet.") % {"date": as_of.isoformat()}
+        )
 
 
 def current_model(*, as_of: dt.date, retrain: bool, actor: Any = None) -> tuple[risk_model.TrainedModel, bool]:
@@ -132,8 +154,17 @@ def risk_score(
     digest of their inputs; raise an alert, for the officer's supervisors, on each officer in the top
     ``percent`` or flagged by an active threshold rule who has no open alert yet."""
     as_of = as_of or timezone.localdate()
+    _not_after_today(as_of)
     percent = percent if percent is not None else alert_percent()
     model, trained = current_model(as_of=as_of, retrain=retrain, actor=actor)
+    if model.as_of > as_of:
+        raise ValidationError(
+            _(
+                "The model was trained on what was known on %(model)s; scoring %(date)s with it would use what "
+                "it learnt later. Train one as of that date first (ombud risk train --as-of %(date)s)."
+            )
+            % {"model": model.as_of.isoformat(), "date": as_of.isoformat()}
+        )
     ev = events or events_load()
     t = as_of.toordinal()
     rows = active_rows(ev, t)
@@ -190,6 +221,7 @@ def risk_score(
                 "officer_id", flat=True
             )
         )
+        held_ids = _answer_holds(ev, wanted_ids, now)
         score_ids = dict(
             RiskScore.objects.filter(
                 as_of=as_of, model_version=model.version, officer_id__in=wanted_ids
@@ -202,6 +234,9 @@ def risk_score(
             officer = officer_ids[i]
             if officer in open_ids:
                 report.already_open += 1
+                continue
+            if officer in held_ids:
+                report.answered_recently += 1
                 continue
             matched = rule_rows.get(ruled.get(i, ""))
             reasons: list[dict[str, object]] = []
@@ -232,11 +267,33 @@ def risk_score(
                 "scored": n,
                 "alerts": report.alerts,
                 "already_open": report.already_open,
+                "answered_recently": report.answered_recently,
                 "percent": percent,
                 "rules": report.flagged_by_rule,
             },
         )
     return report
+
+
+def _answer_holds(ev: Events, officer_ids: list[int], now: dt.datetime) -> set[int]:
+    """Officers whose latest alert was answered in the last ``ANSWER_HOLDS_DAYS`` days and about whom
+    no complaint has come in since the answer."""
+    answered: dict[int, dt.datetime] = {}
+    for officer, at in Intervention.objects.filter(
+        alert__officer_id__in=officer_ids, at__gte=now - dt.timedelta(days=ANSWER_HOLDS_DAYS)
+    ).values_list("alert__officer_id", "at"):
+        answered[officer] = max(at, answered.get(officer, at))
+    if not answered:
+        return set()
+    # The day each officer's latest complaint became known, from the record already read.
+    last_known = np.full(ev.n_officers, -1, dtype=np.int64)
+    np.maximum.at(last_known, ev.cs_officer, ev.cs_received)
+    row_of = {int(officer): i for i, officer in enumerate(ev.officer_id.tolist())}
+    return {
+        officer
+        for officer, at in answered.items()
+        if last_known[row_of[officer]] < timezone.localdate(at).toordinal()
+    }
 
 
 def _digest(values: np.ndarray, version: str, as_of: dt.date) -> str:

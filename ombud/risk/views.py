@@ -92,6 +92,13 @@ def _answer(request: HttpRequest, alert_id: int, key: str) -> HttpResponse:
             else:
                 alert_dismiss(actor=request.user, alert=alert, reason=data["reason"])
         except ValidationError as exc:
+            alert.refresh_from_db(fields=["state"])
+            if alert.state != Alert.State.OPEN:
+                # Answered meanwhile (another tab, another supervisor): its form is no longer on the
+                # page, so the reason goes with the list.
+                for message in exc.messages:
+                    messages.error(request, message)
+                return redirect("risk_alerts")
             for message in exc.messages:
                 form.add_error(None, message)
         else:
@@ -142,7 +149,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             chart=line_chart(
                 curve["shares"],
                 [(_("model"), curve["model"]), (_("complaints in the past 12 months"), curve["count_12m"])],
-                title=_("Precision in the top k %% of the cohort"),
+                title=_("Precision in the top k % of the cohort"),
                 x_label=_("top k %"),
             ),
             curve=list(zip(curve["shares"], curve["model"], curve["count_12m"], strict=True)),

@@ -4,6 +4,8 @@ the page or through the API; both are audited and shown on the dossier with the 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -67,6 +69,38 @@ def test_scoring_again_raises_no_second_alert_while_one_is_open(scored: Force) -
     assert Alert.objects.count() == 2
 
 
+def test_an_answered_alert_is_not_raised_again_until_a_new_complaint_comes_in(scored: Force) -> None:
+    alert_dismiss(actor=scored.users["dave"], alert=gus_alert(scored), reason="One incident, already reviewed.")
+    report = risk_score(percent=40)
+    assert (report.alerts, report.already_open, report.answered_recently) == (0, 1, 1)
+    assert not Alert.objects.filter(officer=scored.officers["gus"], state=Alert.State.OPEN).exists()
+    complaint = ComplaintFactory(routed_to=scored.bodies["a"], received_at=timezone.now())
+    ComplaintSubjectFactory(complaint=complaint, officer=scored.officers["gus"])
+    assert risk_score(percent=40).alerts == 1
+    assert gus_alert(scored).state == Alert.State.OPEN
+
+
+def test_dates_whose_record_or_outcome_is_not_known_are_refused(scored: Force) -> None:
+    from django.core.exceptions import ValidationError
+
+    from ombud.risk.models import Evaluation
+    from ombud.risk.services import risk_evaluate, risk_train
+
+    today = timezone.localdate()
+    stored = risk_model.artifact_path().read_bytes()
+    with pytest.raises(ValidationError, match="in the future"):
+        risk_train(as_of=today + dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="in the future"):
+        risk_score(as_of=today + dt.timedelta(days=1))
+    with pytest.raises(ValidationError, match="not known yet"):
+        risk_evaluate(as_of=today - dt.timedelta(days=200))
+    with pytest.raises(ValidationError, match="learnt later"):
+        risk_score(as_of=today - dt.timedelta(days=400))
+    assert risk_model.artifact_path().read_bytes() == stored
+    assert not Evaluation.objects.exists()
+    assert not RiskScore.objects.exclude(as_of=today).exists()
+
+
 def test_the_supervisor_sees_his_officers_open_alerts_and_others_see_nothing(scored: Force, login: Login) -> None:
     page = login("dave").get(reverse("risk_alerts"))
     assert page.status_code == 200
@@ -112,6 +146,19 @@ def test_a_dismissal_needs_a_reason_and_is_kept(scored: Force, login: Login) -> 
     assert AuditEntry.objects.filter(action="risk.alert.dismiss").count() == 1
     with pytest.raises(Exception, match="already been answered"):
         alert_dismiss(actor=scored.users["dave"], alert=alert, reason="again")
+
+
+def test_an_alert_answered_meanwhile_says_so_on_the_page(scored: Force, login: Login) -> None:
+    alert = gus_alert(scored)
+    client = login("dave")
+    alert_dismiss(actor=scored.users["dave"], alert=alert, reason="Answered in another tab.")
+    late = client.post(
+        reverse("risk_alert_intervene", args=[alert.pk]),
+        {f"intervene-{alert.pk}-kind": "training", f"intervene-{alert.pk}-note": "Sent to training."},
+        follow=True,
+    )
+    assert late.status_code == 200 and "This alert has already been answered." in late.content.decode()
+    assert Intervention.objects.filter(alert=alert).count() == 1
 
 
 def test_only_the_officers_supervisors_may_answer_an_alert(scored: Force, login: Login) -> None:
@@ -197,7 +244,7 @@ def test_the_report_page_shows_the_evaluation_with_its_chart_to_analysts(scored:
                         "base_rate": 0.05,
                         "flags": 5,
                         "flag_rate": 0.05,
-                        "precision": 0.4,
+                        "precision": 0.0,
                     }
                 ],
             },
@@ -207,7 +254,13 @@ def test_the_report_page_shows_the_evaluation_with_its_chart_to_analysts(scored:
     assert page.status_code == 200
     text = page.content.decode()
     assert "<svg" in text and "polyline" in text and "3_in_12_months" in text and "Station A1" in text
+    # None of the unit's flags was right: that is a precision of 0, not a missing figure.
+    assert "<td>0.0</td>" in text
+    # The analyst reaches the report from the menu; a supervisor reaches his alerts, not the report.
+    assert f'href="{reverse("risk_report")}"' in text
     assert login("dave").get(reverse("risk_report")).status_code == 404
+    home = login("dave").get(reverse("home")).content.decode()
+    assert f'href="{reverse("risk_alerts")}"' in home and f'href="{reverse("risk_report")}"' not in home
 
 
 def test_the_worker_runs_the_nightly_scoring_once_a_day() -> None:

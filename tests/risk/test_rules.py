@@ -108,3 +108,17 @@ def test_an_administrator_edits_a_rule_in_the_admin(login: Login) -> None:
     assert response.status_code == 302
     rule.refresh_from_db()
     assert (rule.min_count, rule.description) == (4, "4 or more complaints in 12 months")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("finding", "Sustained"), ("finding", "bogus"), ("window_days", 0), ("min_count", 0)]
+)
+def test_a_rule_that_could_never_flag_is_refused_in_the_admin(login: Login, field: str, value: object) -> None:
+    rule = ThresholdRule.objects.get(name="3_in_12_months")
+    form = {"name": rule.name, "description": rule.description, "window_days": 365, "min_count": 3, "finding": ""}
+    response = login("admin").post(
+        f"/admin/risk/thresholdrule/{rule.pk}/change/", {**form, field: value, "active": "on"}
+    )
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    rule.refresh_from_db()
+    assert (rule.window_days, rule.min_count, rule.finding) == (365, 3, "")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ombud.risk.model import LABELS, ModelError
-from ombud.risk.services import risk_evaluate, risk_score, risk_train
+from ombud.risk.services import ANSWER_HOLDS_DAYS, risk_evaluate, risk_score, risk_train
 
 
 def _date(text: str) -> dt.date:
@@ -89,7 +89,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "Scored %(n)d active officers as of %(as_of)s with model %(version)s: %(alerts)d new alerts "
-                "(%(open)d officers already had one open)."
+                "(%(open)d officers already had one open; %(held)d had one answered in the last %(days)d days "
+                "and no complaint since)."
             )
             % {
                 "n": report.scored,
@@ -97,6 +98,8 @@ class Command(BaseCommand):
                 "version": report.model_version,
                 "alerts": report.alerts,
                 "open": report.already_open,
+                "held": report.answered_recently,
+                "days": ANSWER_HOLDS_DAYS,
             }
         )
         for rule, flagged in report.flagged_by_rule.items():
