@@ -115,7 +115,7 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
         ),
         "sustained": lambda: _sustained(row),
         "other_findings": lambda: (
-            _("On record: %(ns)d allegations not sustained, %(un)d unfounded, %(ex)d exonerated")
+            _("Allegations on record not sustained: %(ns)d, unfounded: %(un)d, exonerated: %(ex)d")
             % {
                 "ns": _n(_value(row, "not_sustained_all")),
                 "un": _n(_value(row, "unfounded_all")),
@@ -226,9 +226,14 @@ def factors_for(
     fams, weights = contributions(model, matrix, score)
     names = model.feature_names
     out = []
+    # A family where the officer has nothing on record (all zero or unknown) says nothing about him:
+    # it comes after every family that does, and families that raise his score come first.
+    empty = np.array(
+        [[not np.nansum(np.abs(matrix[i, list(fam.columns)])) for fam in fams] for i in range(len(matrix))]
+    )
     for i in range(len(matrix)):
         row = dict(zip(names, matrix[i].tolist(), strict=True))
-        order = np.argsort(-weights[i], kind="stable")[:top]
+        order = np.lexsort((-weights[i], empty[i], weights[i] <= 0))[:top]
         out.append(
             [
                 {

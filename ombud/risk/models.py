@@ -68,7 +68,8 @@ class Alert(models.Model):
     officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="alerts")
     score = models.ForeignKey(RiskScore, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     rule = models.ForeignKey(ThresholdRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    # The officer's unit when the alert was raised: the supervisors of that unit's subtree answer it.
+    # The officer's unit when the alert was raised, for the record. The supervisors of the unit he serves
+    # in now answer it (selectors.alert_list_for_user): an officer who moved is counselled where he is.
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     raised_at = models.DateTimeField(db_index=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)

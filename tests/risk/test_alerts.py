@@ -60,6 +60,9 @@ def test_every_alert_gives_at_least_three_plain_language_factors(scored: Force) 
     assert texts[0] == "Threshold rule: 3 or more complaints in 12 months"
     # The fixture's records began months ago: the year's count is not known yet, the whole record is.
     assert texts[1] == "3 complaints since the records began"
+    # What he has on record comes before what he has not (no unit, no allegation in the year).
+    assert texts.index("15 years of service") < texts.index("No unit on record for the day")
+    assert texts.index("15 years of service") < texts.index("0 allegations in the last 12 months (0 on record)")
     assert gus_alert(scored).unit == scored.units["a1"]
 
 
