@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +23,13 @@ from ombud.risk.views import reason_texts
 MAX_ALERTS = 500
 
 
+class AnswerSerializer(serializers.Serializer[Intervention]):
+    kind = serializers.CharField()
+    note = serializers.CharField()
+    by = serializers.CharField(source="by.get_username")
+    at = serializers.DateTimeField()
+
+
 class AlertSerializer(serializers.Serializer[Alert]):
     id = serializers.IntegerField()
     officer = serializers.IntegerField(source="officer_id")
@@ -31,6 +40,7 @@ class AlertSerializer(serializers.Serializer[Alert]):
     score = serializers.SerializerMethodField()
     rule = serializers.SerializerMethodField()
     reasons = serializers.SerializerMethodField()
+    answer = serializers.SerializerMethodField()
 
     def get_unit(self, alert: Alert) -> str:
         return alert.officer.unit.name if alert.officer.unit else ""
@@ -43,6 +53,12 @@ class AlertSerializer(serializers.Serializer[Alert]):
 
     def get_reasons(self, alert: Alert) -> list[str]:
         return reason_texts(alert)
+
+    @extend_schema_field(AnswerSerializer(allow_null=True))
+    def get_answer(self, alert: Alert) -> dict[str, Any] | None:
+        """The intervention or dismissal that closed the alert; null while it is open."""
+        answer = getattr(alert, "intervention", None) if alert.state != Alert.State.OPEN else None
+        return dict(AnswerSerializer(answer).data) if answer is not None else None
 
 
 class InterventionInput(serializers.Serializer[dict[str, Any]]):
@@ -61,13 +77,31 @@ class InterventionSerializer(serializers.Serializer[Intervention]):
     at = serializers.DateTimeField()
 
 
+STATES = ("all", *Alert.State.values)
+
+
 class AlertList(StaffView):
-    @extend_schema(responses=AlertSerializer(many=True))
+    """Alerts about the officers the user supervises: open ones, or by ``?state=``."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "state", str, enum=STATES, required=False, description="open (the default), answered ones, or all"
+            )
+        ],
+        responses=AlertSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
-        return Response(many(AlertSerializer, alert_list_for_user(request.user)[:MAX_ALERTS]))
+        state = request.query_params.get("state", Alert.State.OPEN)
+        if state not in STATES:
+            raise ApiValidationError({"state": [_("Choose one of: %(states)s.") % {"states": ", ".join(STATES)}]})
+        alerts = alert_list_for_user(request.user, state=None if state == "all" else state)
+        return Response(many(AlertSerializer, alerts.select_related("intervention__by")[:MAX_ALERTS]))
 
 
 class AlertIntervene(StaffView):
+    """Answer an open alert with an intervention: counselling, training, reassignment or review."""
+
     @extend_schema(request=InterventionInput, responses={201: InterventionSerializer})
     def post(self, request: Request, pk: int) -> Response:
         alert = alert_get_for_user(request.user, pk)
@@ -80,6 +114,8 @@ class AlertIntervene(StaffView):
 
 
 class AlertDismiss(StaffView):
+    """Dismiss an open alert; the reason is required and kept."""
+
     @extend_schema(request=DismissInput, responses={201: InterventionSerializer})
     def post(self, request: Request, pk: int) -> Response:
         alert = alert_get_for_user(request.user, pk)

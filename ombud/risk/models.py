@@ -58,6 +58,9 @@ class RiskScore(models.Model):
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="risk_score_range"),
         ]
 
+    def __str__(self) -> str:
+        return str(_("score %(score).3f as of %(date)s") % {"score": self.score, "date": self.as_of})
+
 
 class Alert(models.Model):
     class State(models.TextChoices):
@@ -78,6 +81,9 @@ class Alert(models.Model):
     class Meta:
         ordering = ["-raised_at", "-id"]
 
+    def __str__(self) -> str:
+        return str(_("alert #%(id)s, %(state)s") % {"id": self.pk, "state": self.get_state_display()})
+
 
 class Intervention(models.Model):
     class Kind(models.TextChoices):
@@ -92,6 +98,9 @@ class Intervention(models.Model):
     note = models.TextField()
     by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(_("%(kind)s, alert #%(alert)s") % {"kind": self.get_kind_display(), "alert": self.alert_id})
 
 
 class Evaluation(models.Model):

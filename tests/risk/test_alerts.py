@@ -193,6 +193,13 @@ def test_the_api_lists_open_alerts_and_takes_an_answer(scored: Force, login: Log
     bad = client.post(f"/api/v1/risk/alerts/{gus_alert_pk(scored)}/dismiss/", {}, content_type="application/json")
     assert bad.status_code == 400
     assert login("charlie").get("/api/v1/risk/alerts/").json() == []
+    # The answered alert has left the open list; ?state= finds it with its answer.
+    client = login("dave")
+    assert [a["officer_name"] for a in client.get("/api/v1/risk/alerts/").json()] == ["Frank Li"]
+    (answered,) = client.get("/api/v1/risk/alerts/?state=intervened").json()
+    assert answered["answer"]["kind"] == "training" and answered["answer"]["by"] == "dave"
+    assert len(client.get("/api/v1/risk/alerts/?state=all").json()) == 2
+    assert client.get("/api/v1/risk/alerts/?state=closed").status_code == 400
 
 
 def gus_alert_pk(force: Force) -> int:

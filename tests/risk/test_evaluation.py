@@ -15,6 +15,7 @@ from django.core.management import call_command
 from ombud.org.models import Officer
 from ombud.risk.evaluation import auc, evaluate, expected_hits, precision_at
 from ombud.risk.events import events_load
+from ombud.risk.management.commands.risk import report_text
 from ombud.risk.models import Evaluation
 from ombud.risk.rules import rule_specs
 from tests.risk.data import import_dir, synthetic_force
@@ -136,6 +137,9 @@ def test_on_a_simulated_force_the_evaluation_counts_hidden_corrupt_officers_in_i
     assert ground["vampires"]["flagged_before_any_sustained_finding"] == 1.0
     assert ground["vampires"]["mean_years_before_first_sustained"] == pytest.approx(0.16, abs=0.01)
     assert (ground["honest_flag_rate"], ground["retaliated_honest_flag_rate"]) == (0.0, 0.0)
+    text = report_text(result)
+    assert "vampires: 1 of 1 in the top 5%; 1 of them before any sustained finding" in text
+    assert "honest officers targeted by retaliation: 0 of 1" in text
 
 
 def test_risk_evaluate_prints_the_json_and_keeps_the_figures_for_the_report(tmp_path: Path) -> None:

@@ -159,5 +159,33 @@ def report_text(result: dict[str, Any]) -> str:
             )
     truth = result.get("ground_truth")
     if truth:
-        lines += ["", _("Simulated ground truth:"), "  " + json.dumps(truth, indent=None)]
+        lines += ["", _("Against the simulated world's hidden truth (the model's top 5%):")]
+        for key, label in (("corrupt", _("hidden corrupt officers")), ("vampires", _("vampires"))):
+            g = truth[key]
+            lead = g["mean_years_before_first_sustained"]
+            lines.append(
+                "  "
+                + _(
+                    "%(label)s: %(top)s of %(all)d in the top 5%%; %(early)s of them before any sustained finding "
+                    "(%(later)d had one later, %(lead)s years later on average)"
+                )
+                % {
+                    "label": label,
+                    "top": f"{g['in_top_5']:g}",
+                    "all": g["in_cohort"],
+                    "early": f"{g['flagged_before_any_sustained_finding']:g}",
+                    "later": g["sustained_later"],
+                    "lead": f"{lead:.2f}" if lead is not None else "-",
+                }
+            )
+        rate, targeted = truth["retaliated_honest_flag_rate"], truth["retaliated_honest_officers"]
+        lines.append(
+            "  "
+            + _("honest officers flagged: %(rate)s; honest officers targeted by retaliation: %(n)s of %(all)d")
+            % {
+                "rate": f"{truth['honest_flag_rate']:.2%}" if truth["honest_flag_rate"] is not None else "-",
+                "n": f"{round(rate * targeted, 1):g}" if rate is not None else "-",
+                "all": targeted,
+            }
+        )
     return "\n".join(lines)
