@@ -152,9 +152,12 @@ def unit_at(ev: Events, t: int) -> I64:
 
 
 def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
-    """The feature matrix (one row per officer in ``rows``) as of day ``t``."""
+    """The feature matrix (one row per officer in ``rows``) as of day ``t``, its columns in the order
+    of ``spec.names()``."""
     n = ev.n_officers
-    cols: list[F64] = []
+    # Each column is filed under its name and the matrix is stacked in the names' order, so a column
+    # can never sit under another's name (format 2 had three shifted by one block).
+    col: dict[str, F64] = {}
     cs_known = ev.cs_received <= t
     al_known = ev.al_known <= t
     known_days = np.concatenate([ev.cs_received[cs_known], ev.al_known[al_known]])
@@ -166,65 +169,74 @@ def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
         # last year (the all-time window is always "since the records began").
         return np.full(n, np.nan) if days is not None and t - days < start else column
 
-    for _, days in WINDOWS:
-        cols.append(seen(_count(ev.cs_officer, cs_known & _within(ev.cs_event, t, days), n), days))
-    for _, days in WINDOWS:
-        cols.append(seen(_count(ev.al_officer, al_known & _within(ev.al_event, t, days), n), days))
+    for w, days in WINDOWS:
+        col[f"complaints_{w}"] = seen(_count(ev.cs_officer, cs_known & _within(ev.cs_event, t, days), n), days)
+        col[f"allegations_{w}"] = seen(_count(ev.al_officer, al_known & _within(ev.al_event, t, days), n), days)
     # A finding decided after t is, on t, still pending.
     decided = al_known & (ev.al_decided != NO_DAY) & (ev.al_decided <= t)
     finding = np.where(decided, ev.al_finding, 0)
-    for code in range(len(FINDING_NAMES)):
-        for _, days in FINDING_WINDOWS:
+    for code, name in enumerate(FINDING_NAMES):
+        for w, days in FINDING_WINDOWS:
             mask = al_known & (finding == code) & _within(ev.al_event, t, days)
-            cols.append(seen(_count(ev.al_officer, mask, n), days))
-    for days in (5 * YEAR + 1, None):
+            col[f"{name}_{w}"] = seen(_count(ev.al_officer, mask, n), days)
+    for w, days in (("5y", 5 * YEAR + 1), ("all", None)):
         window = al_known & _within(ev.al_event, t, days)
         held_n = _count(ev.al_officer, window & (finding == SUSTAINED), n)
         decided_n = _count(ev.al_officer, window & (finding > 0), n)
         with np.errstate(divide="ignore", invalid="ignore"):
-            cols.append(seen(np.where(decided_n > 0, held_n / decided_n, np.nan), days))
+            col[f"sustained_share_{w}"] = seen(np.where(decided_n > 0, held_n / decided_n, np.nan), days)
     with np.errstate(divide="ignore", invalid="ignore"):
-        complaints_2y, allegations_2y = cols[3], cols[len(WINDOWS) + 3]
-        cols.append(np.where(complaints_2y > 0, allegations_2y / complaints_2y, np.nan))
+        complaints_2y, allegations_2y = col["complaints_2y"], col["allegations_2y"]
+        col["allegations_per_complaint_2y"] = np.where(complaints_2y > 0, allegations_2y / complaints_2y, np.nan)
     sc_known = ev.sc_received <= t
     codes = {code: i for i, code in enumerate(ev.category_codes)}
     for category in spec.categories:
         index = codes.get(category, -1)
-        for _, days in FINDING_WINDOWS:
+        for w, days in FINDING_WINDOWS:
             mask = sc_known & (ev.sc_category == index) & _within(ev.sc_event, t, days)
-            cols.append(seen(_count(ev.sc_officer, mask, n), days))
+            col[f"category:{category}_{w}"] = seen(_count(ev.sc_officer, mask, n), days)
 
-    for days in (YEAR, None):
+    for w, days in (("1y", YEAR), ("all", None)):
         mask = cs_known & (ev.cs_complainant >= 0) & _within(ev.cs_event, t, days)
-        cols.append(_distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n))
+        col[f"complainants_{w}"] = _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n)
 
     last = np.full(n, np.nan)
     first = np.full(n, np.nan)
     past = cs_known & (ev.cs_event <= t)
     _extreme(last, ev.cs_officer[past], ev.cs_event[past], np.fmax)
     _extreme(first, ev.cs_officer[past], ev.cs_event[past], np.fmin)
-    cols += [t - last, t - first]
+    col["days_since_last_complaint"], col["days_since_first_complaint"] = t - last, t - first
     last_sustained = np.full(n, np.nan)
     held = decided & (ev.al_finding == SUSTAINED)
     _extreme(last_sustained, ev.al_officer[held], ev.al_event[held].clip(max=t), np.fmax)
-    cols.append(t - last_sustained)
-    tenure = np.where((ev.hired != NO_DAY) & (ev.hired <= t), t - ev.hired, np.nan).astype(np.float64)
-    cols.append(tenure)
+    col["days_since_last_sustained"] = t - last_sustained
+    col["tenure_days"] = np.where((ev.hired != NO_DAY) & (ev.hired <= t), t - ev.hired, np.nan).astype(np.float64)
 
-    cols += _peers(ev, t, rows, cols[2], _count(ev.al_officer, held, n))
-    cols += _co_subjects(ev, t, cols[5], _count(ev.al_officer, held, n))
+    sustained = _count(ev.al_officer, held, n)
+    peers = _peers(ev, t, rows, col["complaints_1y"], sustained)
+    peer_names = ("unit_peers", "unit_peer_mean_1y", "unit_ratio_1y", "unit_peer_sustained_share")
+    for name, values in zip(peer_names, peers, strict=True):
+        col[name] = values
+    linked = _co_subjects(ev, t, col["complaints_all"], sustained)
+    for name, values in zip(
+        ("co_subjects", "co_subjects_sustained", "co_subjects_mean_complaints"), linked, strict=True
+    ):
+        col[name] = values
 
-    for days in (None, 2 * YEAR):
+    for w, days in (("all", None), ("2y", 2 * YEAR)):
         mask = (ev.of_received <= t) & _within(ev.of_received, t, days)
-        cols.append(_distinct(ev.of_officer[mask], ev.of_official[mask], n))
-    for days in (None, 2 * YEAR):
-        cols.append(_count(ev.es_officer, _within(ev.es_day, t, days), n))
-    cols.append(_count(ev.cs_officer, cs_known & ev.cs_addressed, n))
+        col[f"officials_named_{w}"] = _distinct(ev.of_officer[mask], ev.of_official[mask], n)
+    for w, days in (("all", None), ("2y", 2 * YEAR)):
+        col[f"escalations_{w}"] = _count(ev.es_officer, _within(ev.es_day, t, days), n)
+    col["addressed_higher_all"] = _count(ev.cs_officer, cs_known & ev.cs_addressed, n)
     ms_known = (ev.ms_proposed != NO_DAY) & (ev.ms_proposed <= t)
-    cols.append(_count(ev.ms_officer, ms_known, n))
-    cols.append(_count(ev.ms_officer, ms_known & _within(ev.ms_proposed, t, 2 * YEAR), n))
-    cols.append(_count(ev.ms_officer, ms_known & ev.ms_severe, n))
-    matrix = np.column_stack(cols)[rows]
+    col["measures_all"] = _count(ev.ms_officer, ms_known, n)
+    col["measures_2y"] = _count(ev.ms_officer, ms_known & _within(ev.ms_proposed, t, 2 * YEAR), n)
+    col["severe_measures_all"] = _count(ev.ms_officer, ms_known & ev.ms_severe, n)
+    names = spec.names()
+    if set(col) != set(names):  # a programming error: a feature computed but not named, or named but not computed
+        raise AssertionError(f"feature columns and names differ: {sorted(set(col) ^ set(names))}")
+    matrix = np.column_stack([col[name] for name in names])[rows]
     return np.asarray(matrix, dtype=np.float64)
 
 

@@ -46,7 +46,10 @@ from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
 #      JSON header.
 #   2: monotonic constraints on the boosted trees, and a third learner on recent complaint counts
 #      (``_Recent``) blended geometrically with the two stages' product.
-FORMAT_VERSION = 2
+#   3: the feature matrix's columns in the order of their names (in 2, the sustained shares and
+#      allegations per complaint sat under the first category columns' names and the categories
+#      three places later, so constraints and plain-language factors read the wrong columns).
+FORMAT_VERSION = 3
 MAGIC = b"OMBUD-RISK-MODEL\n"
 PURPOSE = "risk.model"
 LABELS = ("sustained", "any")

@@ -208,3 +208,33 @@ def test_a_sub_force_keeps_exactly_its_own_officers_records(tmp_path: Path) -> N
     np.testing.assert_array_equal(part[:, own], whole[:, own])
     assert part[:, names.index("co_subjects")].tolist() == [0.0, 0.0]
     assert whole[:, names.index("co_subjects")].tolist() == [1.0, 0.0]
+
+
+def test_each_column_holds_the_figure_its_name_says(tmp_path: Path) -> None:
+    import_dir(history(tmp_path / "history"))
+    day = dt.date(2018, 3, 1)
+    ev = events_load()
+    spec = spec_for(ev, day.toordinal())
+    ids, matrix = matrix_as_of(day, spec)
+    external = dict(Officer.objects.values_list("pk", "external_id"))
+    rows = {external[pk]: dict(zip(spec.names(), matrix[i].tolist(), strict=True)) for i, pk in enumerate(ids)}
+    a, b, c = rows["A"], rows["B"], rows["C"]
+    # A: two complaints, both sustained by now (complaint 2 was decided in September 2017).
+    assert (a["complaints_all"], a["allegations_all"], a["sustained_all"], a["sustained_share_all"]) == (
+        2,
+        2,
+        2,
+        1.0,
+    )
+    assert (a["category:use_of_force_all"], a["category:discourtesy_all"], a["category:neglect_all"]) == (1, 1, 0)
+    # B: one unfounded, one still pending; one complaint in the two years, with one allegation.
+    assert (b["unfounded_all"], b["pending_all"], b["sustained_share_all"]) == (1, 1, 0.0)
+    assert (b["complaints_2y"], b["allegations_per_complaint_2y"]) == (1, 1.0)
+    # C: one exonerated complaint of neglect; hired on 2016-01-01.
+    assert (c["category:neglect_all"], c["exonerated_all"], c["tenure_days"]) == (
+        1,
+        1,
+        (day - dt.date(2016, 1, 1)).days,
+    )
+    # Five years back reaches before the first record: unknown, not zero.
+    assert np.isnan(a["sustained_share_5y"]) and np.isnan(a["complaints_5y"])
