@@ -160,6 +160,21 @@ class Events:
         return int(days.max()) if len(days) else NO_DAY
 
 
+def _complainant_keys(rows: list[tuple[Any, ...]]) -> I64:
+    """One key per complainant person, -1 where anonymous. The portal makes a complainant row per
+    complaint; the keyed digest of the identity is what tells that two rows are the same person."""
+    keys = [
+        "" if row[4] is None else (row[7] or f"#{row[4]}")  # a row without a digest stands for itself
+        for row in rows
+    ]
+    known = np.array([bool(key) for key in keys], dtype=bool)
+    out = np.full(len(rows), -1, dtype=np.int64)
+    if known.any():
+        _, inverse = np.unique(np.array(keys, dtype=object)[known].astype(str), return_inverse=True)
+        out[known] = inverse
+    return out
+
+
 def events_load() -> Events:
     """Read the whole record once (a few queries, however many officers)."""
     officers = list(
@@ -185,6 +200,7 @@ def events_load() -> Events:
             "complaint__complainant_id",
             "complaint__addressee_id",
             "unit_id",
+            "complaint__complainant__identity_digest",
         )
     )
     # One row per officer and complaint, even if a complaint names him twice.
@@ -250,7 +266,7 @@ def events_load() -> Events:
         cs_complaint=cs_complaint.astype(np.int64),
         cs_received=cs_received,
         cs_event=cs_event,
-        cs_complainant=_ints(r[4] for r in rows),
+        cs_complainant=_complainant_keys(rows),
         cs_addressed=np.array([r[5] is not None for r in rows], dtype=bool),
         cs_unit=_ints(r[6] for r in rows),
         sc_officer=cs_officer[sc[0]],

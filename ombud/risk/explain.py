@@ -33,6 +33,7 @@ class Family:
 def families(names: list[str]) -> list[Family]:
     prefixes: list[tuple[str, tuple[str, ...]]] = [
         ("complaints", ("complaints_", "complainants_", "allegations_per_complaint")),
+        ("repeat_complainants", ("repeat_complaints_",)),
         ("allegations", ("allegations_",)),
         ("sustained", ("sustained_", "days_since_last_sustained")),
         ("other_findings", ("not_sustained_", "unfounded_", "exonerated_", "closed_", "pending_")),
@@ -113,6 +114,7 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
             )
             % {"n": _n(_value(row, "allegations_1y")), "all": _n(_value(row, "allegations_all"))}
         ),
+        "repeat_complainants": lambda: _repeat(row),
         "sustained": lambda: _sustained(row),
         "other_findings": lambda: (
             _("Allegations on record not sustained: %(ns)d, unfounded: %(un)d, exonerated: %(ex)d")
@@ -190,6 +192,17 @@ def _complaints(row: dict[str, float]) -> str:
     if not math.isnan(ratio) and ratio >= 1.5:
         text += ", " + _("%(r).1f times the average at the same unit") % {"r": ratio}
     return text
+
+
+def _repeat(row: dict[str, float]) -> str:
+    n2, n = _n(_value(row, "repeat_complaints_2y")), _n(_value(row, "repeat_complaints_all"))
+    if not n:
+        return _("Every complaint on record came from a different complainant or anonymously")
+    return ngettext(
+        "%(n)d complaint on record (%(recent)d in the last 2 years) from someone who had complained about him before",
+        "%(n)d complaints on record (%(recent)d in the last 2 years) from people who had complained about him before",
+        n,
+    ) % {"n": n, "recent": n2}
 
 
 def _sustained(row: dict[str, float]) -> str:

@@ -50,6 +50,8 @@ class FeatureSpec:
             "allegations_per_complaint_2y",
             "complainants_1y",
             "complainants_all",
+            "repeat_complaints_2y",
+            "repeat_complaints_all",
             "days_since_last_complaint",
             "days_since_first_complaint",
             "days_since_last_sustained",
@@ -199,6 +201,13 @@ def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
     for w, days in (("1y", YEAR), ("all", None)):
         mask = cs_known & (ev.cs_complainant >= 0) & _within(ev.cs_event, t, days)
         col[f"complainants_{w}"] = _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n)
+    # Complaints in the window beyond the first from each complainant: a few people writing again and
+    # again (officials an honest officer crossed, say) are not many voices. Free of any monotonic
+    # constraint, so the model may learn that such complaints weigh less.
+    for w, days in (("2y", 2 * YEAR), ("all", None)):
+        mask = cs_known & (ev.cs_complainant >= 0) & _within(ev.cs_event, t, days)
+        named = _count(ev.cs_officer, mask, n)
+        col[f"repeat_complaints_{w}"] = named - _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n)
 
     last = np.full(n, np.nan)
     first = np.full(n, np.nan)

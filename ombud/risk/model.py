@@ -49,7 +49,9 @@ from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
 #   3: the feature matrix's columns in the order of their names (in 2, the sustained shares and
 #      allegations per complaint sat under the first category columns' names and the categories
 #      three places later, so constraints and plain-language factors read the wrong columns).
-FORMAT_VERSION = 3
+#   4: two features, complaints from complainants who had complained about the officer before (in
+#      two years and on record), so a few people writing again and again are not read as many.
+FORMAT_VERSION = 4
 MAGIC = b"OMBUD-RISK-MODEL\n"
 PURPOSE = "risk.model"
 LABELS = ("sustained", "any")

@@ -42,3 +42,10 @@ def test_every_feature_belongs_to_a_family() -> None:
     covered = sorted(i for family in families(names) for i in family.columns)
     assert covered == list(range(len(names)))
     assert "other" not in {family.key for family in families(names)}
+
+
+def test_complaints_from_the_same_people_again_are_said_as_such() -> None:
+    row = {"repeat_complaints_2y": 2.0, "repeat_complaints_all": 3.0}
+    assert describe("repeat_complainants", row, {}) == (
+        "3 complaints on record (2 in the last 2 years) from people who had complained about him before"
+    )

@@ -238,3 +238,26 @@ def test_each_column_holds_the_figure_its_name_says(tmp_path: Path) -> None:
     )
     # Five years back reaches before the first record: unknown, not zero.
     assert np.isnan(a["sustained_share_5y"]) and np.isnan(a["complaints_5y"])
+
+
+def test_complaints_by_one_person_count_as_one_complainant_however_many_rows_the_portal_made(
+    tmp_path: Path,
+) -> None:
+    from ombud.intake.models import Complainant, Complaint
+
+    import_dir(history(tmp_path / "history"))
+    # As the portal files them: a complainant row per complaint, the same person told by the digest.
+    for external_id, digest in (("1", "same-person"), ("2", "same-person"), ("3", "someone-else")):
+        complaint = Complaint.objects.get(external_id=external_id)
+        complaint.complainant = Complainant.objects.create(anonymous=False, identity_digest=digest)
+        complaint.save(update_fields=["complainant"])
+    day = dt.date(2018, 3, 1)
+    spec = spec_for(events_load(), day.toordinal())
+    ids, matrix = matrix_as_of(day, spec)
+    external = dict(Officer.objects.values_list("pk", "external_id"))
+    rows = {external[pk]: dict(zip(spec.names(), matrix[i].tolist(), strict=True)) for i, pk in enumerate(ids)}
+    a, b = rows["A"], rows["B"]
+    # A: complaints 1 and 2, both from one person; only complaint 2 is within two years.
+    assert (a["complainants_all"], a["repeat_complaints_all"], a["repeat_complaints_2y"]) == (1, 1, 0)
+    # B: complaints 1 and 3, from two people.
+    assert (b["complainants_all"], b["repeat_complaints_all"]) == (2, 0)
