@@ -44,14 +44,13 @@ class FeatureSpec:
         names += [f"allegations_{w}" for w, _ in WINDOWS]
         names += [f"{f}_{w}" for f in FINDING_NAMES for w, _ in FINDING_WINDOWS]
         names += [f"category:{c}_{w}" for c in self.categories for w, _ in FINDING_WINDOWS]
+        names += [f"repeat_complaints_{w}" for w, _ in WINDOWS]
         names += [
             "sustained_share_5y",
             "sustained_share_all",
             "allegations_per_complaint_2y",
             "complainants_1y",
             "complainants_all",
-            "repeat_complaints_2y",
-            "repeat_complaints_all",
             "days_since_last_complaint",
             "days_since_first_complaint",
             "days_since_last_sustained",
@@ -203,11 +202,14 @@ def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
         col[f"complainants_{w}"] = _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n)
     # Complaints in the window beyond the first from each complainant: a few people writing again and
     # again (officials an honest officer crossed, say) are not many voices. Free of any monotonic
-    # constraint, so the model may learn that such complaints weigh less.
-    for w, days in (("2y", 2 * YEAR), ("all", None)):
+    # constraint, so the model may learn that such complaints weigh less; the recent-activity
+    # learner counts voices (complaints less these).
+    for w, days in WINDOWS:
         mask = cs_known & (ev.cs_complainant >= 0) & _within(ev.cs_event, t, days)
         named = _count(ev.cs_officer, mask, n)
-        col[f"repeat_complaints_{w}"] = named - _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n)
+        col[f"repeat_complaints_{w}"] = seen(
+            named - _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n), days
+        )
 
     last = np.full(n, np.nan)
     first = np.full(n, np.nan)

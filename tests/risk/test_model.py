@@ -86,3 +86,25 @@ def test_training_uses_only_yearly_dates_whose_outcome_year_ends_by_the_as_of_da
     t = as_of.toordinal()
     score = trained.predict(features(ev, t, cohort(ev, t), trained.spec))
     assert len(score) and np.all((score >= 0) & (score <= 1))
+
+
+def test_the_recent_learner_weighs_a_few_people_writing_again_less_than_as_many_people() -> None:
+    from ombud.risk.features import FeatureSpec
+    from ombud.risk.model import RECENT, _Recent
+
+    names = FeatureSpec(()).names()
+    recent = _Recent([names.index(n) for n in RECENT], [names.index(f"repeat_{n}") for n in RECENT], 0.3)
+    # A history where officers more people complained about drew the label more often.
+    rng = np.random.default_rng(7)
+    x = np.zeros((400, len(names)))
+    people = rng.integers(0, 5, 400)
+    for name in RECENT:
+        x[:, names.index(name)] = people
+    recent.fit(x, rng.random(400) < 0.1 + 0.15 * people)
+    # Two officers with three complaints each in every window: from three people, and from one.
+    two = np.zeros((2, len(names)))
+    for name in RECENT:
+        two[:, names.index(name)] = 3
+        two[1, names.index(f"repeat_{name}")] = 2
+    many, few = recent.predict_proba(two)[:, 1]
+    assert many > few
