@@ -6,21 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ombud.cases.api import StaffView, many
+from ombud.cases.api import ServiceErrors, StaffView
 from ombud.risk.forms import KINDS
 from ombud.risk.models import Alert, Intervention
 from ombud.risk.selectors import alert_get_for_user, alert_list_for_user
 from ombud.risk.services import alert_dismiss, alert_intervene
 from ombud.risk.views import reason_texts
-
-MAX_ALERTS = 500
 
 
 class AnswerSerializer(serializers.Serializer[Intervention]):
@@ -80,23 +79,29 @@ class InterventionSerializer(serializers.Serializer[Intervention]):
 STATES = ("all", *Alert.State.values)
 
 
-class AlertList(StaffView):
-    """Alerts about the officers the user supervises: open ones, or by ``?state=``."""
+class AlertList(ServiceErrors, generics.ListAPIView[Alert]):
+    """Alerts about the officers the user supervises: open ones, or by ``?state=``; paged like every
+    list (``count``, ``next``, ``previous``, ``results``)."""
+
+    permission_classes = StaffView.permission_classes
+    serializer_class = AlertSerializer
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
                 "state", str, enum=STATES, required=False, description="open (the default), answered ones, or all"
             )
-        ],
-        responses=AlertSerializer(many=True),
+        ]
     )
-    def get(self, request: Request) -> Response:
-        state = request.query_params.get("state", Alert.State.OPEN)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[Alert]:
+        state = self.request.query_params.get("state", Alert.State.OPEN)
         if state not in STATES:
             raise ApiValidationError({"state": [_("Choose one of: %(states)s.") % {"states": ", ".join(STATES)}]})
-        alerts = alert_list_for_user(request.user, state=None if state == "all" else state)
-        return Response(many(AlertSerializer, alerts.select_related("intervention__by")[:MAX_ALERTS]))
+        alerts = alert_list_for_user(self.request.user, state=None if state == "all" else state)
+        return alerts.select_related("intervention__by")
 
 
 class AlertIntervene(StaffView):

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.safestring import SafeString
@@ -32,7 +33,8 @@ from ombud.risk.selectors import (
 )
 from ombud.risk.services import alert_dismiss, alert_intervene
 
-PAGE_LENGTH = 200
+# Each open alert carries two forms: a page of them stays short enough to read and answer.
+PAGE_LENGTH = 25
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def _alerts_page(
     if not may_answer_alerts(request.user):
         raise NotFoundForUser
     bound = bound or {}
-    alerts = list(alert_list_for_user(request.user)[:PAGE_LENGTH])
+    page = Paginator(alert_list_for_user(request.user), PAGE_LENGTH).get_page(request.GET.get("page"))
     items = [
         AlertItem(
             alert=alert,
@@ -64,9 +66,9 @@ def _alerts_page(
             intervene=bound.get(alert.pk, {}).get("intervene") or InterventionForm(prefix=f"intervene-{alert.pk}"),
             dismiss=bound.get(alert.pk, {}).get("dismiss") or DismissForm(prefix=f"dismiss-{alert.pk}"),
         )
-        for alert in alerts
+        for alert in page.object_list
     ]
-    response = render_page(request, "risk/alerts.html", {"items": items})
+    response = render_page(request, "risk/alerts.html", {"items": items, "page": page})
     response.status_code = status
     return response
 

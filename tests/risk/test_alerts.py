@@ -112,6 +112,16 @@ def test_the_supervisor_sees_his_officers_open_alerts_and_others_see_nothing(sco
     assert login("frank").get(reverse("risk_alerts")).status_code == 404
 
 
+def test_a_long_list_of_alerts_is_paged(scored: Force, login: Login, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ombud.risk import views as risk_views
+
+    monkeypatch.setattr(risk_views, "PAGE_LENGTH", 1)
+    client = login("dave")
+    first, second = (client.get(reverse("risk_alerts"), {"page": n}).content.decode() for n in (1, 2))
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second and "2 open alerts" in first
+    assert {("Gus Chen" in first), ("Gus Chen" in second)} == {True, False}
+
+
 def test_the_supervisor_records_an_intervention_audited_and_on_the_dossier(scored: Force, login: Login) -> None:
     alert = gus_alert(scored)
     client = login("dave")
@@ -180,7 +190,7 @@ def test_only_the_officers_supervisors_may_answer_an_alert(scored: Force, login:
 
 def test_the_api_lists_open_alerts_and_takes_an_answer(scored: Force, login: Login) -> None:
     client = login("dave")
-    listed = client.get("/api/v1/risk/alerts/").json()
+    listed = client.get("/api/v1/risk/alerts/").json()["results"]
     assert {a["officer_name"] for a in listed} == {"Gus Chen", "Frank Li"}
     assert all(len(a["reasons"]) >= 3 for a in listed)
     alert = gus_alert(scored)
@@ -192,13 +202,13 @@ def test_the_api_lists_open_alerts_and_takes_an_answer(scored: Force, login: Log
     assert made.status_code == 201 and made.json()["kind"] == "training"
     bad = client.post(f"/api/v1/risk/alerts/{gus_alert_pk(scored)}/dismiss/", {}, content_type="application/json")
     assert bad.status_code == 400
-    assert login("charlie").get("/api/v1/risk/alerts/").json() == []
+    assert login("charlie").get("/api/v1/risk/alerts/").json()["count"] == 0
     # The answered alert has left the open list; ?state= finds it with its answer.
     client = login("dave")
-    assert [a["officer_name"] for a in client.get("/api/v1/risk/alerts/").json()] == ["Frank Li"]
-    (answered,) = client.get("/api/v1/risk/alerts/?state=intervened").json()
+    assert [a["officer_name"] for a in client.get("/api/v1/risk/alerts/").json()["results"]] == ["Frank Li"]
+    (answered,) = client.get("/api/v1/risk/alerts/?state=intervened").json()["results"]
     assert answered["answer"]["kind"] == "training" and answered["answer"]["by"] == "dave"
-    assert len(client.get("/api/v1/risk/alerts/?state=all").json()) == 2
+    assert client.get("/api/v1/risk/alerts/?state=all").json()["count"] == 2
     assert client.get("/api/v1/risk/alerts/?state=closed").status_code == 400
 
 
