@@ -77,3 +77,23 @@ def stub_model(
     model.sklearn_version = sklearn.__version__
     model.training = {"as_of_dates": [], "rows": 0, "positives": 0, "features": len(spec.names()), "seconds": 0}
     return model
+
+
+def score_with_gus_flagged(force: Any) -> Any:
+    """Gus (of the shared test force) draws two more complaints; a stand-in model that ranks by
+    complaints is stored; the force's hand-made alerts are cleared; then the force is scored with a
+    40 % cut, which flags Gus and Frank."""
+    from django.utils import timezone
+
+    from ombud.risk import model as risk_model
+    from ombud.risk.models import Alert
+    from ombud.risk.services import risk_score
+    from tests.factories import ComplaintFactory, ComplaintSubjectFactory, days_ago
+
+    for days in (10, 70):
+        complaint = ComplaintFactory(routed_to=force.bodies["a"], received_at=days_ago(days))
+        ComplaintSubjectFactory(complaint=complaint, officer=force.officers["gus"])
+    risk_model.save(stub_model("complaints_all", as_of=timezone.localdate()))
+    Alert.objects.all().delete()
+    risk_score(percent=40)
+    return force

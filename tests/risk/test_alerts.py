@@ -17,23 +17,15 @@ from ombud.risk.models import Alert, Intervention, RiskScore
 from ombud.risk.services import alert_dismiss, alert_intervene, risk_score
 from ombud.risk.tasks import score_nightly
 from tests.conftest import Force, Login
-from tests.factories import ComplaintFactory, ComplaintSubjectFactory, days_ago
-from tests.risk.helpers import stub_model
+from tests.factories import ComplaintFactory, ComplaintSubjectFactory
+from tests.risk.helpers import score_with_gus_flagged
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def scored(force: Force) -> Force:
-    """Gus draws two more complaints; a stand-in model that ranks by complaints is stored; the
-    fixture's hand-made alerts are cleared; then the force is scored with a 40 % cut."""
-    for days in (10, 70):
-        complaint = ComplaintFactory(routed_to=force.bodies["a"], received_at=days_ago(days))
-        ComplaintSubjectFactory(complaint=complaint, officer=force.officers["gus"])
-    risk_model.save(stub_model("complaints_all", as_of=timezone.localdate()))
-    Alert.objects.all().delete()
-    risk_score(percent=40)
-    return force
+    return score_with_gus_flagged(force)
 
 
 def gus_alert(force: Force) -> Alert:
