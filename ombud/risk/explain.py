@@ -21,6 +21,8 @@ from ombud.risk.events import F64
 from ombud.risk.model import TrainedModel
 
 TOP_FACTORS = 5
+# Families the model reads but the factors never describe (see ``factors_for``).
+UNSAID = ("repeat_complainants",)
 CHUNK_ROWS = 200_000
 
 
@@ -114,7 +116,6 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
             )
             % {"n": _n(_value(row, "allegations_1y")), "all": _n(_value(row, "allegations_all"))}
         ),
-        "repeat_complainants": lambda: _repeat(row),
         "sustained": lambda: _sustained(row),
         "other_findings": lambda: (
             _("Allegations on record not sustained: %(ns)d, unfounded: %(un)d, exonerated: %(ex)d")
@@ -194,17 +195,6 @@ def _complaints(row: dict[str, float]) -> str:
     return text
 
 
-def _repeat(row: dict[str, float]) -> str:
-    n2, n = _n(_value(row, "repeat_complaints_2y")), _n(_value(row, "repeat_complaints_all"))
-    if not n:
-        return _("Every complaint on record came from a different complainant or anonymously")
-    return ngettext(
-        "%(n)d complaint on record (%(recent)d in the last 2 years) from someone who had complained about him before",
-        "%(n)d complaints on record (%(recent)d in the last 2 years) from people who had complained about him before",
-        n,
-    ) % {"n": n, "recent": n2}
-
-
 def _sustained(row: dict[str, float]) -> str:
     n = _n(_value(row, "sustained_all"))
     if not n:
@@ -238,6 +228,10 @@ def factors_for(
     """The ``top`` heaviest families per row, described: ``[{"text", "weight", "family"}, ...]``."""
     fams, weights = contributions(model, matrix, score)
     names = model.feature_names
+    # Alerts go to the officer's chain of command: a factor saying that some complaints came from
+    # people who had complained before would help it guess who complained. The model weighs it; the
+    # factors never say it.
+    unsaid = [f for f, fam in enumerate(fams) if fam.key in UNSAID]
     out = []
     # A family where the officer has nothing on record (all zero or unknown) says nothing about him:
     # it comes after every family that does, and families that raise his score come first.
@@ -246,7 +240,7 @@ def factors_for(
     )
     for i in range(len(matrix)):
         row = dict(zip(names, matrix[i].tolist(), strict=True))
-        order = np.lexsort((-weights[i], empty[i], weights[i] <= 0))[:top]
+        order = [f for f in np.lexsort((-weights[i], empty[i], weights[i] <= 0)).tolist() if f not in unsaid][:top]
         out.append(
             [
                 {
@@ -254,7 +248,7 @@ def factors_for(
                     "weight": round(float(weights[i, f]), 5),
                     "family": fams[f].key,
                 }
-                for f in order.tolist()
+                for f in order
             ]
         )
     return out

@@ -49,8 +49,8 @@ from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
 #   3: the feature matrix's columns in the order of their names (in 2, the sustained shares and
 #      allegations per complaint sat under the first category columns' names and the categories
 #      three places later, so constraints and plain-language factors read the wrong columns).
-#   4: two features, complaints from complainants who had complained about the officer before (in
-#      two years and on record), so a few people writing again and again are not read as many.
+#   4: two features, complaints beyond each complainant's first (in two years and on record), so a
+#      few people writing again and again are not read as many.
 #   5: those repeat complaints in every complaint window, and the recent-activity learner counts
 #      voices (each complainant once; anonymous complaints each once) instead of complaints.
 FORMAT_VERSION = 5

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -58,7 +59,16 @@ def _alerts_page(
     if not may_answer_alerts(request.user):
         raise NotFoundForUser
     bound = bound or {}
-    page = Paginator(alert_list_for_user(request.user), PAGE_LENGTH).get_page(request.GET.get("page"))
+    alerts = alert_list_for_user(request.user)
+    number: Any = request.GET.get("page")
+    if bound:
+        # A form sent back with its errors is shown on the page that holds its alert, whichever
+        # page the list has meanwhile put it on.
+        ids = list(alerts.values_list("pk", flat=True))
+        held = next(iter(bound))
+        if held in ids:
+            number = ids.index(held) // PAGE_LENGTH + 1
+    page = Paginator(alerts, PAGE_LENGTH).get_page(number)
     items = [
         AlertItem(
             alert=alert,
@@ -77,6 +87,13 @@ def _alerts_page(
 @require_safe
 def alert_list_page(request: HttpRequest) -> HttpResponse:
     return _alerts_page(request)
+
+
+def _back(request: HttpRequest) -> str:
+    """The list page the answered alert was on (the forms carry its number)."""
+    number = request.GET.get("page", "")
+    url = reverse("risk_alerts")
+    return f"{url}?page={number}" if number.isdigit() else url
 
 
 def _answer(request: HttpRequest, alert_id: int, key: str) -> HttpResponse:
@@ -100,7 +117,7 @@ def _answer(request: HttpRequest, alert_id: int, key: str) -> HttpResponse:
                 # page, so the reason goes with the list.
                 for message in exc.messages:
                     messages.error(request, message)
-                return redirect("risk_alerts")
+                return redirect(_back(request))
             for message in exc.messages:
                 form.add_error(None, message)
         else:
@@ -108,7 +125,7 @@ def _answer(request: HttpRequest, alert_id: int, key: str) -> HttpResponse:
                 request,
                 _("Intervention recorded.") if key == "intervene" else _("Alert dismissed; the reason is kept."),
             )
-            return redirect("risk_alerts")
+            return redirect(_back(request))
     return _alerts_page(request, bound={alert.pk: {key: form}}, status=400)
 
 

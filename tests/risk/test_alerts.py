@@ -114,6 +114,31 @@ def test_a_long_list_of_alerts_is_paged(scored: Force, login: Login, monkeypatch
     assert {("Gus Chen" in first), ("Gus Chen" in second)} == {True, False}
 
 
+def test_an_alert_answered_from_the_second_page_keeps_its_page(
+    scored: Force, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ombud.risk import views as risk_views
+
+    monkeypatch.setattr(risk_views, "PAGE_LENGTH", 1)
+    client = login("dave")
+    second = client.get(reverse("risk_alerts"), {"page": 2}).content.decode()
+    alert = next(a for a in Alert.objects.filter(state=Alert.State.OPEN) if f'id="alert-{a.pk}"' in second)
+    url = reverse("risk_alert_dismiss", args=[alert.pk]) + "?page=2"
+    assert f'action="{url}"' in second
+    # Sent back without a reason: the error is shown with this alert's form, and nothing is kept.
+    refused = client.post(url, {f"dismiss-{alert.pk}-reason": ""})
+    assert refused.status_code == 400
+    alert.refresh_from_db()
+    assert alert.state == Alert.State.OPEN
+    assert (
+        f'id="alert-{alert.pk}"' in refused.content.decode()
+        and "This field is required" in refused.content.decode()
+    )
+    # Answered: back to the page it was on.
+    done = client.post(url, {f"dismiss-{alert.pk}-reason": "One incident, already dealt with."})
+    assert done.status_code == 302 and done["Location"] == reverse("risk_alerts") + "?page=2"
+
+
 def test_the_supervisor_records_an_intervention_audited_and_on_the_dossier(scored: Force, login: Login) -> None:
     alert = gus_alert(scored)
     client = login("dave")

@@ -44,8 +44,21 @@ def test_every_feature_belongs_to_a_family() -> None:
     assert "other" not in {family.key for family in families(names)}
 
 
-def test_complaints_from_the_same_people_again_are_said_as_such() -> None:
-    row = {"repeat_complaints_2y": 2.0, "repeat_complaints_all": 3.0}
-    assert describe("repeat_complainants", row, {}) == (
-        "3 complaints on record (2 in the last 2 years) from people who had complained about him before"
-    )
+def test_the_factors_never_say_that_complaints_came_from_the_same_people() -> None:
+    import datetime as dt
+
+    import numpy as np
+
+    from ombud.risk.explain import factors_for
+    from tests.risk.helpers import stub_model
+
+    # A model driven by repeat complaints alone: they weigh most, and still go unsaid, because the
+    # officer's chain of command reads the factors and could guess from them who complained.
+    model = stub_model("repeat_complaints_all", as_of=dt.date(2020, 1, 1))
+    names = model.feature_names
+    matrix = np.zeros((3, len(names)))
+    matrix[:, names.index("repeat_complaints_all")] = [0, 1, 4]
+    matrix[:, names.index("complaints_all")] = [1, 3, 6]
+    factors = factors_for(model, matrix, model.predict(matrix), {})
+    assert all(f["family"] != "repeat_complainants" for row in factors for f in row)
+    assert len(factors[2]) == 5
