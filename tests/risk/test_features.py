@@ -261,3 +261,18 @@ def test_complaints_by_one_person_count_as_one_complainant_however_many_rows_the
     assert (a["complainants_all"], a["repeat_complaints_all"], a["repeat_complaints_2y"]) == (1, 1, 0)
     # B: complaints 1 and 3, from two people.
     assert (b["complainants_all"], b["repeat_complaints_all"]) == (2, 0)
+
+
+def test_a_complainant_without_a_digest_stands_for_himself_and_anonymous_ones_for_no_one() -> None:
+    from ombud.risk.events import _complainant_keys
+
+    # (officer, complaint, received, occurred, complainant row, addressee, unit, identity digest)
+    rows = [
+        (1, 1, None, None, 10, None, None, "same-person"),
+        (1, 2, None, None, 11, None, None, "same-person"),
+        (1, 3, None, None, 12, None, None, ""),
+        (1, 4, None, None, 13, None, None, ""),
+        (1, 5, None, None, None, None, None, None),
+    ]
+    keys = _complainant_keys(rows).tolist()
+    assert keys[0] == keys[1] and len({keys[0], keys[2], keys[3]}) == 3 and keys[4] == -1
