@@ -16,8 +16,13 @@ from rest_framework.response import Response
 
 from ombud.cases.api import ServiceErrors, StaffView
 from ombud.risk.forms import KINDS
-from ombud.risk.models import Alert, Intervention
-from ombud.risk.selectors import alert_get_for_user, alert_list_for_user
+from ombud.risk.models import Alert, Evaluation, Intervention
+from ombud.risk.selectors import (
+    alert_get_for_user,
+    alert_list_for_user,
+    evaluation_get_for_user,
+    evaluation_list_for_user,
+)
 from ombud.risk.services import alert_dismiss, alert_intervene
 from ombud.risk.views import reason_texts
 
@@ -128,3 +133,45 @@ class AlertDismiss(StaffView):
         data.is_valid(raise_exception=True)
         made = alert_dismiss(actor=request.user, alert=alert, reason=data.validated_data["reason"])
         return Response(InterventionSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class EvaluationSummarySerializer(serializers.ModelSerializer[Evaluation]):
+    cohort = serializers.SerializerMethodField()
+    positives = serializers.SerializerMethodField()
+
+    def get_cohort(self, evaluation: Evaluation) -> int | None:
+        return evaluation.result.get("cohort") if isinstance(evaluation.result, dict) else None
+
+    def get_positives(self, evaluation: Evaluation) -> int | None:
+        return evaluation.result.get("positives") if isinstance(evaluation.result, dict) else None
+
+    class Meta:
+        model = Evaluation
+        # "label" is also a serializer field's own attribute, so the fields are named here.
+        fields: tuple[str, ...] = ("id", "as_of", "label", "created_at", "cohort", "positives")
+
+
+class EvaluationSerializer(EvaluationSummarySerializer):
+    result = serializers.JSONField(help_text="the figures as `ombud risk evaluate --json` prints them")
+
+    class Meta(EvaluationSummarySerializer.Meta):
+        fields = (*EvaluationSummarySerializer.Meta.fields, "result")
+
+
+class EvaluationList(ServiceErrors, generics.ListAPIView[Evaluation]):
+    """The stored runs of ``ombud risk evaluate``, newest first (analysts and administrators; others
+    see none)."""
+
+    permission_classes = StaffView.permission_classes
+    serializer_class = EvaluationSummarySerializer
+
+    def get_queryset(self) -> QuerySet[Evaluation]:
+        return evaluation_list_for_user(self.request.user).defer("result")
+
+
+class EvaluationDetail(StaffView):
+    """One stored evaluation with all its figures (rankers, rules, curve, fairness, ground truth)."""
+
+    @extend_schema(responses=EvaluationSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(EvaluationSerializer(evaluation_get_for_user(request.user, pk)).data)

@@ -161,3 +161,25 @@ def test_risk_evaluate_prints_the_json_and_keeps_the_figures_for_the_report(tmp_
     text = StringIO()
     call_command("risk", "evaluate", "--as-of", "2016-12-31", "--label", "any", stdout=text)
     assert "count_12m" in text.getvalue() and "rule:3_in_12_months" in text.getvalue()
+
+    # The API gives analysts the same figures; anyone else sees no evaluation.
+    from django.test import Client
+
+    from ombud.accounts.models import Role
+    from ombud.accounts.services import membership_grant, user_create
+
+    erin = user_create(actor=None, username="erin", password=None, first_name="Erin", last_name="Lam")
+    membership_grant(actor=None, user=erin, role=Role.ANALYST)
+    analyst, other = Client(), Client()
+    analyst.force_login(erin)
+    other.force_login(user_create(actor=None, username="gus", password=None, first_name="Gus", last_name="Chen"))
+    listed = analyst.get("/api/v1/risk/evaluations/").json()
+    assert [(e["label"], e["cohort"]) for e in listed["results"]] == [
+        ("any", printed["cohort"]),
+        ("sustained", printed["cohort"]),
+    ]
+    sustained = Evaluation.objects.get(label="sustained")
+    detail = analyst.get(f"/api/v1/risk/evaluations/{sustained.pk}/").json()
+    assert detail["result"] == printed and detail["as_of"] == "2016-12-31"
+    assert other.get("/api/v1/risk/evaluations/").json()["count"] == 0
+    assert other.get(f"/api/v1/risk/evaluations/{sustained.pk}/").status_code == 404
