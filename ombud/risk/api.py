@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from ombud.cases.api import ServiceErrors, StaffView
 from ombud.risk.forms import KINDS
-from ombud.risk.models import Alert, Evaluation, Intervention
+from ombud.risk.models import Alert, Evaluation, Intervention, ThresholdRule
 from ombud.risk.selectors import (
     alert_get_for_user,
     alert_list_for_user,
@@ -175,3 +175,23 @@ class EvaluationDetail(StaffView):
     @extend_schema(responses=EvaluationSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(EvaluationSerializer(evaluation_get_for_user(request.user, pk)).data)
+
+
+class RuleSerializer(serializers.ModelSerializer[ThresholdRule]):
+    categories = serializers.SerializerMethodField()
+
+    def get_categories(self, rule: ThresholdRule) -> list[str]:
+        """The codes of the categories counted (empty: any)."""
+        return sorted(category.code for category in rule.categories.all())
+
+    class Meta:
+        model = ThresholdRule
+        fields = ("name", "description", "window_days", "min_count", "categories", "finding", "active")
+
+
+class RuleList(ServiceErrors, generics.ListAPIView[ThresholdRule]):
+    """The threshold rules alerts and evaluations use (administrators edit them in the admin)."""
+
+    permission_classes = StaffView.permission_classes
+    serializer_class = RuleSerializer
+    queryset = ThresholdRule.objects.prefetch_related("categories").order_by("name")

@@ -108,6 +108,10 @@ def test_an_administrator_edits_a_rule_in_the_admin(login: Login) -> None:
     assert response.status_code == 302
     rule.refresh_from_db()
     assert (rule.min_count, rule.description) == (4, "4 or more complaints in 12 months")
+    # The API reads the rules as they now stand.
+    listed = {r["name"]: r for r in login("dave").get("/api/v1/risk/rules/").json()["results"]}
+    assert (listed["3_in_12_months"]["min_count"], listed["3_in_12_months"]["window_days"]) == (4, 365)
+    assert listed["sustained_bribery"]["finding"] == "sustained" and listed["sustained_bribery"]["categories"]
 
 
 @pytest.mark.parametrize(
