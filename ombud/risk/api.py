@@ -136,14 +136,9 @@ class AlertDismiss(StaffView):
 
 
 class EvaluationSummarySerializer(serializers.ModelSerializer[Evaluation]):
-    cohort = serializers.SerializerMethodField()
-    positives = serializers.SerializerMethodField()
-
-    def get_cohort(self, evaluation: Evaluation) -> int | None:
-        return evaluation.result.get("cohort") if isinstance(evaluation.result, dict) else None
-
-    def get_positives(self, evaluation: Evaluation) -> int | None:
-        return evaluation.result.get("positives") if isinstance(evaluation.result, dict) else None
+    # Read from the stored figures (DRF looks a dotted source up in a dict).
+    cohort = serializers.IntegerField(source="result.cohort", read_only=True, allow_null=True)
+    positives = serializers.IntegerField(source="result.positives", read_only=True, allow_null=True)
 
     class Meta:
         model = Evaluation
@@ -166,7 +161,7 @@ class EvaluationList(ServiceErrors, generics.ListAPIView[Evaluation]):
     serializer_class = EvaluationSummarySerializer
 
     def get_queryset(self) -> QuerySet[Evaluation]:
-        return evaluation_list_for_user(self.request.user).defer("result")
+        return evaluation_list_for_user(self.request.user)
 
 
 class EvaluationDetail(StaffView):

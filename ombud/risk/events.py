@@ -163,15 +163,12 @@ class Events:
 def _complainant_keys(rows: list[tuple[Any, ...]]) -> I64:
     """One key per complainant person, -1 where anonymous. The portal makes a complainant row per
     complaint; the keyed digest of the identity is what tells that two rows are the same person."""
-    keys = [
-        "" if row[4] is None else (row[7] or f"#{row[4]}")  # a row without a digest stands for itself
-        for row in rows
-    ]
+    # (row 4: the complainant row, 7: its identity digest); a row without a digest stands for itself.
+    keys = ["" if row[4] is None else (row[7] or f"#{row[4]}") for row in rows]
     known = np.array([bool(key) for key in keys], dtype=bool)
     out = np.full(len(rows), -1, dtype=np.int64)
     if known.any():
-        _, inverse = np.unique(np.array(keys, dtype=object)[known].astype(str), return_inverse=True)
-        out[known] = inverse
+        out[known] = np.unique([key for key in keys if key], return_inverse=True)[1]
     return out
 
 

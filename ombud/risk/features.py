@@ -197,19 +197,16 @@ def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
             mask = sc_known & (ev.sc_category == index) & _within(ev.sc_event, t, days)
             col[f"category:{category}_{w}"] = seen(_count(ev.sc_officer, mask, n), days)
 
-    for w, days in (("1y", YEAR), ("all", None)):
-        mask = cs_known & (ev.cs_complainant >= 0) & _within(ev.cs_event, t, days)
-        col[f"complainants_{w}"] = _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n)
-    # Complaints in the window beyond the first from each complainant: a few people writing again and
-    # again (officials an honest officer crossed, say) are not many voices. Free of any monotonic
-    # constraint, so the model may learn that such complaints weigh less; the recent-activity
-    # learner counts voices (complaints less these).
+    # Distinct complainants, and the complaints in the window beyond the first from each of them: a
+    # few people writing again and again (officials an honest officer crossed, say) are not many
+    # voices. The repeats are free of any monotonic constraint, so the model may learn that such
+    # complaints weigh less; the recent-activity learner counts voices (complaints less these).
     for w, days in WINDOWS:
         mask = cs_known & (ev.cs_complainant >= 0) & _within(ev.cs_event, t, days)
-        named = _count(ev.cs_officer, mask, n)
-        col[f"repeat_complaints_{w}"] = seen(
-            named - _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n), days
-        )
+        distinct = _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n)
+        if w in ("1y", "all"):
+            col[f"complainants_{w}"] = distinct
+        col[f"repeat_complaints_{w}"] = seen(_count(ev.cs_officer, mask, n) - distinct, days)
 
     last = np.full(n, np.nan)
     first = np.full(n, np.nan)
