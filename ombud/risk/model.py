@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from ombud.core.keys import keyed_digest
 from ombud.risk.events import F64, I64, Events
-from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
+from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, labels, spec_for
 
 # Changelog of the artifact format:
 #   1: two stages (any allegation, then sustained given one), each the mean of a calibrated
@@ -53,7 +53,9 @@ from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
 #      few people writing again and again are not read as many.
 #   5: those repeat complaints in every complaint window, and the recent-activity learner counts
 #      voices (each complainant once; anonymous complaints each once) instead of complaints.
-FORMAT_VERSION = 5
+#   6: every learner reads voices: the complaint counts less the repeats, allegations and categories
+#      scaled alike (``as_voices``), so the monotonic constraints hold for people; repeats stay free.
+FORMAT_VERSION = 6
 MAGIC = b"OMBUD-RISK-MODEL\n"
 PURPOSE = "risk.model"
 LABELS = ("sustained", "any")
@@ -99,7 +101,7 @@ class TrainedModel:
         """The chance of the label in the year after the as-of date, per row."""
         if not len(matrix):
             return np.zeros(0)
-        ready = _ready(matrix)
+        ready = as_voices(matrix, self.spec)
         score = np.asarray(self.stages[0].predict_proba(ready)[:, 1], dtype=np.float64)
         recent = [stage for stage in self.stages[1:] if isinstance(stage, _Recent)]
         for stage in self.stages[1:]:
@@ -111,8 +113,29 @@ class TrainedModel:
         return np.clip(score, 0.0, 1.0)
 
 
-def _ready(matrix: F64) -> F64:
-    return np.asarray(matrix, dtype=np.float64)
+def as_voices(matrix: F64, spec: FeatureSpec, *, copy: bool = True) -> F64:
+    """The matrix the learners read: each complaint count less the complaints beyond each
+    complainant's first in the same window, i.e. the voices (a complainant, however many complaints
+    he wrote, or an anonymous complaint), and the allegations and category counts of the window
+    scaled by the same share (three bribery complaints from one official weigh as one). The
+    monotonic constraints then say "more people complained, more risk", which a few officials
+    writing again and again about the honest officer who crossed them cannot force; the repeats
+    themselves stay a free feature. On records that identify no complainant, voices are complaints
+    and nothing is scaled. The features (and the factors read from them) keep the plain counts.
+    Without ``copy`` the matrix itself is changed (training's is large and used for nothing else)."""
+    ready = np.array(matrix, dtype=np.float64) if copy else np.asarray(matrix, dtype=np.float64)
+    names = spec.names()
+    for w, _days in WINDOWS:
+        complaints, repeats = names.index(f"complaints_{w}"), names.index(f"repeat_complaints_{w}")
+        voices = np.clip(ready[:, complaints] - np.nan_to_num(ready[:, repeats]), 0, None)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(ready[:, complaints] > 0, voices / ready[:, complaints], 1.0)
+        ready[:, complaints] = voices
+        # Allegations and categories in the window count each complaint for its share of a voice.
+        for name in [f"allegations_{w}"] + [f"category:{c}_{w}" for c in spec.categories]:
+            if name in names:
+                ready[:, names.index(name)] *= share
+    return ready
 
 
 def training_dates(ev: Events, as_of: dt.date, *, years: int = TRAINING_YEARS) -> list[dt.date]:
@@ -246,17 +269,13 @@ def _fit(x: F64, y: Any, groups: I64, constraints: list[int] | None = None) -> A
 
 class _Recent:
     """The recent-activity learner: a logistic regression on log(1 + voices) in the last 90 days,
-    180 days and year, fitted on the final label; a voice is a complainant (however many complaints
-    he wrote in the window) or an anonymous complaint. Its probability is blended geometrically with
-    the stages' product (weight ``RECENT_WEIGHT``), so that among officers the stages find alike, the
-    one more people recently complained about ranks first. The windows are the ones threshold rules
-    read; counting voices keeps a few officials writing again and again about the honest officer who
-    crossed them from weighing as a village's complaints (on records that identify no complainant,
-    voices are complaints)."""
+    180 days and year (the columns of ``as_voices``' matrix), fitted on the final label. Its
+    probability is blended geometrically with the stages' product (weight ``RECENT_WEIGHT``), so that
+    among officers the stages find alike, the one more people recently complained about ranks first.
+    The windows are the ones threshold rules read."""
 
-    def __init__(self, columns: list[int], repeats: list[int], weight: float) -> None:
+    def __init__(self, columns: list[int], weight: float) -> None:
         self.columns = columns
-        self.repeats = repeats
         self.weight = weight
         self.linear: Any = None
 
@@ -267,8 +286,7 @@ class _Recent:
         return self
 
     def _x(self, x: F64) -> F64:
-        voices = np.nan_to_num(np.asarray(x[:, self.columns] - x[:, self.repeats], dtype=np.float64))
-        return np.log1p(np.clip(voices, 0, None))
+        return np.log1p(np.clip(np.nan_to_num(np.asarray(x[:, self.columns], dtype=np.float64)), 0, None))
 
     def predict_proba(self, matrix: F64) -> F64:
         return np.asarray(self.linear.predict_proba(self._x(matrix)), dtype=np.float64)
@@ -309,7 +327,7 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
         any_labels.append(labels(ev, t, rows, kind="any", horizon=horizon))
         held_labels.append(labels(ev, t, rows, kind="sustained", horizon=horizon))
         groups.append(rows)
-    x = np.vstack(blocks)
+    x = as_voices(np.vstack(blocks), spec, copy=False)
     # A column never filled in this force's history (no hiring dates, no units) is a constant.
     x[:, np.all(np.isnan(x), axis=0)] = 0.0
     drew, held, officer = np.concatenate(any_labels), np.concatenate(held_labels), np.concatenate(groups)
@@ -320,9 +338,7 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
     target = held if label == "sustained" else drew
     if 0 < int(target.sum()) < len(target):
         names = spec.names()
-        recent = _Recent(
-            [names.index(n) for n in RECENT], [names.index(f"repeat_{n}") for n in RECENT], RECENT_WEIGHT
-        )
+        recent = _Recent([names.index(n) for n in RECENT], RECENT_WEIGHT)
         stages.append(recent.fit(x, target))
     model = TrainedModel(
         as_of=as_of,

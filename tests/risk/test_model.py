@@ -88,23 +88,32 @@ def test_training_uses_only_yearly_dates_whose_outcome_year_ends_by_the_as_of_da
     assert len(score) and np.all((score >= 0) & (score <= 1))
 
 
-def test_the_recent_learner_weighs_a_few_people_writing_again_less_than_as_many_people() -> None:
-    from ombud.risk.features import FeatureSpec
-    from ombud.risk.model import RECENT, _Recent
+def test_the_learners_weigh_a_few_people_writing_again_less_than_as_many_people() -> None:
+    from ombud.risk.features import WINDOWS, FeatureSpec
+    from ombud.risk.model import RECENT, _Recent, as_voices
 
-    names = FeatureSpec(()).names()
-    recent = _Recent([names.index(n) for n in RECENT], [names.index(f"repeat_{n}") for n in RECENT], 0.3)
+    spec = FeatureSpec(("bribery",))
+    names = spec.names()
+    # Two officers with three bribery complaints in every window: from three people, and from one.
+    two = np.zeros((2, len(names)))
+    for w, _days in WINDOWS:
+        two[:, names.index(f"complaints_{w}")] = 3
+        two[:, names.index(f"allegations_{w}")] = 3
+        two[1, names.index(f"repeat_complaints_{w}")] = 2
+    two[:, names.index("category:bribery_1y")] = 3
+    voices = as_voices(two, spec)
+    assert voices[:, names.index("complaints_1y")].tolist() == [3, 1]
+    assert voices[:, names.index("allegations_2y")].tolist() == [3, 1]
+    assert voices[:, names.index("category:bribery_1y")].tolist() == [3, 1]
+    # The repeats stay for the learners to weigh; the features themselves keep the plain count.
+    assert voices[1, names.index("repeat_complaints_1y")] == 2 and two[1, names.index("complaints_1y")] == 3
     # A history where officers more people complained about drew the label more often.
+    recent = _Recent([names.index(n) for n in RECENT], 0.3)
     rng = np.random.default_rng(7)
     x = np.zeros((400, len(names)))
     people = rng.integers(0, 5, 400)
     for name in RECENT:
         x[:, names.index(name)] = people
     recent.fit(x, rng.random(400) < 0.1 + 0.15 * people)
-    # Two officers with three complaints each in every window: from three people, and from one.
-    two = np.zeros((2, len(names)))
-    for name in RECENT:
-        two[:, names.index(name)] = 3
-        two[1, names.index(f"repeat_{name}")] = 2
-    many, few = recent.predict_proba(two)[:, 1]
+    many, few = recent.predict_proba(voices)[:, 1]
     assert many > few

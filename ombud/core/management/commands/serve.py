@@ -41,6 +41,10 @@ def serve(*, host: str, port: int, workers: int, threads: int) -> None:
             "worker_class": "gthread",
             "accesslog": None,
             "timeout": 60,
+            # gunicorn's control socket is one file in the user's home for every server started:
+            # a second instance (a test server, the demo) would take it over and remove it on exit.
+            # ombud is stopped by its signals and needs none.
+            "control_socket_disable": True,
         }
     ).run()
 
