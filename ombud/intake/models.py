@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 class Category(models.Model):
     """A kind of wrongdoing (bribery, collusion, grain diversion...): data, not code."""
 
-    code = models.SlugField(max_length=40, unique=True)
+    code = models.SlugField(max_length=40, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     # Bribery categories ask what was given and its value.

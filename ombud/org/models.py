@@ -15,7 +15,7 @@ class UnitKind(models.Model):
     """A kind of unit (ministry, province, county branch, station; or headquarters, borough,
     precinct): data, not code, so any force's shape fits."""
 
-    code = models.SlugField(max_length=40, unique=True)
+    code = models.SlugField(max_length=40, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=100)
     # Depth in a typical tree (0 = top); used to order kinds in forms, not to enforce shape.
     level = models.PositiveSmallIntegerField(_("level"))
@@ -176,7 +176,7 @@ class OfficialRole(models.Model):
     """A local office (farm management committee head, chief technician, village party secretary):
     data, not code."""
 
-    code = models.SlugField(max_length=40, unique=True)
+    code = models.SlugField(max_length=40, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:

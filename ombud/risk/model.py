@@ -68,6 +68,8 @@ SEED = 20160101
 # The boosted trees' smallest leaf: one officer-year in LEAF_DIVISOR of the training rows, between
 # these bounds (a small force's top officers are otherwise averaged with a hundred others).
 MIN_LEAF, MAX_LEAF, LEAF_DIVISOR = 20, 100, 200
+# A feature known for fewer training rows than this is not learnt from by the boosted trees.
+MIN_KNOWN = 50
 # The weight of the recent-activity learner in the final (geometric) blend, and its features.
 RECENT_WEIGHT = 0.3
 RECENT = ("complaints_90d", "complaints_180d", "complaints_1y")
@@ -255,16 +257,34 @@ def _fit(x: F64, y: Any, groups: I64, constraints: list[int] | None = None) -> A
     x, y, weight, groups = x[keep], y[keep], weight[keep], groups[keep]
     from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
 
-    folds = min(3, int(y.sum()), int((~y).sum()), len(np.unique(groups)))
+    # Each fold must hold officers of both kinds in its training part: a label that only one or
+    # two officers drew teaches nothing that could be checked on others.
+    folds = min(3, len(np.unique(groups[y])), len(np.unique(groups[~y])))
     if folds < 2:
         return _Constant(float(np.average(y, weights=weight)))
     leaf = int(np.clip(len(y) // LEAF_DIVISOR, MIN_LEAF, MAX_LEAF))
     boosted = _estimator(folds, constraints, leaf)
     boosted.cv = list(GroupKFold(n_splits=folds).split(x, y, groups))
-    boosted.fit(x, y, sample_weight=weight)
+    boosted.fit(_known_enough(x, boosted.cv), y, sample_weight=weight)
     linear = _linear()
     linear.fit(x, y, logisticregression__sample_weight=weight)
     return _Blend(boosted, linear)
+
+
+def _known_enough(x: F64, folds: list[tuple[I64, I64]]) -> F64:
+    """The matrix for the boosted trees, with a column known (not NaN) for fewer than
+    ``MIN_KNOWN`` rows of the training part of any fold set to 0: a hiring date known for one
+    officer cannot be learnt from, and scikit-learn's binning fails on a column with nothing known.
+    A constant column is never split on, so the trees ignore it when scoring too."""
+    known = ~np.isnan(x)
+    rare = known.sum(axis=0) < MIN_KNOWN
+    for train, _test in folds:
+        rare |= known[train].sum(axis=0) < MIN_KNOWN
+    if not rare.any():
+        return x
+    x = x.copy()
+    x[:, rare] = 0.0
+    return x
 
 
 class _Recent:
@@ -331,12 +351,25 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
     # A column never filled in this force's history (no hiring dates, no units) is a constant.
     x[:, np.all(np.isnan(x), axis=0)] = 0.0
     drew, held, officer = np.concatenate(any_labels), np.concatenate(held_labels), np.concatenate(groups)
+    target = held if label == "sustained" else drew
+    if not target.any():
+        # A model of a label nobody drew scores every officer alike: it would rank by nothing.
+        raise ModelError(
+            _(
+                "No officer drew %(what)s in the years before %(date)s that could be learnt from "
+                "(%(dates)s): there is nothing to train on."
+            )
+            % {
+                "what": _("a sustained allegation") if label == "sustained" else _("an allegation"),
+                "date": as_of.isoformat(),
+                "dates": ", ".join(d.isoformat() for d in dates),
+            }
+        )
     cst = monotonic(spec.names())
     stages = [_fit(x, drew, officer, cst)]
     if label == "sustained":
         stages.append(_fit(x[drew], held[drew], officer[drew], cst))
-    target = held if label == "sustained" else drew
-    if 0 < int(target.sum()) < len(target):
+    if int(target.sum()) < len(target):
         names = spec.names()
         recent = _Recent([names.index(n) for n in RECENT], RECENT_WEIGHT)
         stages.append(recent.fit(x, target))

@@ -21,7 +21,7 @@ from ombud.audit.services import audit_record
 from ombud.org.models import Officer
 from ombud.risk import model as risk_model
 from ombud.risk.evaluation import evaluate, picked
-from ombud.risk.events import Events, events_load
+from ombud.risk.events import NO_DAY, Events, events_load
 from ombud.risk.explain import factors_for
 from ombud.risk.features import LABEL_DAYS, active_rows, features
 from ombud.risk.models import Alert, Evaluation, Intervention, RiskScore, ThresholdRule
@@ -88,6 +88,22 @@ def risk_evaluate(
             % {"date": as_of.isoformat(), "end": year_later.isoformat()}
         )
     ev = events or events_load()
+    last = ev.last_day()
+    if last != NO_DAY and year_later.toordinal() > last:
+        # Past the end of an imported record, the year after the date would count as a year in which
+        # nobody drew an allegation: every figure would be zero, and look like a finding.
+        raise ValidationError(
+            _(
+                "The record ends on %(last)s, before the year after %(date)s does (%(end)s): its outcomes are not "
+                "in the record. Choose a date on or before %(latest)s."
+            )
+            % {
+                "last": dt.date.fromordinal(last).isoformat(),
+                "date": as_of.isoformat(),
+                "end": year_later.isoformat(),
+                "latest": (dt.date.fromordinal(last) - dt.timedelta(days=LABEL_DAYS)).isoformat(),
+            }
+        )
     result = evaluate(ev, as_of, label=label, rules=rule_specs(), truth=simulated_truth(as_of))
     with transaction.atomic():
         run = Evaluation.objects.create(as_of=as_of, label=label, created_at=timezone.now(), result=result)
@@ -174,7 +190,10 @@ def risk_score(
     order = np.argsort(-score, kind="stable")
     place = np.empty(n, dtype=np.int64)
     place[order] = np.arange(n)
-    by_model = place < picked(n, percent) if n else np.zeros(0, dtype=bool)
+    # Officers tied across the cut (every score 0 on a force with no outcome to learn from, say)
+    # are not alerted: which of them would be is the database's order, not the model's.
+    cut = np.sort(score)[::-1][picked(n, percent)] if picked(n, percent) < n else -np.inf
+    by_model = (score > cut) & (score > 0) if n else np.zeros(0, dtype=bool)
     rules = rule_specs()
     ruled: dict[int, str] = {}
     report = ScoreReport(as_of=as_of, model_version=model.version, trained=trained)

@@ -156,3 +156,96 @@ def test_a_missing_required_file_or_column_stops_the_import_before_writing(tmp_p
     with pytest.raises(CommandError, match="received_on"):
         run_import(directory)
     assert not Officer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("latin1", "is not UTF-8 text"),
+        ("stray_quote", "allegations.csv:3: "),
+        ("column_twice", "officer_id more than once"),
+        (
+            "no_readable_complaint",
+            "complaints.csv: none of its 2 rows could be read.*complaints.csv:2: received_on",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_read_as_a_whole_stops_the_import_before_writing(
+    tmp_path: Path, damage: str, message: str
+) -> None:
+    directory = small_force(tmp_path / "force")
+    if damage == "latin1":
+        (directory / "officers.csv").write_bytes("officer_id,last_name\nA1,Müller\n".encode("latin-1"))
+    elif damage == "stray_quote":
+        # Read leniently, the quote would swallow every row after it into one category.
+        lines = (directory / "allegations.csv").read_text().splitlines()
+        lines[2] = lines[2].replace("Discourtesy", '"Discourtesy')
+        (directory / "allegations.csv").write_text("\n".join(lines) + "\n")
+    elif damage == "column_twice":
+        (directory / "officers.csv").write_text("officer_id,last_name,officer_id\nA1,Lee,A1\n")
+    else:
+        (directory / "complaints.csv").write_text("complaint_id,received_on\nX-1,03/02/2018\nX-2,01/15/2019\n")
+    with pytest.raises(CommandError, match=message):
+        run_import(directory)
+    assert not Officer.objects.exists() and not Complaint.objects.exists()
+
+
+def test_a_row_fixed_after_a_first_import_lands_on_the_second(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "force")
+    text = (directory / "allegations.csv").read_text()
+    # The first of Ann's two allegations in X-1 has a finding nobody agreed on.
+    (directory / "allegations.csv").write_text(text.replace("Use of Force,sustained", "Use of Force,guilty"))
+    run_import(directory)
+    assert Allegation.objects.count() == 3
+    (directory / "allegations.csv").write_text(text)
+    run_import(directory)
+    # The fixed row keeps its place among the pair's rows: it lands, and its neighbour is not doubled.
+    ann = Allegation.objects.filter(officer__external_id="A1").order_by("finding")
+    assert list(ann.values_list("finding", flat=True)) == ["not_sustained", "sustained"]
+    assert Allegation.objects.count() == 4
+
+
+def test_allegations_need_only_their_complaint_and_officer(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "force")
+    (directory / "allegations.csv").write_text("complaint_id,officer_id\nX-1,A1\nX-2,C3\n")
+    _, err = run_import(directory)
+    assert not err
+    assert set(Allegation.objects.values_list("category__code", "finding")) == {("other", "")}
+
+
+def test_categories_written_in_any_script_stay_apart(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "force")
+    (directory / "allegations.csv").write_text(
+        "complaint_id,officer_id,category\nX-1,A1,受贿\nX-1,B2,Грубость\nX-2,C3,Détention arbitraire\n"
+    )
+    run_import(directory)
+    assert {"受贿", "грубость", "detention_arbitraire"} <= set(Category.objects.values_list("code", flat=True))
+
+
+def test_implausible_dates_and_what_hangs_on_skipped_rows_are_named(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "force")
+    text = (directory / "complaints.csv").read_text()
+    (directory / "complaints.csv").write_text(text.replace("2019-01-15", "0219-01-15"))
+    text = (directory / "officers.csv").read_text()
+    (directory / "officers.csv").write_text(text.replace("2010-01-04", "04.01.2010"))
+    _, err = run_import(directory)
+    assert "complaints.csv:3: received_on 0219-01-15 is not a plausible date" in err
+    assert "officers.csv:2: hired_on '04.01.2010' is not an ISO date" in err
+    assert "officer 'A1' was skipped (officers.csv:2)" in err
+    assert "complaint 'X-2' was skipped (complaints.csv:3)" in err
+    assert not Complaint.objects.filter(received_at__year__lt=1900).exists()
+
+
+def test_units_that_loop_or_name_an_unknown_parent_hang_under_the_root(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "force")
+    (directory / "units.csv").write_text(
+        "unit_id,name,parent_id\nHQ,Headquarters,\nD1,First,D1\nP1,North,P2\nP2,South,P1\nP3,East,ZZ\n"
+    )
+    _, err = run_import(directory)
+    assert "units.csv:3: unit 'D1' is its own ancestor (D1 → D1)" in err
+    assert "units.csv:4: unit 'P1' is its own ancestor (P1 → P2 → P1)" in err
+    assert "units.csv:6: parent_id 'ZZ' is not a unit of units.csv" in err
+    root = Unit.objects.get(code="testforce:root")
+    assert Unit.objects.get(code="testforce:D1").parent == root
+    assert Unit.objects.get(code="testforce:P3").parent == root
+    assert Unit.objects.get(code="testforce:P2").parent == Unit.objects.get(code="testforce:P1")

@@ -80,9 +80,9 @@ def stub_model(
 
 
 def score_with_gus_flagged(force: Any) -> Any:
-    """Gus (of the shared test force) draws two more complaints; a stand-in model that ranks by
-    complaints is stored; the force's hand-made alerts are cleared; then the force is scored with a
-    40 % cut, which flags Gus and Frank."""
+    """Gus (of the shared test force) draws two more complaints and Frank one; a stand-in model that
+    ranks by complaints is stored; the force's hand-made alerts are cleared; then the force is
+    scored with a 40 % cut, which flags Gus (3 complaints) and Frank (2; the others have 1)."""
     from django.utils import timezone
 
     from ombud.risk import model as risk_model
@@ -90,9 +90,9 @@ def score_with_gus_flagged(force: Any) -> Any:
     from ombud.risk.services import risk_score
     from tests.factories import ComplaintFactory, ComplaintSubjectFactory, days_ago
 
-    for days in (10, 70):
+    for who, days in (("gus", 10), ("gus", 70), ("frank", 30)):
         complaint = ComplaintFactory(routed_to=force.bodies["a"], received_at=days_ago(days))
-        ComplaintSubjectFactory(complaint=complaint, officer=force.officers["gus"])
+        ComplaintSubjectFactory(complaint=complaint, officer=force.officers[who])
     risk_model.save(stub_model("complaints_all", as_of=timezone.localdate()))
     Alert.objects.all().delete()
     risk_score(percent=40)

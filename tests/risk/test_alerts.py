@@ -320,3 +320,14 @@ def test_scikit_learn_is_not_imported_when_the_web_process_starts() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_model_that_scores_everyone_alike_raises_no_alert_of_its_own(force: Force) -> None:
+    # Which of a block of equal scores would be alerted is the database's order, not a judgement.
+    from tests.risk.helpers import stub_model
+
+    risk_model.save(stub_model("severe_measures_all", as_of=timezone.localdate()))
+    Alert.objects.all().delete()
+    report = risk_score(percent=40)
+    assert report.scored == 5 and set(RiskScore.objects.values_list("score", flat=True)) == {0.0}
+    assert not Alert.objects.exclude(reasons__0__text__startswith="Threshold rule").exists()

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from ombud.org.models import Officer
 from ombud.risk.evaluation import auc, evaluate, expected_hits, precision_at
@@ -183,3 +184,11 @@ def test_risk_evaluate_prints_the_json_and_keeps_the_figures_for_the_report(tmp_
     assert detail["result"] == printed and detail["as_of"] == "2016-12-31"
     assert other.get("/api/v1/risk/evaluations/").json()["count"] == 0
     assert other.get(f"/api/v1/risk/evaluations/{sustained.pk}/").status_code == 404
+
+
+def test_an_evaluation_whose_outcome_year_runs_past_the_end_of_the_record_is_refused(tmp_path: Path) -> None:
+    # Past an imported record's last day nobody draws an allegation: every figure would read zero.
+    import_dir(synthetic_force(tmp_path / "force", officers=60, start=2013, end=2016))
+    with pytest.raises(CommandError, match="The record ends on 201"):
+        call_command("risk", "evaluate", "--as-of", "2016-12-31", stdout=StringIO())
+    assert not Evaluation.objects.exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import re
 import sys
 import unicodedata
@@ -107,25 +108,54 @@ Reporter = Callable[[Problem], object]
 
 
 def read_csv(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of a CSV file with their line numbers (the header is line 1), values stripped."""
+    """Rows of a CSV file with their line numbers (the header is line 1), values stripped. A file
+    that is not UTF-8 text, has a column twice, or a quote that never closes stops the import (the
+    rows read so far are not written): read leniently, one stray quote would swallow the rest of
+    the file into one cell."""
     if not path.exists():
         raise ImportError_(_("%(path)s does not exist") % {"path": path})
+    if not path.is_file():
+        raise ImportError_(_("%(path)s is not a file") % {"path": path})
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        yield from _rows(handle, path, required)
+        try:
+            yield from _rows(handle, path, required)
+        except UnicodeDecodeError as exc:
+            raise ImportError_(
+                _("%(path)s is not UTF-8 text (byte %(at)d): save it as UTF-8 and import again")
+                % {"path": path, "at": exc.start}
+            ) from None
 
 
 def _rows(handle: TextIO, path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(handle)
+    reader = csv.reader(handle, strict=True)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
         raise ImportError_(_("%(path)s is empty") % {"path": path}) from None
+    except csv.Error as exc:
+        raise ImportError_(_("%(path)s:1: %(error)s") % {"path": path, "error": exc}) from None
+    twice = sorted({name for name in header if name and header.count(name) > 1})
+    if twice:
+        raise ImportError_(
+            _("%(path)s has the column(s) %(columns)s more than once")
+            % {"path": path, "columns": ", ".join(twice)}
+        )
     missing = [name for name in required if name not in header]
     if missing:
         raise ImportError_(
             _("%(path)s lacks the column(s) %(columns)s") % {"path": path, "columns": ", ".join(missing)}
         )
-    for values in reader:
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportError_(
+                _("%(path)s:%(line)d: %(error)s (a quote opened in this row is not closed where it should be)")
+                % {"path": path, "line": start, "error": exc}
+            ) from None
         # reader.line_num counts physical lines, so a quoted value with line breaks keeps the count true.
         line = reader.line_num
         if not any(value.strip() for value in values):
@@ -150,10 +180,16 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def slug(text: str, *, max_length: int = 40) -> str:
-    """A category or kind code from free text: "Abuse of Authority" -> "abuse_of_authority"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    code = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")
-    return code[:max_length].strip("_") or "other"
+    """A category or kind code from free text: "Abuse of Authority" -> "abuse_of_authority",
+    "Détention arbitraire" -> "detention_arbitraire", "受贿" -> "受贿" (letters of every script are
+    kept; only accents are dropped). A longer text is cut and given a short digest of the whole, so
+    two names that share their beginning stay two codes."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    code = re.sub(r"[\W_]+", "_", plain.lower()).strip("_")
+    if len(code) > max_length:
+        digest = hashlib.sha256(code.encode()).hexdigest()[:6]
+        code = f"{code[: max_length - len(digest) - 1].strip('_')}_{digest}"
+    return code or "other"
 
 
 def normal_finding(text: str) -> str | None:

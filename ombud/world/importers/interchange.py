@@ -4,10 +4,12 @@ required, ``units.csv`` optional; empty cells are allowed in every optional colu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ombud.intake.models import Complaint
@@ -16,6 +18,7 @@ from ombud.world.importers.base import (
     AllegationRow,
     Batch,
     ComplaintRow,
+    ImportError_,
     OfficerRow,
     Problem,
     UnitRow,
@@ -28,6 +31,42 @@ from ombud.world.importers.base import (
 from ombud.world.importers.progress import Progress, counted
 
 MAX_ID = 64
+# Dates outside these bounds are typing errors (0202 for 2020), not history; kept, they would make
+# the early-warning model train on decades with no records as if nobody had complained.
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def _dates(row: dict[str, str], *columns: str, future: tuple[str, ...] = ()) -> list[dt.date | None]:
+    """The row's dates in these columns; ValueError naming the column if one is not ISO, before
+    1900, or (for all but ``future``) after today."""
+    today = timezone.localdate()
+    out = []
+    for column in columns:
+        try:
+            day = parse_date(row.get(column, ""))
+        except ValueError:
+            raise ValueError(
+                _("%(column)s %(value)r is not an ISO date (YYYY-MM-DD)")
+                % {"column": column, "value": row[column]}
+            ) from None
+        if day is not None and (day < EARLIEST or (day > today and column not in future)):
+            raise ValueError(
+                _("%(column)s %(value)s is not a plausible date (before 1900 or in the future)")
+                % {"column": column, "value": day.isoformat()}
+            )
+        out.append(day)
+    return out
+
+
+def _not_all_bad(file: str, read: int, kept: int, problems: list[Problem]) -> None:
+    # A file none of whose rows can be read is the wrong file or another format (dates written
+    # 03/15/2021, ids in another column): loading the other files without it would be half an import.
+    if read and not kept:
+        first = [str(p) for p in problems if p.file == file][:3]
+        raise ImportError_(
+            _("%(file)s: none of its %(n)d rows could be read, so nothing was imported. The first: %(first)s")
+            % {"file": file, "n": read, "first": "; ".join(first)}
+        )
 
 
 def interchange_read(directory: Path, *, source: str, name: str = "", progress: Progress | None = None) -> Batch:
@@ -40,7 +79,11 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
 
     file = "officers.csv"
     listed: set[str] = set()
+    # Rows skipped for a bad value, by id: the allegations naming them say so instead of "not in file".
+    skipped_officers: dict[str, int] = {}
+    read = 0
     for line, row in counted(read_csv(directory / file, required=("officer_id",)), progress, file):
+        read += 1
 
         def bad(message: str, line: int = line) -> None:
             batch.problems.append(Problem(file, line, message))
@@ -53,12 +96,14 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
             bad(_("officer %(id)r is listed twice") % {"id": officer_id})
             continue
         try:
-            hired_on, left_on = parse_date(row.get("hired_on", "")), parse_date(row.get("left_on", ""))
+            hired_on, left_on = _dates(row, "hired_on", "left_on", future=("left_on",))
         except ValueError as exc:
-            bad(_("a date is not ISO (YYYY-MM-DD): %(e)s") % {"e": exc})
+            bad(str(exc))
+            skipped_officers[officer_id] = line
             continue
         if hired_on and left_on and left_on < hired_on:
             bad(_("left_on comes before hired_on"))
+            skipped_officers[officer_id] = line
             continue
         unit = row.get("unit", "")
         if unit and unit not in unit_keys:
@@ -81,11 +126,15 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 status=normal_status(row.get("status", ""), left_on),
             )
         )
+    _not_all_bad(file, read, len(listed), batch.problems)
     officers |= listed
 
     file = "complaints.csv"
     occurred: dict[str, dt.date | None] = {}
+    skipped_complaints: dict[str, int] = {}
+    read = 0
     for line, row in counted(read_csv(directory / file, required=("complaint_id", "received_on")), progress, file):
+        read += 1
 
         def bad(message: str, line: int = line) -> None:
             batch.problems.append(Problem(file, line, message))
@@ -98,17 +147,18 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
             bad(_("complaint %(id)r is listed twice") % {"id": complaint_id})
             continue
         try:
-            received = parse_date(row["received_on"])
-            happened = parse_date(row.get("occurred_on", ""))
-            closed = parse_date(row.get("closed_on", ""))
+            received, happened, closed = _dates(row, "received_on", "occurred_on", "closed_on")
         except ValueError as exc:
-            bad(_("a date is not ISO (YYYY-MM-DD): %(e)s") % {"e": exc})
+            bad(str(exc))
+            skipped_complaints[complaint_id] = line
             continue
         if received is None:
             bad(_("received_on is required"))
+            skipped_complaints[complaint_id] = line
             continue
         if closed is not None and closed < received:
             bad(_("closed_on comes before received_on"))
+            skipped_complaints[complaint_id] = line
             continue
         occurred[complaint_id] = happened
         batch.complaints.append(
@@ -122,33 +172,49 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 origin=row.get("source", ""),
             )
         )
+    _not_all_bad(file, read, len(occurred), batch.problems)
     complaints |= set(occurred)
 
     file = "allegations.csv"
     ordinal: dict[tuple[str, str], int] = defaultdict(int)
-    for line, row in counted(
-        read_csv(directory / file, required=("complaint_id", "officer_id", "category", "finding")), progress, file
-    ):
+    read = kept = 0
+    for line, row in counted(read_csv(directory / file, required=("complaint_id", "officer_id")), progress, file):
+        read += 1
 
         def bad(message: str, line: int = line) -> None:
             batch.problems.append(Problem(file, line, message))
 
         complaint_id, officer_id = row["complaint_id"], row["officer_id"]
+        # Counted before any check, so that a row fixed after a first import keeps its number and
+        # its neighbours keep theirs.
+        ordinal[(complaint_id, officer_id)] += 1
+        if complaint_id in skipped_complaints:
+            bad(
+                _("complaint %(id)r was skipped (complaints.csv:%(line)d)")
+                % {"id": complaint_id, "line": skipped_complaints[complaint_id]}
+            )
+            continue
         if complaint_id not in complaints:
             bad(_("complaint %(id)r is not in complaints.csv") % {"id": complaint_id})
+            continue
+        if officer_id in skipped_officers:
+            bad(
+                _("officer %(id)r was skipped (officers.csv:%(line)d)")
+                % {"id": officer_id, "line": skipped_officers[officer_id]}
+            )
             continue
         if officer_id not in officers:
             bad(_("officer %(id)r is not in officers.csv") % {"id": officer_id})
             continue
-        finding = normal_finding(row["finding"])
+        finding = normal_finding(row.get("finding", ""))
         if finding is None:
             bad(
                 _("finding %(f)r is not one of sustained, not_sustained, unfounded, exonerated, closed, pending")
                 % {"f": row["finding"]}
             )
             continue
-        category = row["category"]
-        ordinal[(complaint_id, officer_id)] += 1
+        category = row.get("category", "")
+        kept += 1
         batch.allegations.append(
             AllegationRow(
                 external_id=f"{officer_id}:{ordinal[(complaint_id, officer_id)]}",
@@ -157,11 +223,12 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 category=slug(category) if category else "other",
                 category_name=category or "Other",
                 finding=finding,
-                finding_raw=row.get("finding_raw", "") or row["finding"],
+                finding_raw=row.get("finding_raw", "") or row.get("finding", ""),
                 occurred_on=occurred.get(complaint_id),
                 particulars={"outcome": row["outcome"]} if row.get("outcome") else {},
             )
         )
+    _not_all_bad(file, read, kept, batch.problems)
     return batch
 
 
@@ -169,13 +236,13 @@ def _units(directory: Path, batch: Batch, progress: Progress | None) -> None:
     path = directory / "units.csv"
     if not path.exists():
         return
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for line, row in counted(read_csv(path, required=("unit_id",)), progress, "units.csv"):
         unit_id = row["unit_id"]
         if not unit_id or unit_id in seen:
             batch.problems.append(Problem("units.csv", line, _("unit_id is empty or listed twice")))
             continue
-        seen.add(unit_id)
+        seen[unit_id] = line
         kind = row.get("kind", "")
         batch.units.append(
             UnitRow(
@@ -185,3 +252,35 @@ def _units(directory: Path, batch: Batch, progress: Progress | None) -> None:
                 kind=slug(kind) if kind else "",
             )
         )
+    batch.units[:] = _tree(batch.units, seen, batch.problems)
+
+
+def _tree(units: list[UnitRow], lines: dict[str, int], problems: list[Problem]) -> list[UnitRow]:
+    """The units with every parent a listed unit and no unit its own ancestor: a parent that is not
+    listed, or that closes a loop, is reported and dropped (the unit hangs under the force's root)."""
+    parent = {u.key: u.parent_key for u in units}
+    dropped: set[str] = set()
+    for unit in units:
+        if unit.parent_key and unit.parent_key not in parent:
+            message = _("parent_id %(p)r is not a unit of units.csv: placed under the force's root")
+            problems.append(Problem("units.csv", lines[unit.key], message % {"p": unit.parent_key}))
+            dropped.add(unit.key)
+            parent[unit.key] = ""
+    for unit in units:
+        key, path = unit.key, [unit.key]
+        while parent.get(key):
+            key = parent[key]
+            if key == unit.key:
+                message = _("unit %(u)r is its own ancestor (%(path)s): placed under the force's root")
+                problems.append(
+                    Problem(
+                        "units.csv", lines[unit.key], message % {"u": unit.key, "path": " → ".join([*path, key])}
+                    )
+                )
+                dropped.add(unit.key)
+                parent[unit.key] = ""
+                break
+            if key in path:  # a loop above this unit, broken when its own units are met
+                break
+            path.append(key)
+    return [dataclasses.replace(u, parent_key="") if u.key in dropped else u for u in units]

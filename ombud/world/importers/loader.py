@@ -57,7 +57,9 @@ def new_rows(batch: Batch) -> int:
 def batch_load(batch: Batch, *, progress: Progress | None = None, actor: Any = None) -> ImportReport:
     """Write the batch in one transaction with one audit entry; return what was added."""
     started = time.monotonic()
-    with transaction.atomic(), _big_cache():
+    # The cache is set around the transaction, not inside it: restoring it inside a transaction
+    # that failed would hide the error that made it fail.
+    with _big_cache(), transaction.atomic():
         report = _Loader(batch, progress).run()
         audit_record(
             actor=actor,
@@ -199,6 +201,8 @@ class _Loader:
                 placing.add(key)
                 parent = place(row.parent_key)
                 placing.discard(key)
+                if key in by_key:  # placed while placing its parents (a loop the reader let through)
+                    return by_key[key]
             code = code_for(self.source, key, max_length=64)
             unit = existing.get(code)
             if unit is None:

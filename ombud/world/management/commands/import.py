@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Never
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -73,7 +74,14 @@ class Command(BaseCommand):
             if kind == "interchange":
                 source = options["source"] or slug(directory.resolve().name, max_length=32)
                 if not re.fullmatch(r"[a-z0-9_.-]{1,32}", source):
-                    raise CommandError(_("--source must be 1 to 32 lowercase letters, digits, '.', '_' or '-'"))
+                    raise CommandError(
+                        _("--source must be 1 to 32 lowercase letters a-z, digits, '.', '_' or '-'")
+                        + (
+                            ""
+                            if options["source"]
+                            else " " + _("(the directory's name gives none: name the source)")
+                        )
+                    )
                 batch = reader(directory, source=source, name=options["name"], progress=progress)
             else:
                 batch = reader(directory, progress=progress)
@@ -81,6 +89,12 @@ class Command(BaseCommand):
             report = batch_load(batch, progress=progress)
         except ImportError_ as exc:
             raise CommandError(str(exc)) from exc
+        except IntegrityError as exc:
+            # Another source's records already hold a reference or code this one would take.
+            raise CommandError(
+                _("The import conflicts with records already in the database (%(error)s); nothing was imported.")
+                % {"error": exc}
+            ) from exc
         finally:
             for bar in bars.values():
                 bar.close()
