@@ -249,3 +249,18 @@ def test_units_that_loop_or_name_an_unknown_parent_hang_under_the_root(tmp_path:
     assert Unit.objects.get(code="testforce:D1").parent == root
     assert Unit.objects.get(code="testforce:P3").parent == root
     assert Unit.objects.get(code="testforce:P2").parent == Unit.objects.get(code="testforce:P1")
+
+
+def test_a_newer_release_may_add_an_allegation_to_a_complaint_of_an_earlier_one(tmp_path: Path) -> None:
+    run_import(small_force(tmp_path / "first"))
+    later = write_interchange(
+        tmp_path / "second",
+        officers=[{"officer_id": "D4", "last_name": "Ng"}],
+        complaints=[],
+        allegations=[{"complaint_id": "X-1", "officer_id": "D4", "category": "Neglect", "finding": "pending"}],
+    )
+    run_import(later)
+    added = Allegation.objects.get(officer__external_id="D4")
+    assert added.occurred_on == dt.date(2018, 2, 27) and added.case == Case.objects.get(
+        complaints__external_id="X-1"
+    )

@@ -75,7 +75,9 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     _units(directory, batch, progress)
     unit_keys = {u.key for u in batch.units}
     officers = set(Officer.objects.filter(source=source).values_list("external_id", flat=True))
-    complaints = set(Complaint.objects.filter(source=source).values_list("external_id", flat=True))
+    # Complaints of an earlier release, with their incident day: a new release may add allegations to them.
+    earlier = dict(Complaint.objects.filter(source=source).values_list("external_id", "occurred_on"))
+    complaints = set(earlier)
 
     file = "officers.csv"
     listed: set[str] = set()
@@ -224,7 +226,7 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 category_name=category or "Other",
                 finding=finding,
                 finding_raw=row.get("finding_raw", "") or row.get("finding", ""),
-                occurred_on=occurred.get(complaint_id),
+                occurred_on=occurred[complaint_id] if complaint_id in occurred else earlier.get(complaint_id),
                 particulars={"outcome": row["outcome"]} if row.get("outcome") else {},
             )
         )
