@@ -21,8 +21,6 @@ from ombud.risk.events import F64
 from ombud.risk.model import TrainedModel
 
 TOP_FACTORS = 5
-# Families the model reads but the factors never describe (see ``factors_for``).
-UNSAID = ("repeat_complainants",)
 CHUNK_ROWS = 200_000
 
 
@@ -34,8 +32,11 @@ class Family:
 
 def families(names: list[str]) -> list[Family]:
     prefixes: list[tuple[str, tuple[str, ...]]] = [
-        ("complaints", ("complaints_", "complainants_", "allegations_per_complaint")),
-        ("repeat_complainants", ("repeat_complaints_",)),
+        # The repeat complaints belong to the complaints: neutralised apart, they would leave rows the
+        # model's voices cannot come from (more repeats than complaints). The factor's sentence is
+        # about complaints only: alerts go to the officer's chain of command, and a sentence saying
+        # that some came from people who had complained before would help it guess who complained.
+        ("complaints", ("complaints_", "complainants_", "allegations_per_complaint", "repeat_complaints_")),
         ("allegations", ("allegations_",)),
         ("sustained", ("sustained_", "days_since_last_sustained")),
         ("other_findings", ("not_sustained_", "unfounded_", "exonerated_", "closed_", "pending_")),
@@ -228,10 +229,6 @@ def factors_for(
     """The ``top`` heaviest families per row, described: ``[{"text", "weight", "family"}, ...]``."""
     fams, weights = contributions(model, matrix, score)
     names = model.feature_names
-    # Alerts go to the officer's chain of command: a factor saying that some complaints came from
-    # people who had complained before would help it guess who complained. The model weighs it; the
-    # factors never say it.
-    unsaid = [f for f, fam in enumerate(fams) if fam.key in UNSAID]
     out = []
     # A family where the officer has nothing on record (all zero or unknown) says nothing about him:
     # it comes after every family that does, and families that raise his score come first.
@@ -240,7 +237,7 @@ def factors_for(
     )
     for i in range(len(matrix)):
         row = dict(zip(names, matrix[i].tolist(), strict=True))
-        order = [f for f in np.lexsort((-weights[i], empty[i], weights[i] <= 0)).tolist() if f not in unsaid][:top]
+        order = [f for f in np.lexsort((-weights[i], empty[i], weights[i] <= 0)).tolist()][:top]
         out.append(
             [
                 {

@@ -257,8 +257,8 @@ def _fit(x: F64, y: Any, groups: I64, constraints: list[int] | None = None) -> A
     x, y, weight, groups = x[keep], y[keep], weight[keep], groups[keep]
     from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
 
-    # Each fold must hold officers of both kinds in its training part: a label that only one or
-    # two officers drew teaches nothing that could be checked on others.
+    # Folds by officer: a label that only one officer drew teaches nothing that could be checked on
+    # another (GroupKFold does not stratify, so a fold may still lack one kind; scikit-learn copes).
     folds = min(3, len(np.unique(groups[y])), len(np.unique(groups[~y])))
     if folds < 2:
         return _Constant(float(np.average(y, weights=weight)))
@@ -351,25 +351,15 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
     # A column never filled in this force's history (no hiring dates, no units) is a constant.
     x[:, np.all(np.isnan(x), axis=0)] = 0.0
     drew, held, officer = np.concatenate(any_labels), np.concatenate(held_labels), np.concatenate(groups)
+    # Where nobody drew the label in the training years, the stages are constants: the model scores
+    # every officer alike, raises no alert of its own (see ``risk_score``), and the threshold rules
+    # still raise theirs; ``ombud risk train`` says so.
     target = held if label == "sustained" else drew
-    if not target.any():
-        # A model of a label nobody drew scores every officer alike: it would rank by nothing.
-        raise ModelError(
-            _(
-                "No officer drew %(what)s in the years before %(date)s that could be learnt from "
-                "(%(dates)s): there is nothing to train on."
-            )
-            % {
-                "what": _("a sustained allegation") if label == "sustained" else _("an allegation"),
-                "date": as_of.isoformat(),
-                "dates": ", ".join(d.isoformat() for d in dates),
-            }
-        )
     cst = monotonic(spec.names())
     stages = [_fit(x, drew, officer, cst)]
     if label == "sustained":
         stages.append(_fit(x[drew], held[drew], officer[drew], cst))
-    if int(target.sum()) < len(target):
+    if 0 < int(target.sum()) < len(target):
         names = spec.names()
         recent = _Recent([names.index(n) for n in RECENT], RECENT_WEIGHT)
         stages.append(recent.fit(x, target))

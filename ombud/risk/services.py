@@ -35,6 +35,9 @@ DEFAULT_ALERT_PERCENT = 2.0
 EXPLAIN_PERCENT = 10.0
 # The nightly run trains a new model when the current one is older than this.
 MODEL_MAX_AGE_DAYS = 30
+# A live force may go a few weeks without a complaint: only a record that ends more than this before
+# the outcome year does is taken to have ended (an imported history).
+RECORD_END_SLACK_DAYS = 30
 # An answered alert (an intervention, or a dismissal with its reason) is not raised again for this
 # long unless a new complaint about the officer comes in: the supervisor's answer is given time to
 # work, and the nightly run does not put the same question to him every morning.
@@ -89,7 +92,7 @@ def risk_evaluate(
         )
     ev = events or events_load()
     last = ev.last_day()
-    if last != NO_DAY and year_later.toordinal() > last:
+    if last != NO_DAY and year_later.toordinal() > last + RECORD_END_SLACK_DAYS:
         # Past the end of an imported record, the year after the date would count as a year in which
         # nobody drew an allegation: every figure would be zero, and look like a finding.
         raise ValidationError(
@@ -101,7 +104,9 @@ def risk_evaluate(
                 "last": dt.date.fromordinal(last).isoformat(),
                 "date": as_of.isoformat(),
                 "end": year_later.isoformat(),
-                "latest": (dt.date.fromordinal(last) - dt.timedelta(days=LABEL_DAYS)).isoformat(),
+                "latest": (
+                    dt.date.fromordinal(last + RECORD_END_SLACK_DAYS) - dt.timedelta(days=LABEL_DAYS)
+                ).isoformat(),
             }
         )
     result = evaluate(ev, as_of, label=label, rules=rule_specs(), truth=simulated_truth(as_of))

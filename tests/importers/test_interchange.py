@@ -161,7 +161,7 @@ def test_a_missing_required_file_or_column_stops_the_import_before_writing(tmp_p
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        ("latin1", "is not UTF-8 text"),
+        ("latin1", "officers.csv:2: not UTF-8 text"),
         ("stray_quote", "allegations.csv:3: "),
         ("column_twice", "officer_id more than once"),
         (
@@ -264,3 +264,22 @@ def test_a_newer_release_may_add_an_allegation_to_a_complaint_of_an_earlier_one(
     assert added.occurred_on == dt.date(2018, 2, 27) and added.case == Case.objects.get(
         complaints__external_id="X-1"
     )
+
+
+def test_an_officer_imported_earlier_takes_new_allegations_whatever_his_new_row_says(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "force")
+    run_import(directory)
+    text = (directory / "officers.csv").read_text()
+    (directory / "officers.csv").write_text(text.replace("2010-01-04", "04.01.2010"))
+    with (directory / "allegations.csv").open("a") as handle:
+        handle.write('X-2,A1,"Neglect, of a\nrequest",pending,,\n')
+    _, err = run_import(directory)
+    assert "officers.csv:2: hired_on '04.01.2010' is not an ISO date" in err
+    assert Allegation.objects.filter(officer__external_id="A1", case__complaints__external_id="X-2").exists()
+
+
+def test_a_directory_named_in_another_script_must_be_given_a_source(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "Київ")
+    with pytest.raises(CommandError, match="give one with --source"):
+        call_command("import", "interchange", str(directory), "--quiet", stdout=StringIO(), stderr=StringIO())
+    assert not Officer.objects.exists()

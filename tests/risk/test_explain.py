@@ -52,8 +52,8 @@ def test_the_factors_never_say_that_complaints_came_from_the_same_people() -> No
     from ombud.risk.explain import factors_for
     from tests.risk.helpers import stub_model
 
-    # A model driven by repeat complaints alone: they weigh most, and still go unsaid, because the
-    # officer's chain of command reads the factors and could guess from them who complained.
+    # A model driven by repeat complaints alone: they weigh in the complaints' factor, whose sentence
+    # never says that some came from the same people (the officer's chain of command reads it).
     model = stub_model("repeat_complaints_all", as_of=dt.date(2020, 1, 1))
     names = model.feature_names
     matrix = np.zeros((3, len(names)))
@@ -61,4 +61,8 @@ def test_the_factors_never_say_that_complaints_came_from_the_same_people() -> No
     matrix[:, names.index("complaints_all")] = [1, 3, 6]
     factors = factors_for(model, matrix, model.predict(matrix), {})
     assert all(f["family"] != "repeat_complainants" for row in factors for f in row)
+    assert factors[2][0]["family"] == "complaints"
+    assert not any(
+        word in f["text"].lower() for row in factors for f in row for word in ("repeat", "again", "same")
+    )
     assert len(factors[2]) == 5

@@ -119,11 +119,21 @@ def read_csv(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[in
     with path.open(newline="", encoding="utf-8-sig") as handle:
         try:
             yield from _rows(handle, path, required)
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             raise ImportError_(
-                _("%(path)s is not UTF-8 text (byte %(at)d): save it as UTF-8 and import again")
-                % {"path": path, "at": exc.start}
+                _("%(path)s:%(line)d: not UTF-8 text; save the file as UTF-8 and import again")
+                % {"path": path, "line": _first_undecodable_line(path)}
             ) from None
+
+
+def _first_undecodable_line(path: Path) -> int:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1
 
 
 def _rows(handle: TextIO, path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -156,12 +166,12 @@ def _rows(handle: TextIO, path: Path, required: tuple[str, ...]) -> Iterator[tup
                 _("%(path)s:%(line)d: %(error)s (a quote opened in this row is not closed where it should be)")
                 % {"path": path, "line": start, "error": exc}
             ) from None
-        # reader.line_num counts physical lines, so a quoted value with line breaks keeps the count true.
-        line = reader.line_num
         if not any(value.strip() for value in values):
             continue
         row = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
-        yield line, row
+        # The line the row starts on (reader.line_num counts physical lines, so a quoted value with
+        # line breaks keeps the count true for the rows after it).
+        yield start, row
 
 
 def count_lines(path: Path) -> int:
@@ -179,16 +189,22 @@ def parse_date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text)
 
 
-def slug(text: str, *, max_length: int = 40) -> str:
+def slug(text: str, *, max_length: int = 40, ascii_only: bool = False, digest: bool = True) -> str:
     """A category or kind code from free text: "Abuse of Authority" -> "abuse_of_authority",
     "Détention arbitraire" -> "detention_arbitraire", "受贿" -> "受贿" (letters of every script are
     kept; only accents are dropped). A longer text is cut and given a short digest of the whole, so
-    two names that share their beginning stay two codes."""
+    two names that share their beginning stay two codes. ``ascii_only`` keeps a-z and digits only,
+    and without ``digest`` a long code is simply cut (a source name: the same directory must give the
+    same source as it always has)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if ascii_only:
+        plain = plain.encode("ascii", "ignore").decode()
     code = re.sub(r"[\W_]+", "_", plain.lower()).strip("_")
-    if len(code) > max_length:
-        digest = hashlib.sha256(code.encode()).hexdigest()[:6]
-        code = f"{code[: max_length - len(digest) - 1].strip('_')}_{digest}"
+    if len(code) > max_length and not digest:
+        code = code[:max_length].strip("_")
+    elif len(code) > max_length:
+        mark = hashlib.sha256(code.encode()).hexdigest()[:6]
+        code = f"{code[: max_length - len(mark) - 1].strip('_')}_{mark}"
     return code or "other"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ombud.intake.models import Complaint
 from ombud.org.models import Officer
@@ -64,7 +65,11 @@ def _not_all_bad(file: str, read: int, kept: int, problems: list[Problem]) -> No
     if read and not kept:
         first = [str(p) for p in problems if p.file == file][:3]
         raise ImportError_(
-            _("%(file)s: none of its %(n)d rows could be read, so nothing was imported. The first: %(first)s")
+            ngettext(
+                "%(file)s: its only row could not be read, so nothing was imported: %(first)s",
+                "%(file)s: none of its %(n)d rows could be read, so nothing was imported. The first: %(first)s",
+                read,
+            )
             % {"file": file, "n": read, "first": "; ".join(first)}
         )
 
@@ -190,23 +195,25 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
         # Counted before any check, so that a row fixed after a first import keeps its number and
         # its neighbours keep theirs.
         ordinal[(complaint_id, officer_id)] += 1
-        if complaint_id in skipped_complaints:
-            bad(
-                _("complaint %(id)r was skipped (complaints.csv:%(line)d)")
-                % {"id": complaint_id, "line": skipped_complaints[complaint_id]}
-            )
-            continue
+        # (An officer or complaint imported earlier still takes new allegations, whatever this
+        # release's row about him says.)
         if complaint_id not in complaints:
-            bad(_("complaint %(id)r is not in complaints.csv") % {"id": complaint_id})
-            continue
-        if officer_id in skipped_officers:
-            bad(
-                _("officer %(id)r was skipped (officers.csv:%(line)d)")
-                % {"id": officer_id, "line": skipped_officers[officer_id]}
-            )
+            if complaint_id in skipped_complaints:
+                bad(
+                    _("complaint %(id)r was skipped (complaints.csv:%(line)d)")
+                    % {"id": complaint_id, "line": skipped_complaints[complaint_id]}
+                )
+            else:
+                bad(_("complaint %(id)r is not in complaints.csv") % {"id": complaint_id})
             continue
         if officer_id not in officers:
-            bad(_("officer %(id)r is not in officers.csv") % {"id": officer_id})
+            if officer_id in skipped_officers:
+                bad(
+                    _("officer %(id)r was skipped (officers.csv:%(line)d)")
+                    % {"id": officer_id, "line": skipped_officers[officer_id]}
+                )
+            else:
+                bad(_("officer %(id)r is not in officers.csv") % {"id": officer_id})
             continue
         finding = normal_finding(row.get("finding", ""))
         if finding is None:

@@ -81,6 +81,13 @@ class Command(BaseCommand):
                 "s": info["seconds"],
             }
         )
+        if not info["positives"]:
+            self.stderr.write(
+                _(
+                    "Nobody drew the label in the training years: the model scores every officer alike and "
+                    "raises no alert of its own; the threshold rules still raise theirs."
+                )
+            )
 
     def _score(self, options: dict[str, Any]) -> None:
         report = risk_score(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Never
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -72,15 +72,17 @@ class Command(BaseCommand):
         try:
             reader = READERS[kind]
             if kind == "interchange":
-                source = options["source"] or slug(directory.resolve().name, max_length=32)
+                name = directory.resolve().name
+                source = options["source"] or slug(name, max_length=32, ascii_only=True, digest=False)
+                if not options["source"] and source == "other" and slug(name) != "other":
+                    # Two directories named in another script would both become "other", one force.
+                    raise CommandError(
+                        _("The directory's name %(name)r makes no source name: give one with --source.")
+                        % {"name": name}
+                    )
                 if not re.fullmatch(r"[a-z0-9_.-]{1,32}", source):
                     raise CommandError(
                         _("--source must be 1 to 32 lowercase letters a-z, digits, '.', '_' or '-'")
-                        + (
-                            ""
-                            if options["source"]
-                            else " " + _("(the directory's name gives none: name the source)")
-                        )
                     )
                 batch = reader(directory, source=source, name=options["name"], progress=progress)
             else:
@@ -89,7 +91,7 @@ class Command(BaseCommand):
             report = batch_load(batch, progress=progress)
         except ImportError_ as exc:
             raise CommandError(str(exc)) from exc
-        except IntegrityError as exc:
+        except DatabaseError as exc:
             # Another source's records already hold a reference or code this one would take.
             raise CommandError(
                 _("The import conflicts with records already in the database (%(error)s); nothing was imported.")
