@@ -35,9 +35,9 @@ DEFAULT_ALERT_PERCENT = 2.0
 EXPLAIN_PERCENT = 10.0
 # The nightly run trains a new model when the current one is older than this.
 MODEL_MAX_AGE_DAYS = 30
-# A live force may go a few weeks without a complaint: only a record that ends more than this before
+# A live force, or a small one, may go weeks without a complaint: only a record that ends more than this before
 # the outcome year does is taken to have ended (an imported history).
-RECORD_END_SLACK_DAYS = 30
+RECORD_END_SLACK_DAYS = 90
 # An answered alert (an intervention, or a dismissal with its reason) is not raised again for this
 # long unless a new complaint about the officer comes in: the supervisor's answer is given time to
 # work, and the nightly run does not put the same question to him every morning.

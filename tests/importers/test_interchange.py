@@ -162,7 +162,7 @@ def test_a_missing_required_file_or_column_stops_the_import_before_writing(tmp_p
     ("damage", "message"),
     [
         ("latin1", "officers.csv:2: not UTF-8 text"),
-        ("stray_quote", "allegations.csv:3: "),
+        ("stray_quote", "allegations.csv:3: this row runs to line 65"),
         ("column_twice", "officer_id more than once"),
         (
             "no_readable_complaint",
@@ -180,6 +180,7 @@ def test_a_file_that_cannot_be_read_as_a_whole_stops_the_import_before_writing(
         # Read leniently, the quote would swallow every row after it into one category.
         lines = (directory / "allegations.csv").read_text().splitlines()
         lines[2] = lines[2].replace("Discourtesy", '"Discourtesy')
+        lines += ["X-2,C3,Neglect,pending,,"] * 60
         (directory / "allegations.csv").write_text("\n".join(lines) + "\n")
     elif damage == "column_twice":
         (directory / "officers.csv").write_text("officer_id,last_name,officer_id\nA1,Lee,A1\n")

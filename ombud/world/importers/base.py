@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 FINDINGS = ("sustained", "not_sustained", "unfounded", "exonerated", "closed")
 PENDING = "pending"
+# A row longer than this many lines is a quote that never closed, not a narrative.
+MAX_ROW_LINES = 50
 # csv's default field limit (128 KiB) is too small for some narrative columns.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -109,9 +111,10 @@ Reporter = Callable[[Problem], object]
 
 def read_csv(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a CSV file with their line numbers (the header is line 1), values stripped. A file
-    that is not UTF-8 text, has a column twice, or a quote that never closes stops the import (the
-    rows read so far are not written): read leniently, one stray quote would swallow the rest of
-    the file into one cell."""
+    that is not UTF-8 text, has a column twice, or a row running over ``MAX_ROW_LINES`` lines (a
+    quote that never closes: one stray quote swallows the rest of the file into one cell) stops the
+    import; the rows read so far are not written. Other quoting slips real exports make (a space
+    after a closing quote, quotes inside a quoted value) are read as csv's lenient reader reads them."""
     if not path.exists():
         raise ImportError_(_("%(path)s does not exist") % {"path": path})
     if not path.is_file():
@@ -137,7 +140,7 @@ def _first_undecodable_line(path: Path) -> int:
 
 
 def _rows(handle: TextIO, path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.reader(handle, strict=True)
+    reader = csv.reader(handle)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
@@ -163,9 +166,16 @@ def _rows(handle: TextIO, path: Path, required: tuple[str, ...]) -> Iterator[tup
             return
         except csv.Error as exc:
             raise ImportError_(
-                _("%(path)s:%(line)d: %(error)s (a quote opened in this row is not closed where it should be)")
-                % {"path": path, "line": start, "error": exc}
+                _("%(path)s:%(line)d: %(error)s") % {"path": path, "line": start, "error": exc}
             ) from None
+        if reader.line_num - start >= MAX_ROW_LINES:
+            raise ImportError_(
+                _(
+                    "%(path)s:%(line)d: this row runs to line %(end)d: a quote opened in it is never closed where "
+                    "it should be"
+                )
+                % {"path": path, "line": start, "end": reader.line_num}
+            )
         if not any(value.strip() for value in values):
             continue
         row = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
