@@ -109,7 +109,9 @@ class Batch:
 Reporter = Callable[[Problem], object]
 
 
-def read_csv(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[int, dict[str, str]]]:
+def read_csv(
+    path: Path, *, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a CSV file with their line numbers (the header is line 1), values stripped. A file
     that is not UTF-8 text, has a column twice, or a row running over ``MAX_ROW_LINES`` lines (a
     quote that never closes: one stray quote swallows the rest of the file into one cell) stops the
@@ -121,7 +123,7 @@ def read_csv(path: Path, *, required: tuple[str, ...] = ()) -> Iterator[tuple[in
         raise ImportError_(_("%(path)s is not a file") % {"path": path})
     with path.open(newline="", encoding="utf-8-sig") as handle:
         try:
-            yield from _rows(handle, path, required)
+            yield from _rows(handle, path, required, optional)
         except UnicodeDecodeError:
             raise ImportError_(
                 _("%(path)s:%(line)d: not UTF-8 text; save the file as UTF-8 and import again")
@@ -139,7 +141,9 @@ def _first_undecodable_line(path: Path) -> int:
     return 1
 
 
-def _rows(handle: TextIO, path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(
+    handle: TextIO, path: Path, required: tuple[str, ...], optional: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.reader(handle)
     try:
         header = [name.strip().lower() for name in next(reader)]
@@ -147,7 +151,8 @@ def _rows(handle: TextIO, path: Path, required: tuple[str, ...]) -> Iterator[tup
         raise ImportError_(_("%(path)s is empty") % {"path": path}) from None
     except csv.Error as exc:
         raise ImportError_(_("%(path)s:1: %(error)s") % {"path": path, "error": exc}) from None
-    twice = sorted({name for name in header if name and header.count(name) > 1})
+    # A column read twice is ambiguous (which officer_id?); other columns are not read at all.
+    twice = sorted({name for name in header if name in required + optional and header.count(name) > 1})
     if twice:
         raise ImportError_(
             _("%(path)s has the column(s) %(columns)s more than once")

@@ -32,6 +32,21 @@ from ombud.world.importers.base import (
 from ombud.world.importers.progress import Progress, counted
 
 MAX_ID = 64
+# The optional columns of each file (docs/interchange.md); any other column is not read.
+OFFICER_COLUMNS = (
+    "first_name",
+    "last_name",
+    "badge",
+    "rank",
+    "unit",
+    "race",
+    "sex",
+    "hired_on",
+    "left_on",
+    "status",
+)
+COMPLAINT_COLUMNS = ("occurred_on", "place", "closed_on", "source", "summary")
+ALLEGATION_COLUMNS = ("category", "finding", "outcome", "finding_raw")
 # Dates outside these bounds are typing errors (0202 for 2020), not history; kept, they would make
 # the early-warning model train on decades with no records as if nobody had complained.
 EARLIEST = dt.date(1900, 1, 1)
@@ -89,7 +104,9 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     # Rows skipped for a bad value, by id: the allegations naming them say so instead of "not in file".
     skipped_officers: dict[str, int] = {}
     read = 0
-    for line, row in counted(read_csv(directory / file, required=("officer_id",)), progress, file):
+    for line, row in counted(
+        read_csv(directory / file, required=("officer_id",), optional=OFFICER_COLUMNS), progress, file
+    ):
         read += 1
 
         def bad(message: str, line: int = line) -> None:
@@ -140,7 +157,11 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     occurred: dict[str, dt.date | None] = {}
     skipped_complaints: dict[str, int] = {}
     read = 0
-    for line, row in counted(read_csv(directory / file, required=("complaint_id", "received_on")), progress, file):
+    for line, row in counted(
+        read_csv(directory / file, required=("complaint_id", "received_on"), optional=COMPLAINT_COLUMNS),
+        progress,
+        file,
+    ):
         read += 1
 
         def bad(message: str, line: int = line) -> None:
@@ -185,7 +206,11 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     file = "allegations.csv"
     ordinal: dict[tuple[str, str], int] = defaultdict(int)
     read = kept = 0
-    for line, row in counted(read_csv(directory / file, required=("complaint_id", "officer_id")), progress, file):
+    for line, row in counted(
+        read_csv(directory / file, required=("complaint_id", "officer_id"), optional=ALLEGATION_COLUMNS),
+        progress,
+        file,
+    ):
         read += 1
 
         def bad(message: str, line: int = line) -> None:
@@ -246,7 +271,9 @@ def _units(directory: Path, batch: Batch, progress: Progress | None) -> None:
     if not path.exists():
         return
     seen: dict[str, int] = {}
-    for line, row in counted(read_csv(path, required=("unit_id",)), progress, "units.csv"):
+    for line, row in counted(
+        read_csv(path, required=("unit_id",), optional=("name", "parent_id", "kind")), progress, "units.csv"
+    ):
         unit_id = row["unit_id"]
         if not unit_id or unit_id in seen:
             batch.problems.append(Problem("units.csv", line, _("unit_id is empty or listed twice")))
