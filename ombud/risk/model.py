@@ -332,6 +332,13 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
     horizon = as_of.toordinal()
     spec = spec_for(ev, horizon)
     dates = training_dates(ev, as_of)
+    if ev.first_day() < 0:
+        raise ModelError(
+            _(
+                "The record names no officer in any complaint (no allegations were imported, or none names a "
+                "known officer): there is nothing to train on."
+            )
+        )
     if not dates:
         raise ModelError(
             _(

@@ -157,3 +157,11 @@ def test_where_nobody_drew_the_label_only_the_threshold_rules_raise_alerts(tmp_p
     alerts = list(Alert.objects.all())
     assert alerts and all(a.rule is not None for a in alerts)
     assert all(len(a.reasons) >= 4 for a in alerts)  # the rule, then at least three factors
+
+
+def test_a_record_whose_complaints_name_no_officer_says_so(tmp_path: Path) -> None:
+    force = synthetic_force(tmp_path / "force", officers=20, start=2013, end=2017)
+    (force / "allegations.csv").write_text("complaint_id,officer_id,category,finding\n")
+    import_dir(force)
+    with pytest.raises(ModelError, match="names no officer in any complaint"):
+        train(events_load(), dt.date(2016, 12, 31))
