@@ -237,7 +237,7 @@ def factors_for(
     )
     for i in range(len(matrix)):
         row = dict(zip(names, matrix[i].tolist(), strict=True))
-        order = [f for f in np.lexsort((-weights[i], empty[i], weights[i] <= 0)).tolist()][:top]
+        order = np.lexsort((-weights[i], empty[i], weights[i] <= 0))[:top].tolist()
         out.append(
             [
                 {

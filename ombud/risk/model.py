@@ -126,17 +126,17 @@ def as_voices(matrix: F64, spec: FeatureSpec, *, copy: bool = True) -> F64:
     and nothing is scaled. The features (and the factors read from them) keep the plain counts.
     Without ``copy`` the matrix itself is changed (training's is large and used for nothing else)."""
     ready = np.array(matrix, dtype=np.float64) if copy else np.asarray(matrix, dtype=np.float64)
-    names = spec.names()
+    column = {name: i for i, name in enumerate(spec.names())}
     for w, _days in WINDOWS:
-        complaints, repeats = names.index(f"complaints_{w}"), names.index(f"repeat_complaints_{w}")
+        complaints, repeats = column[f"complaints_{w}"], column[f"repeat_complaints_{w}"]
         voices = np.clip(ready[:, complaints] - np.nan_to_num(ready[:, repeats]), 0, None)
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.where(ready[:, complaints] > 0, voices / ready[:, complaints], 1.0)
         ready[:, complaints] = voices
         # Allegations and categories in the window count each complaint for its share of a voice.
         for name in [f"allegations_{w}"] + [f"category:{c}_{w}" for c in spec.categories]:
-            if name in names:
-                ready[:, names.index(name)] *= share
+            if name in column:
+                ready[:, column[name]] *= share
     return ready
 
 

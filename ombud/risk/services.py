@@ -197,7 +197,8 @@ def risk_score(
     place[order] = np.arange(n)
     # Officers tied across the cut (every score 0 on a force with no outcome to learn from, say)
     # are not alerted: which of them would be is the database's order, not the model's.
-    cut = np.sort(score)[::-1][picked(n, percent)] if picked(n, percent) < n else -np.inf
+    top = picked(n, percent)
+    cut = score[order[top]] if top < n else -np.inf
     by_model = (score > cut) & (score > 0) if n else np.zeros(0, dtype=bool)
     rules = rule_specs()
     ruled: dict[int, str] = {}

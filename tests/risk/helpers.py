@@ -12,22 +12,12 @@ import numpy as np
 
 from ombud.risk.features import FeatureSpec
 from ombud.risk.model import TrainedModel
+from ombud.world.importers import interchange
 
-OFFICER_COLUMNS = [
-    "officer_id",
-    "first_name",
-    "last_name",
-    "badge",
-    "rank",
-    "unit",
-    "race",
-    "sex",
-    "hired_on",
-    "left_on",
-    "status",
-]
-COMPLAINT_COLUMNS = ["complaint_id", "received_on", "occurred_on", "place", "closed_on", "source", "summary"]
-ALLEGATION_COLUMNS = ["complaint_id", "officer_id", "category", "finding", "outcome", "finding_raw"]
+# Every column of the format: the required ones, then those the importer reads when present.
+OFFICER_COLUMNS = ["officer_id", *interchange.OFFICER_COLUMNS]
+COMPLAINT_COLUMNS = ["complaint_id", "received_on", *interchange.COMPLAINT_COLUMNS]
+ALLEGATION_COLUMNS = ["complaint_id", "officer_id", *interchange.ALLEGATION_COLUMNS]
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:

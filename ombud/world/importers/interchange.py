@@ -32,7 +32,7 @@ from ombud.world.importers.base import (
 from ombud.world.importers.progress import Progress, counted
 
 MAX_ID = 64
-# The optional columns of each file (docs/interchange.md); any other column is not read.
+# The optional columns of each file (docs/interchange.md), read when present; any other column is not read.
 OFFICER_COLUMNS = (
     "first_name",
     "last_name",
