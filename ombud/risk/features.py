@@ -200,7 +200,7 @@ def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
     # Distinct complainants, and the complaints in the window beyond the first from each of them: a
     # few people writing again and again (officials an honest officer crossed, say) are not many
     # voices. The repeats are free of any monotonic constraint, so the model may learn that such
-    # complaints weigh less; the recent-activity learner counts voices (complaints less these).
+    # complaints weigh less; the complaint-count learner counts voices (complaints less these).
     for w, days in WINDOWS:
         mask = cs_known & (ev.cs_complainant >= 0) & _within(ev.cs_event, t, days)
         distinct = _distinct(ev.cs_officer[mask], ev.cs_complainant[mask], n)

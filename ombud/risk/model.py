@@ -11,7 +11,9 @@ years of records gets a sensible ranking from it where the boosted trees would s
 Their product is the chance of a sustained allegation in the year. Sustained findings are rare (one
 officer in fifty a year on real data), and a model fitted on them alone learns little about the
 officers at the very top; the first stage learns from every allegation, and the second only needs
-to tell which allegations tend to hold. The same hyperparameters serve every force.
+to tell which allegations tend to hold. That product is blended with a third, small learner on the
+complaint counts alone (``_Counts``), which ranks the top of a small force's record more reliably
+than eighty features can be learnt from it. The same hyperparameters serve every force.
 
 scikit-learn is imported inside the functions that need it, so that the web process starts without
 it."""
@@ -55,7 +57,9 @@ from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, labels, 
 #      voices (each complainant once; anonymous complaints each once) instead of complaints.
 #   6: every learner reads voices: the complaint counts less the repeats, allegations and categories
 #      scaled alike (``as_voices``), so the monotonic constraints hold for people; repeats stay free.
-FORMAT_VERSION = 6
+#   7: the recent-activity learner becomes the complaint-count learner (``_Counts``): log(1 + voices)
+#      in every window from 90 days to all time, weighing 0.7 in the blend instead of 0.3.
+FORMAT_VERSION = 7
 MAGIC = b"OMBUD-RISK-MODEL\n"
 PURPOSE = "risk.model"
 LABELS = ("sustained", "any")
@@ -70,9 +74,13 @@ SEED = 20160101
 MIN_LEAF, MAX_LEAF, LEAF_DIVISOR = 20, 100, 200
 # A feature known for fewer training rows than this is not learnt from by the boosted trees.
 MIN_KNOWN = 50
-# The weight of the recent-activity learner in the final (geometric) blend, and its features.
-RECENT_WEIGHT = 0.3
-RECENT = ("complaints_90d", "complaints_180d", "complaints_1y")
+# The weight of the complaint-count learner in the final (geometric) blend, and its features: the
+# voices in every window. Measured over many as-of dates (bench/risk_pooled.py), a few counts fitted
+# on the label rank the top of a small force's history better than the stages' eighty features can
+# learn to, and where there is data enough (CCRB) the blend keeps most of the stages' gain; see
+# docs/early-warning.md for the figures at 0.3-0.8.
+COUNT_WEIGHT = 0.7
+COUNT_WINDOWS = tuple(f"complaints_{w}" for w, _days in WINDOWS)
 # The stages' logistic regression reads some eighty correlated log counts. Held this tight, it
 # weighs them nearly evenly by their plain association with the label instead of playing one window
 # off against another, which transfers from the training years to the next one better: over ten
@@ -105,11 +113,11 @@ class TrainedModel:
             return np.zeros(0)
         ready = as_voices(matrix, self.spec)
         score = np.asarray(self.stages[0].predict_proba(ready)[:, 1], dtype=np.float64)
-        recent = [stage for stage in self.stages[1:] if isinstance(stage, _Recent)]
+        counts = [stage for stage in self.stages[1:] if isinstance(stage, _Counts)]
         for stage in self.stages[1:]:
-            if not isinstance(stage, _Recent):
+            if not isinstance(stage, _Counts):
                 score = score * np.asarray(stage.predict_proba(ready)[:, 1], dtype=np.float64)
-        for stage in recent:
+        for stage in counts:
             p = np.asarray(stage.predict_proba(ready)[:, 1], dtype=np.float64)
             score = score ** (1 - stage.weight) * p**stage.weight
         return np.clip(score, 0.0, 1.0)
@@ -287,19 +295,21 @@ def _known_enough(x: F64, folds: list[tuple[I64, I64]]) -> F64:
     return x
 
 
-class _Recent:
-    """The recent-activity learner: a logistic regression on log(1 + voices) in the last 90 days,
-    180 days and year (the columns of ``as_voices``' matrix), fitted on the final label. Its
-    probability is blended geometrically with the stages' product (weight ``RECENT_WEIGHT``), so that
-    among officers the stages find alike, the one more people recently complained about ranks first.
-    The windows are the ones threshold rules read."""
+class _Counts:
+    """The complaint-count learner: a logistic regression on log(1 + voices) in each window, from
+    the last 90 days to all time (the columns of ``as_voices``' matrix), fitted on the final label.
+    Its probability is blended geometrically with the stages' product (weight ``COUNT_WEIGHT``).
+    With its handful of coefficients it learns from a small force's few years what the stages,
+    reading eighty features, cannot reliably: how far the recent complaints and the long record each
+    weigh at the very top of the ranking, where the threshold rules flag. The stages reorder the
+    officers it finds alike, by findings, categories, peers and co-subjects."""
 
     def __init__(self, columns: list[int], weight: float) -> None:
         self.columns = columns
         self.weight = weight
         self.linear: Any = None
 
-    def fit(self, x: F64, y: Any) -> _Recent:
+    def fit(self, x: F64, y: Any) -> _Counts:
         from sklearn.linear_model import LogisticRegression
 
         self.linear = LogisticRegression(C=1.0, max_iter=1000).fit(self._x(x), y)
@@ -368,8 +378,8 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
         stages.append(_fit(x[drew], held[drew], officer[drew], cst))
     if 0 < int(target.sum()) < len(target):
         names = spec.names()
-        recent = _Recent([names.index(n) for n in RECENT], RECENT_WEIGHT)
-        stages.append(recent.fit(x, target))
+        counts = _Counts([names.index(n) for n in COUNT_WINDOWS], COUNT_WEIGHT)
+        stages.append(counts.fit(x, target))
     model = TrainedModel(
         as_of=as_of,
         label=label,

@@ -91,7 +91,7 @@ def test_training_uses_only_yearly_dates_whose_outcome_year_ends_by_the_as_of_da
 
 def test_the_learners_weigh_a_few_people_writing_again_less_than_as_many_people() -> None:
     from ombud.risk.features import WINDOWS, FeatureSpec
-    from ombud.risk.model import RECENT, _Recent, as_voices
+    from ombud.risk.model import COUNT_WINDOWS, _Counts, as_voices
 
     spec = FeatureSpec(("bribery",))
     names = spec.names()
@@ -109,14 +109,14 @@ def test_the_learners_weigh_a_few_people_writing_again_less_than_as_many_people(
     # The repeats stay for the learners to weigh; the features themselves keep the plain count.
     assert voices[1, names.index("repeat_complaints_1y")] == 2 and two[1, names.index("complaints_1y")] == 3
     # A history where officers more people complained about drew the label more often.
-    recent = _Recent([names.index(n) for n in RECENT], 0.3)
+    counts = _Counts([names.index(n) for n in COUNT_WINDOWS], 0.7)
     rng = np.random.default_rng(7)
     x = np.zeros((400, len(names)))
     people = rng.integers(0, 5, 400)
-    for name in RECENT:
+    for name in COUNT_WINDOWS:
         x[:, names.index(name)] = people
-    recent.fit(x, rng.random(400) < 0.1 + 0.15 * people)
-    many, few = recent.predict_proba(voices)[:, 1]
+    counts.fit(x, rng.random(400) < 0.1 + 0.15 * people)
+    many, few = counts.predict_proba(voices)[:, 1]
     assert many > few
 
 
