@@ -58,7 +58,8 @@ from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, labels, 
 #   6: every learner reads voices: the complaint counts less the repeats, allegations and categories
 #      scaled alike (``as_voices``), so the monotonic constraints hold for people; repeats stay free.
 #   7: the recent-activity learner becomes the complaint-count learner (``_Counts``): log(1 + voices)
-#      in every window from 90 days to all time, weighing 0.7 in the blend instead of 0.3.
+#      and of the repeats in every window from 90 days to all time, weighing 0.7 in the blend
+#      instead of 0.3.
 FORMAT_VERSION = 7
 MAGIC = b"OMBUD-RISK-MODEL\n"
 PURPOSE = "risk.model"
@@ -75,12 +76,16 @@ MIN_LEAF, MAX_LEAF, LEAF_DIVISOR = 20, 100, 200
 # A feature known for fewer training rows than this is not learnt from by the boosted trees.
 MIN_KNOWN = 50
 # The weight of the complaint-count learner in the final (geometric) blend, and its features: the
-# voices in every window. Measured over many as-of dates (bench/risk_pooled.py), a few counts fitted
-# on the label rank the top of a small force's history better than the stages' eighty features can
-# learn to, and where there is data enough (CCRB) the blend keeps most of the stages' gain; see
-# docs/early-warning.md for the figures at 0.3-0.8.
+# voices in every window, and the repeats (complaints beyond each complainant's first), free to
+# weigh as the record teaches, as in the stages (zero on records that identify no complainant).
+# Measured over many as-of dates (bench/risk_pooled.py), a few counts fitted on the label rank the
+# top of a small force's record better than the stages' eighty features can learn to, and where
+# there is data enough (CCRB) the blend keeps most of the stages' gain; docs/early-warning.md has
+# the figures.
 COUNT_WEIGHT = 0.7
-COUNT_WINDOWS = tuple(f"complaints_{w}" for w, _days in WINDOWS)
+COUNT_FEATURES = tuple(f"complaints_{w}" for w, _days in WINDOWS) + tuple(
+    f"repeat_complaints_{w}" for w, _days in WINDOWS
+)
 # The stages' logistic regression reads some eighty correlated log counts. Held this tight, it
 # weighs them nearly evenly by their plain association with the label instead of playing one window
 # off against another, which transfers from the training years to the next one better: over ten
@@ -297,7 +302,8 @@ def _known_enough(x: F64, folds: list[tuple[I64, I64]]) -> F64:
 
 class _Counts:
     """The complaint-count learner: a logistic regression on log(1 + voices) in each window, from
-    the last 90 days to all time (the columns of ``as_voices``' matrix), fitted on the final label.
+    the last 90 days to all time (the columns of ``as_voices``' matrix), and on log(1 + repeats),
+    fitted on the final label.
     Its probability is blended geometrically with the stages' product (weight ``COUNT_WEIGHT``).
     With its handful of coefficients it learns from a small force's few years what the stages,
     reading eighty features, cannot reliably: how far the recent complaints and the long record each
@@ -378,7 +384,7 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
         stages.append(_fit(x[drew], held[drew], officer[drew], cst))
     if 0 < int(target.sum()) < len(target):
         names = spec.names()
-        counts = _Counts([names.index(n) for n in COUNT_WINDOWS], COUNT_WEIGHT)
+        counts = _Counts([names.index(n) for n in COUNT_FEATURES], COUNT_WEIGHT)
         stages.append(counts.fit(x, target))
     model = TrainedModel(
         as_of=as_of,

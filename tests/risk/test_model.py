@@ -91,7 +91,7 @@ def test_training_uses_only_yearly_dates_whose_outcome_year_ends_by_the_as_of_da
 
 def test_the_learners_weigh_a_few_people_writing_again_less_than_as_many_people() -> None:
     from ombud.risk.features import WINDOWS, FeatureSpec
-    from ombud.risk.model import COUNT_WINDOWS, _Counts, as_voices
+    from ombud.risk.model import COUNT_FEATURES, _Counts, as_voices
 
     spec = FeatureSpec(("bribery",))
     names = spec.names()
@@ -109,12 +109,12 @@ def test_the_learners_weigh_a_few_people_writing_again_less_than_as_many_people(
     # The repeats stay for the learners to weigh; the features themselves keep the plain count.
     assert voices[1, names.index("repeat_complaints_1y")] == 2 and two[1, names.index("complaints_1y")] == 3
     # A history where officers more people complained about drew the label more often.
-    counts = _Counts([names.index(n) for n in COUNT_WINDOWS], 0.7)
+    counts = _Counts([names.index(n) for n in COUNT_FEATURES], 0.7)
     rng = np.random.default_rng(7)
     x = np.zeros((400, len(names)))
     people = rng.integers(0, 5, 400)
-    for name in COUNT_WINDOWS:
-        x[:, names.index(name)] = people
+    for w, _days in WINDOWS:
+        x[:, names.index(f"complaints_{w}")] = people
     counts.fit(x, rng.random(400) < 0.1 + 0.15 * people)
     many, few = counts.predict_proba(voices)[:, 1]
     assert many > few
