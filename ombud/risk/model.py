@@ -58,8 +58,8 @@ from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, labels, 
 #   6: every learner reads voices: the complaint counts less the repeats, allegations and categories
 #      scaled alike (``as_voices``), so the monotonic constraints hold for people; repeats stay free.
 #   7: the recent-activity learner becomes the complaint-count learner (``_Counts``): log(1 + voices)
-#      and of the repeats in every window from 90 days to all time, weighing 0.7 in the blend
-#      instead of 0.3.
+#      and of the repeats in every window from 90 days to all time, and of the officials named with
+#      the officer, weighing 0.7 in the blend instead of 0.3.
 FORMAT_VERSION = 7
 MAGIC = b"OMBUD-RISK-MODEL\n"
 PURPOSE = "risk.model"
@@ -76,15 +76,19 @@ MIN_LEAF, MAX_LEAF, LEAF_DIVISOR = 20, 100, 200
 # A feature known for fewer training rows than this is not learnt from by the boosted trees.
 MIN_KNOWN = 50
 # The weight of the complaint-count learner in the final (geometric) blend, and its features: the
-# voices in every window, and the repeats (complaints beyond each complainant's first), free to
-# weigh as the record teaches, as in the stages (zero on records that identify no complainant).
+# voices in every window; the repeats (complaints beyond each complainant's first), free to weigh as
+# the record teaches, as in the stages (zero on records that identify no complainant); and the local
+# officials named with the officer (collusion is what villagers name; officials who retaliate
+# against an honest officer do not name themselves; zero on records without officials).
 # Measured over many as-of dates (bench/risk_pooled.py), a few counts fitted on the label rank the
 # top of a small force's record better than the stages' eighty features can learn to, and where
 # there is data enough (CCRB) the blend keeps most of the stages' gain; docs/early-warning.md has
 # the figures.
 COUNT_WEIGHT = 0.7
-COUNT_FEATURES = tuple(f"complaints_{w}" for w, _days in WINDOWS) + tuple(
-    f"repeat_complaints_{w}" for w, _days in WINDOWS
+COUNT_FEATURES = (
+    tuple(f"complaints_{w}" for w, _days in WINDOWS)
+    + tuple(f"repeat_complaints_{w}" for w, _days in WINDOWS)
+    + ("officials_named_2y", "officials_named_all")
 )
 # The stages' logistic regression reads some eighty correlated log counts. Held this tight, it
 # weighs them nearly evenly by their plain association with the label instead of playing one window
@@ -302,8 +306,8 @@ def _known_enough(x: F64, folds: list[tuple[I64, I64]]) -> F64:
 
 class _Counts:
     """The complaint-count learner: a logistic regression on log(1 + voices) in each window, from
-    the last 90 days to all time (the columns of ``as_voices``' matrix), and on log(1 + repeats),
-    fitted on the final label.
+    the last 90 days to all time (the columns of ``as_voices``' matrix), on log(1 + repeats), and
+    on the local officials named with him in two years and on record, fitted on the final label.
     Its probability is blended geometrically with the stages' product (weight ``COUNT_WEIGHT``).
     With its handful of coefficients it learns from a small force's few years what the stages,
     reading eighty features, cannot reliably: how far the recent complaints and the long record each
