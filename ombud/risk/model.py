@@ -75,15 +75,9 @@ SEED = 20160101
 MIN_LEAF, MAX_LEAF, LEAF_DIVISOR = 20, 100, 200
 # A feature known for fewer training rows than this is not learnt from by the boosted trees.
 MIN_KNOWN = 50
-# The weight of the complaint-count learner in the final (geometric) blend, and its features: the
-# voices in every window; the repeats (complaints beyond each complainant's first), free to weigh as
-# the record teaches, as in the stages (zero on records that identify no complainant); and the local
-# officials named with the officer (collusion is what villagers name; officials who retaliate
-# against an honest officer do not name themselves; zero on records without officials).
-# Measured over many as-of dates (bench/risk_pooled.py), a few counts fitted on the label rank the
-# top of a small force's record better than the stages' eighty features can learn to, and where
-# there is data enough (CCRB) the blend keeps most of the stages' gain; docs/early-warning.md has
-# the figures.
+# The weight of the complaint-count learner (``_Counts``) in the final, geometric blend, and the
+# features it reads. 0.7 was measured against 0.3-0.8 over many as-of dates (bench/risk_pooled.py);
+# docs/early-warning.md has the figures.
 COUNT_WEIGHT = 0.7
 COUNT_FEATURES = (
     tuple(f"complaints_{w}" for w, _days in WINDOWS)
@@ -306,8 +300,11 @@ def _known_enough(x: F64, folds: list[tuple[I64, I64]]) -> F64:
 
 class _Counts:
     """The complaint-count learner: a logistic regression on log(1 + voices) in each window, from
-    the last 90 days to all time (the columns of ``as_voices``' matrix), on log(1 + repeats), and
-    on the local officials named with him in two years and on record, fitted on the final label.
+    the last 90 days to all time (the columns of ``as_voices``' matrix); on log(1 + repeats), free to
+    weigh as the record teaches, as in the stages (zero where no complainant is identified); and on
+    the local officials named with the officer in two years and on record (villagers name the
+    officials an officer colludes with; officials retaliating against an honest officer do not name
+    themselves; zero where the record has no officials), fitted on the final label.
     Its probability is blended geometrically with the stages' product (weight ``COUNT_WEIGHT``).
     With its handful of coefficients it learns from a small force's few years what the stages,
     reading eighty features, cannot reliably: how far the recent complaints and the long record each
