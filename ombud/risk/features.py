@@ -130,6 +130,38 @@ def labels(ev: Events, t: int, rows: I64, *, kind: str, horizon: int | None = No
     return positive[rows]
 
 
+# A training date whose label year ended this long before the horizon has its outcomes known: the
+# reference for ``label_completeness``.
+LABEL_SETTLED = YEAR
+
+
+def label_completeness(ev: Events, days: list[int], cohorts: list[I64], horizon: int, *, kind: str) -> F64:
+    """For each training day ``t`` (with its cohort), the share of the officers who will draw the
+    label whose label is already known on ``horizon``: an allegation counts only once received (and,
+    for ``kind="sustained"``, decided) by then, and investigations take months, so the last training
+    years are short of positives for a reason no officer's record explains.
+
+    Measured on the record itself: the earlier training days whose label year ended at least
+    ``LABEL_SETTLED`` before ``horizon`` are labelled again as if only as much time had passed after
+    their label year as has after ``t``'s; the share of their positives still found is ``t``'s
+    completeness. 1.0 where no earlier day is settled (a record only a few years long) or none of
+    them had a positive."""
+    settled = [i for i, t in enumerate(days) if horizon - (t + LABEL_DAYS) >= LABEL_SETTLED]
+    known = sum(int(labels(ev, days[i], cohorts[i], kind=kind, horizon=horizon).sum()) for i in settled)
+    out = np.ones(len(days))
+    if not known:
+        return out
+    for j, t in enumerate(days):
+        waited = horizon - (t + LABEL_DAYS)
+        if waited < LABEL_SETTLED:
+            found = sum(
+                int(labels(ev, days[i], cohorts[i], kind=kind, horizon=days[i] + LABEL_DAYS + waited).sum())
+                for i in settled
+            )
+            out[j] = found / known
+    return out
+
+
 def complaints_in(ev: Events, t: int, days: int) -> F64:
     """Complaints known by ``t`` about incidents in the ``days`` before it, per officer."""
     mask = (ev.cs_received <= t) & _within(ev.cs_event, t, days)

@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from ombud.core.keys import keyed_digest
 from ombud.risk.events import F64, I64, Events
-from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, labels, spec_for
+from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, label_completeness, labels, spec_for
 
 # Changelog of the artifact format:
 #   1: two stages (any allegation, then sustained given one), each the mean of a calibrated
@@ -60,7 +60,9 @@ from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, labels, 
 #   7: the recent-activity learner becomes the complaint-count learner (``_Counts``): log(1 + voices)
 #      and of the repeats in every window from 90 days to all time, and of the officials named with
 #      the officer, weighing 0.7 in the blend instead of 0.3.
-FORMAT_VERSION = 7
+#   8: the last training years' positives are weighted up by how complete their labels are yet
+#      (``label_completeness``): their findings are still being decided on the date trained for.
+FORMAT_VERSION = 8
 MAGIC = b"OMBUD-RISK-MODEL\n"
 PURPOSE = "risk.model"
 LABELS = ("sustained", "any")
@@ -90,6 +92,9 @@ COUNT_FEATURES = (
 # as-of dates on each of CCRB and Philadelphia (bench/risk_pooled.py), 0.002-0.005 beat 0.05 at
 # the rules' flag counts on both, and 1.0 lost on both.
 LINEAR_C = 0.005
+# A training year whose labels are expected to be less complete than this (see
+# ``label_completeness``) has its positives weighted up as if they were this complete.
+MIN_COMPLETENESS = 0.2
 
 
 class ModelError(Exception):
@@ -250,14 +255,14 @@ class _Blend:
         return np.column_stack([1 - p, p])
 
 
-def _fit(x: F64, y: Any, groups: I64, constraints: list[int] | None = None) -> Any:
+def _fit(x: F64, y: Any, groups: I64, constraints: list[int] | None = None, weight: F64 | None = None) -> Any:
     """One calibrated stage; folds keep each officer's years together, so calibration is measured on
     officers the boosted trees did not see."""
     positives, negatives = int(y.sum()), int((~y).sum())
     if min(positives, negatives) < 2:
         return _Constant(positives / max(positives + negatives, 1))
     rng = np.random.default_rng(SEED)
-    weight = np.ones(len(y))
+    weight = np.ones(len(y)) if weight is None else weight.copy()
     keep = np.ones(len(y), dtype=bool)
     rare, common = (y, ~y) if positives <= negatives else (~y, y)
     limit = MAX_NEGATIVE_RATIO * int(rare.sum())
@@ -316,10 +321,10 @@ class _Counts:
         self.weight = weight
         self.linear: Any = None
 
-    def fit(self, x: F64, y: Any) -> _Counts:
+    def fit(self, x: F64, y: Any, weight: F64 | None = None) -> _Counts:
         from sklearn.linear_model import LogisticRegression
 
-        self.linear = LogisticRegression(C=1.0, max_iter=1000).fit(self._x(x), y)
+        self.linear = LogisticRegression(C=1.0, max_iter=1000).fit(self._x(x), y, sample_weight=weight)
         return self
 
     def _x(self, x: F64) -> F64:
@@ -379,14 +384,25 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
     # every officer alike, raises no alert of its own (see ``risk_score``), and the threshold rules
     # still raise theirs; ``ombud risk train`` says so.
     target = held if label == "sustained" else drew
+    # The last training years' outcomes are not all known on ``as_of``: their positives stand for
+    # the ones still to be decided (inverse-probability weights), so that a feature which only
+    # those years have (a five-year window the record first reaches then) is not learnt as a sign
+    # of fewer findings. On a record that dates findings by the complaint's receipt, all are 1.
+    ordinals = [d.toordinal() for d in dates]
+    share = {kind: label_completeness(ev, ordinals, groups, horizon, kind=kind) for kind in LABELS}
+    year = np.repeat(np.arange(len(dates)), [len(rows) for rows in groups])
+
+    def weights(kind: str, y: Any) -> F64:
+        return np.where(y, 1 / np.maximum(share[kind][year], MIN_COMPLETENESS), 1.0)
+
     cst = monotonic(spec.names())
-    stages = [_fit(x, drew, officer, cst)]
+    stages = [_fit(x, drew, officer, cst, weights("any", drew))]
     if label == "sustained":
-        stages.append(_fit(x[drew], held[drew], officer[drew], cst))
+        stages.append(_fit(x[drew], held[drew], officer[drew], cst, weights("sustained", held)[drew]))
     if 0 < int(target.sum()) < len(target):
         names = spec.names()
         counts = _Counts([names.index(n) for n in COUNT_FEATURES], COUNT_WEIGHT)
-        stages.append(counts.fit(x, target))
+        stages.append(counts.fit(x, target, weights(label, target)))
     model = TrainedModel(
         as_of=as_of,
         label=label,
@@ -394,6 +410,7 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
         stages=stages,
         training={
             "as_of_dates": [d.isoformat() for d in dates],
+            "label_completeness": [round(float(c), 3) for c in share[label]],
             "rows": len(x),
             "positives": int(target.sum()),
             "features": len(spec.names()),

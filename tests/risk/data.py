@@ -28,10 +28,17 @@ def import_dir(directory: Path, source: str = "riskforce") -> None:
 
 
 def synthetic_force(
-    directory: Path, *, officers: int = 240, seed: int = 7, start: int = 2012, end: int = 2018
+    directory: Path,
+    *,
+    officers: int = 240,
+    seed: int = 7,
+    start: int = 2012,
+    end: int = 2018,
+    closed_after: int | None = 90,
 ) -> Path:
     """A force whose officers each have a steady rate of complaints and a propensity to have them
-    sustained, so that a model has something to learn; no hiring dates (like CCRB)."""
+    sustained, so that a model has something to learn; no hiring dates (like CCRB). Complaints are
+    closed ``closed_after`` days after their receipt (``None``: no closing dates)."""
     rng = random.Random(seed)
     people: list[dict[str, Any]] = []
     complaints: list[dict[str, Any]] = []
@@ -64,7 +71,9 @@ def synthetic_force(
                     "complaint_id": complaint_id,
                     "received_on": received.isoformat(),
                     "occurred_on": day.isoformat(),
-                    "closed_on": (received + dt.timedelta(days=90)).isoformat(),
+                    "closed_on": (received + dt.timedelta(days=closed_after)).isoformat()
+                    if closed_after is not None
+                    else "",
                 }
             )
             allegations.append(

@@ -89,6 +89,23 @@ def test_training_uses_only_yearly_dates_whose_outcome_year_ends_by_the_as_of_da
     assert len(score) and np.all((score >= 0) & (score <= 1))
 
 
+@pytest.mark.parametrize(("closed_after", "last_year"), [(300, (0.1, 0.6)), (None, (0.95, 1.0))])
+def test_the_last_training_years_findings_still_to_come_are_weighed_in(
+    tmp_path: Path, closed_after: int | None, last_year: tuple[float, float]
+) -> None:
+    # Investigations closed 300 days after receipt: on 2016-12-31 the findings about incidents of
+    # 2016 are mostly still to come (an officer counts once one of his is decided), and those of
+    # 2015 all known. Without closing dates a finding is dated by the complaint's receipt, a few
+    # days after the incident: next to nothing is missing.
+    import_dir(synthetic_force(tmp_path / "force", officers=120, start=2012, end=2017, closed_after=closed_after))
+    ev = events_load()
+    trained = train(ev, dt.date(2016, 12, 31))
+    assert trained.training["as_of_dates"][-2:] == ["2014-12-31", "2015-12-31"]
+    *earlier, last = trained.training["label_completeness"]
+    assert all(share > 0.95 for share in earlier)
+    assert last_year[0] <= last <= last_year[1]
+
+
 def test_the_learners_weigh_a_few_people_writing_again_less_than_as_many_people() -> None:
     from ombud.risk.features import WINDOWS, FeatureSpec
     from ombud.risk.model import COUNT_FEATURES, _Counts, as_voices
