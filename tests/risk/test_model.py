@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from io import StringIO
 from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 
 from ombud.risk import model as risk_model
 from ombud.risk.events import events_load
@@ -98,12 +100,16 @@ def test_the_last_training_years_findings_still_to_come_are_weighed_in(
     # 2015 all known. Without closing dates a finding is dated by the complaint's receipt, a few
     # days after the incident: next to nothing is missing.
     import_dir(synthetic_force(tmp_path / "force", officers=120, start=2012, end=2017, closed_after=closed_after))
-    ev = events_load()
-    trained = train(ev, dt.date(2016, 12, 31))
+    out = StringIO()
+    call_command("risk", "train", "--as-of", "2016-12-31", stdout=out)
+    trained = load()
     assert trained.training["as_of_dates"][-2:] == ["2014-12-31", "2015-12-31"]
     *earlier, last = trained.training["label_completeness"]
     assert all(share > 0.95 for share in earlier)
     assert last_year[0] <= last <= last_year[1]
+    # The trainer is told when the last year is short of outcomes, and by how much.
+    told = f"About {round(100 * last)}% of the last training year's outcomes were known by 2016-12-31"
+    assert (told in out.getvalue()) == (last < 0.95)
 
 
 def test_the_learners_weigh_a_few_people_writing_again_less_than_as_many_people() -> None:
