@@ -130,9 +130,11 @@ def labels(ev: Events, t: int, rows: I64, *, kind: str, horizon: int | None = No
     return positive[rows]
 
 
-# A training date whose label year ended this long before the horizon has its outcomes known: the
-# reference for ``label_completeness``.
-LABEL_SETTLED = YEAR
+# A training date whose label year ended this long before the horizon has its outcomes known (the
+# longest that leaves a reference, for ``label_completeness``), and the fewest positives such dates
+# must have between them for the measure to mean anything.
+LABEL_SETTLED = (2 * YEAR, YEAR)
+MIN_REFERENCE = 20
 
 
 def label_completeness(ev: Events, days: list[int], cohorts: list[I64], horizon: int, *, kind: str) -> F64:
@@ -141,21 +143,24 @@ def label_completeness(ev: Events, days: list[int], cohorts: list[I64], horizon:
     for ``kind="sustained"``, decided) by then, and investigations take months, so the last training
     years are short of positives for a reason no officer's record explains.
 
-    Measured on the record itself: the earlier training days whose label year ended at least
-    ``LABEL_SETTLED`` before ``horizon`` are labelled again as if only as much time had passed after
-    their label year as has after ``t``'s; the share of their positives still found is ``t``'s
-    completeness. 1.0 where no earlier day is settled (a record only a few years long) or none of
-    them had a positive."""
-    settled = [i for i, t in enumerate(days) if horizon - (t + LABEL_DAYS) >= LABEL_SETTLED]
-    known = sum(int(labels(ev, days[i], cohorts[i], kind=kind, horizon=horizon).sum()) for i in settled)
+    Measured on the record itself: the earlier training days whose label year ended long enough
+    before ``horizon`` to be settled (two years, else one) are labelled again as if only as much
+    time had passed after their label year as has after ``t``'s; the share of their positives still
+    found is ``t``'s completeness. 1.0 where no earlier day is settled (a record only a few years
+    long) or they have fewer than ``MIN_REFERENCE`` positives between them."""
     out = np.ones(len(days))
-    if not known:
+    waited = [horizon - (t + LABEL_DAYS) for t in days]
+    for settled_after in LABEL_SETTLED:
+        settled = [i for i, w in enumerate(waited) if w >= settled_after]
+        known = sum(int(labels(ev, days[i], cohorts[i], kind=kind, horizon=horizon).sum()) for i in settled)
+        if known >= MIN_REFERENCE:
+            break
+    else:
         return out
-    for j, t in enumerate(days):
-        waited = horizon - (t + LABEL_DAYS)
-        if waited < LABEL_SETTLED:
+    for j, w in enumerate(waited):
+        if w < settled_after:
             found = sum(
-                int(labels(ev, days[i], cohorts[i], kind=kind, horizon=days[i] + LABEL_DAYS + waited).sum())
+                int(labels(ev, days[i], cohorts[i], kind=kind, horizon=days[i] + LABEL_DAYS + w).sum())
                 for i in settled
             )
             out[j] = found / known

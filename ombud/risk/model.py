@@ -269,7 +269,7 @@ def _fit(x: F64, y: Any, groups: I64, constraints: list[int] | None = None, weig
     if int(common.sum()) > limit:
         share = limit / int(common.sum())
         keep = rare | (rng.random(len(y)) < share)
-        weight[common] = 1 / share
+        weight[common] /= share
     x, y, weight, groups = x[keep], y[keep], weight[keep], groups[keep]
     from sklearn.model_selection import GroupKFold  # type: ignore[import-untyped]
 
@@ -392,17 +392,20 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
     share = {kind: label_completeness(ev, ordinals, groups, horizon, kind=kind) for kind in LABELS}
     year = np.repeat(np.arange(len(dates)), [len(rows) for rows in groups])
 
-    def weights(kind: str, y: Any) -> F64:
-        return np.where(y, 1 / np.maximum(share[kind][year], MIN_COMPLETENESS), 1.0)
+    def weights(y: Any, complete: F64) -> F64:
+        return np.where(y, 1 / np.maximum(complete[year], MIN_COMPLETENESS), 1.0)
 
     cst = monotonic(spec.names())
-    stages = [_fit(x, drew, officer, cst, weights("any", drew))]
+    stages = [_fit(x, drew, officer, cst, weights(drew, share["any"]))]
     if label == "sustained":
-        stages.append(_fit(x[drew], held[drew], officer[drew], cst, weights("sustained", held)[drew]))
+        # Stage 2 learns among the officers whose allegations are known: a sustained finding still
+        # to come is missing from them in the share its allegation is known already.
+        given = np.minimum(1.0, share["sustained"] / np.maximum(share["any"], MIN_COMPLETENESS))
+        stages.append(_fit(x[drew], held[drew], officer[drew], cst, weights(held, given)[drew]))
     if 0 < int(target.sum()) < len(target):
         names = spec.names()
         counts = _Counts([names.index(n) for n in COUNT_FEATURES], COUNT_WEIGHT)
-        stages.append(counts.fit(x, target, weights(label, target)))
+        stages.append(counts.fit(x, target, weights(target, share[label])))
     model = TrainedModel(
         as_of=as_of,
         label=label,

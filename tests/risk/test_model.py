@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from ombud.risk import model as risk_model
 from ombud.risk.events import events_load
-from ombud.risk.features import cohort, features
+from ombud.risk.features import cohort, features, label_completeness, labels
 from ombud.risk.model import MAGIC, ModelError, _sign, load, save, train, training_dates
 from tests.risk.data import import_dir, synthetic_force
 from tests.risk.helpers import stub_model, write_csv
@@ -110,6 +110,63 @@ def test_the_last_training_years_findings_still_to_come_are_weighed_in(
     # The trainer is told when the last year is short of outcomes, and by how much.
     told = f"About {round(100 * last)}% of the last training year's outcomes were known by 2016-12-31"
     assert (told in out.getvalue()) == (last < 0.95)
+
+
+def test_the_measured_share_of_the_last_years_outcomes_is_close_to_what_later_showed(tmp_path: Path) -> None:
+    # Measured on 2016-12-31 from the settled years, against the count of the officers of 2015's
+    # cohort who, as the whole record later showed, drew the label.
+    import_dir(synthetic_force(tmp_path / "force", officers=400, start=2010, end=2017, closed_after=300))
+    ev = events_load()
+    horizon = dt.date(2016, 12, 31).toordinal()
+    days = [d.toordinal() for d in training_dates(ev, dt.date(2016, 12, 31))]
+    cohorts = [cohort(ev, t) for t in days]
+    measured = label_completeness(ev, days, cohorts, horizon, kind="sustained")
+    last, rows = days[-1], cohorts[-1]
+    truth = (
+        labels(ev, last, rows, kind="sustained", horizon=horizon).sum()
+        / labels(ev, last, rows, kind="sustained").sum()
+    )
+    assert measured[:-1].tolist() == [1.0] * (len(days) - 1)
+    assert truth < 0.6 and abs(measured[-1] - truth) < 0.1
+
+
+def test_each_learner_weighs_the_last_years_positives_by_their_measured_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_dir(synthetic_force(tmp_path / "force", officers=160, start=2012, end=2017, closed_after=300))
+    ev = events_load()
+    as_of = dt.date(2016, 12, 31)
+    days = [d.toordinal() for d in training_dates(ev, as_of)]
+    cohorts = [cohort(ev, t) for t in days]
+    share = {
+        kind: label_completeness(ev, days, cohorts, as_of.toordinal(), kind=kind)[-1]
+        for kind in ("any", "sustained")
+    }
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    fit, counts_fit = risk_model._fit, risk_model._Counts.fit
+
+    def spy(
+        x: np.ndarray, y: np.ndarray, groups: np.ndarray, constraints: object = None, weight: object = None
+    ) -> object:
+        seen.append((np.asarray(y).copy(), np.asarray(weight).copy()))
+        return fit(x, y, groups, constraints, weight)  # type: ignore[arg-type]
+
+    def spy_counts(self: object, x: np.ndarray, y: np.ndarray, weight: object = None) -> object:
+        seen.append((np.asarray(y).copy(), np.asarray(weight).copy()))
+        return counts_fit(self, x, y, weight)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(risk_model, "_fit", spy)
+    monkeypatch.setattr(risk_model._Counts, "fit", spy_counts)
+    train(ev, as_of)
+    (drew, first), (held_given, second), (held, third) = seen
+    last = np.zeros(len(drew), dtype=bool)
+    last[-len(cohorts[-1]) :] = True
+    assert share["sustained"] < 0.6 < share["any"]
+    np.testing.assert_allclose(first, np.where(drew & last, 1 / share["any"], 1.0))
+    given = min(1.0, share["sustained"] / share["any"])
+    np.testing.assert_allclose(second, np.where(held_given & last[drew], 1 / given, 1.0))
+    np.testing.assert_allclose(third, np.where(held & last, 1 / share["sustained"], 1.0))
+    assert third.max() > 1.5
 
 
 def test_the_learners_weigh_a_few_people_writing_again_less_than_as_many_people() -> None:

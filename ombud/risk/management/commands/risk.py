@@ -86,7 +86,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 _(
                     "About %(share)d%% of the last training year's outcomes were known by %(as_of)s; "
-                    "each known one is weighed for those still to come."
+                    "each known one is weighed for those still to come (up to five times)."
                 )
                 % {"share": round(100 * shares[-1]), "as_of": trained.as_of.isoformat()}
             )
