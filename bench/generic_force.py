@@ -186,6 +186,8 @@ def measure(seed: int, changes: dict[str, float], years: list[int], totals: dict
             rankers, n = result["rankers"], result["cohort"]
             line = [f"  {result['as_of']}: cohort {n}, {result['positives']} positives"]
             for share in (1, 5):
+                # The places of the top k %, rounded as ``ombud.risk.evaluation.picked`` does; this
+                # script reads only the JSON a user gets, without setting Django up.
                 k = max(1, round(n * share / 100))
                 model, count = rankers["model"][f"p_at_{share}"], rankers["count_12m"][f"p_at_{share}"]
                 line.append(f"top {share} % {model:.3f} vs {count:.3f}")

@@ -81,14 +81,14 @@ class Command(BaseCommand):
                 "s": info["seconds"],
             }
         )
-        shares = info.get("label_completeness") or [1.0]
-        if shares[-1] < 0.95:
+        last_year = info["label_completeness"][-1]
+        if last_year < 0.95:
             self.stdout.write(
                 _(
                     "About %(share)d%% of the last training year's outcomes were known by %(as_of)s; "
                     "each known one is weighed for those still to come (up to five times)."
                 )
-                % {"share": round(100 * shares[-1]), "as_of": trained.as_of.isoformat()}
+                % {"share": round(100 * last_year), "as_of": trained.as_of.isoformat()}
             )
         if not info["positives"]:
             self.stderr.write(
