@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test lint check clean
+.PHONY: venv demo test lint check clean messages
 
 venv: $(BIN)/ombud
 
@@ -24,6 +24,13 @@ lint: venv
 	$(BIN)/ruff format --check ombud tests bench
 	$(BIN)/mypy ombud
 	$(BIN)/ombud makemigrations --check --dry-run
+
+# The translation catalogues (docs/translation.md): gather new strings into each language's .po,
+# then compile the .mo files the site loads (both are committed; this needs GNU gettext).
+LANGUAGES := ko zh_Hans
+messages: venv
+	cd ombud && ../$(BIN)/ombud makemessages $(LANGUAGES:%=--locale %) --ignore 'static/*' --no-obsolete
+	cd ombud && ../$(BIN)/ombud compilemessages
 
 clean:
 	rm -rf $(VENV) var

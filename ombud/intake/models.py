@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,7 +25,8 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name
+        # A name the catalogues know (the seeded ones) in the reader's language; any other as entered.
+        return gettext(self.name) if self.name else ""
 
 
 class Complainant(models.Model):

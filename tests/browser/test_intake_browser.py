@@ -155,3 +155,55 @@ def test_pressing_enter_in_the_officer_field_searches_and_files_nothing(page: An
     page.locator(f"input[name=officer][value='{world.officer.pk}']").wait_for()
     assert page.input_value("#id_description") == "He took liquor."
     assert Complaint.objects.count() == 0
+
+
+def in_language(language: str, text: str) -> str:
+    """``text`` as ombud's catalogue for ``language`` has it; the test fails where it has none."""
+    from django.utils import translation
+
+    with translation.override(language):
+        translated = translation.gettext(text)
+    assert translated != text, f"no {language} translation of {text!r}"
+    return translated
+
+
+def test_a_villager_files_and_follows_up_in_his_own_language(page: Any, world: World) -> None:
+    page.goto("/report/")
+    page.select_option("#language", "zh-hans")
+    page.click("form.language button[type=submit]")
+    page.locator("h1", has_text=in_language("zh-hans", "Report wrongdoing by an officer")).wait_for()
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    page.screenshot(path="/tmp/portal-zh-hans.png", full_page=True)
+    # The kinds of wrongdoing are data, but the ones every instance starts with read in his language.
+    assert in_language("zh-hans", "Concealing or diverting grain") in page.locator("main form").inner_text()
+    # Sent without saying what happened: refused, in his language, and nothing is filed.
+    page.click("button[name=send]")
+    page.locator(".errorlist", has_text=in_language("zh-hans", "Say what happened.")).first.wait_for()
+    assert Complaint.objects.count() == 0
+
+    story = "他收了两袋粮食，就不管农场场长私藏粮食的事。"  # noqa: RUF001 -- a Chinese comma, as typed
+    page.fill("#id_description", story)
+    page.click("button[name=send]")
+    page.locator("#receipt").wait_for()
+    assert in_language("zh-hans", "Your complaint was received") in page.locator("h1").inner_text()
+    receipt = "-".join(page.locator("#receipt .group").all_inner_texts())
+    assert Complaint.objects.get().description == story
+
+    page.goto("/report/status/")
+    page.fill("#receipt", receipt)
+    page.click("button[value=check]")
+    page.locator("#status").wait_for()
+    assert in_language("zh-hans", "Your complaint") in page.locator("h1").inner_text()
+    assert in_language("zh-hans", "History") in page.locator("main").inner_text()
+    page.screenshot(path="/tmp/portal-zh-hans-status.png", full_page=True)
+
+
+def test_a_browser_set_to_korean_gets_the_portal_in_korean(browser: Any, live_server: Any, world: World) -> None:
+    context = browser.new_context(base_url=live_server.url, locale="ko-KR")
+    try:
+        tab = context.new_page()
+        tab.goto("/report/status/")
+        assert in_language("ko", "Follow up on your complaint") in tab.locator("h1").inner_text()
+        assert tab.locator("#language").input_value() == "ko"
+    finally:
+        context.close()

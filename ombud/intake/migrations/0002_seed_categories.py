@@ -1,16 +1,19 @@
 from django.db import migrations
+from django.utils.translation import gettext_noop
 
 # Categories are data: an instance may add its own; these are the ones every instance starts with.
+# Their names are stored in English and marked for the catalogues, so that a page shows them in the
+# reader's language while nobody renames them (``Category.__str__``).
 CATEGORIES = [
-    ("bribery", "Bribery (money, cigarettes, liquor, grain or other goods)", True),
-    ("collusion", "Collusion with local officials", False),
-    ("grain_diversion", "Concealing or diverting grain", False),
-    ("cover_up", "Covering up for others", False),
-    ("abuse_of_authority", "Abuse of authority", False),
-    ("use_of_force", "Excessive use of force", False),
-    ("neglect", "Neglect of duty", False),
-    ("discourtesy", "Discourtesy", False),
-    ("other", "Other", False),
+    ("bribery", gettext_noop("Bribery (money, cigarettes, liquor, grain or other goods)"), True),
+    ("collusion", gettext_noop("Collusion with local officials"), False),
+    ("grain_diversion", gettext_noop("Concealing or diverting grain"), False),
+    ("cover_up", gettext_noop("Covering up for others"), False),
+    ("abuse_of_authority", gettext_noop("Abuse of authority"), False),
+    ("use_of_force", gettext_noop("Excessive use of force"), False),
+    ("neglect", gettext_noop("Neglect of duty"), False),
+    ("discourtesy", gettext_noop("Discourtesy"), False),
+    ("other", gettext_noop("Other"), False),
 ]
 
 
