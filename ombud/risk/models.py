@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ombud.cases.models import Finding
 
@@ -64,9 +65,10 @@ class RiskScore(models.Model):
 
 class Alert(models.Model):
     class State(models.TextChoices):
-        OPEN = "open", _("open")
+        # In context: an officer "dismissed" from the force and a case "open" read otherwise in translation.
+        OPEN = "open", pgettext_lazy("alert state", "open")
         INTERVENED = "intervened", _("intervention recorded")
-        DISMISSED = "dismissed", _("dismissed")
+        DISMISSED = "dismissed", pgettext_lazy("alert state", "dismissed")
 
     officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="alerts")
     score = models.ForeignKey(RiskScore, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -168,6 +168,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             chart=line_chart(
                 curve["shares"],
                 [(_("model"), curve["model"]), (_("complaints in the past 12 months"), curve["count_12m"])],
+                # xgettext:no-python-format
                 title=_("Precision in the top k % of the cohort"),
                 x_label=_("top k %"),
             ),

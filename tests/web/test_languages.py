@@ -1,0 +1,59 @@
+"""Every page a persona reaches from his home page renders in each language the site offers: no
+translation breaks a page (a placeholder lost in a catalogue is a server error), and the page is
+in the language asked for. docs/translation.md."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from tests.conftest import Login
+
+pytestmark = pytest.mark.django_db
+
+OFFERED = [code for code, _name in settings.LANGUAGES if code != "en"]
+# Links that are not pages to read (leaving, switching language, the admin site, files).
+SKIP = ("/accounts/logout/", "/i18n/", "/admin/", "/static/", "/media/")
+MAX_PAGES = 40
+
+
+def links(page: str) -> set[str]:
+    out = set()
+    for href in re.findall(r'href="([^"#]+)"', page):
+        path = urlsplit(href).path
+        if path.startswith("/") and not path.startswith(SKIP) and "/files/" not in path:
+            out.add(href.replace("&amp;", "&"))
+    return out
+
+
+@pytest.mark.parametrize("language", OFFERED)
+@pytest.mark.parametrize("persona", ["alice", "bob", "dave", "erin", "frank", "admin"])
+def test_every_page_a_persona_reaches_renders_in_the_language_asked_for(
+    login: Login, persona: str, language: str
+) -> None:
+    client: Client = login(persona)
+    home = client.get(reverse("home"), headers={"accept-language": language})
+    assert home.status_code == 200
+    with translation.override(language):
+        expected = translation.gettext("Home")
+    assert expected != "Home" and expected in home.content.decode()
+    # Three clicks deep: the lists, what they list (a case, a complaint, a dossier), and what that links to.
+    seen, frontier = {reverse("home")}, links(home.content.decode())
+    for _depth in range(3):
+        found: set[str] = set()
+        for url in sorted(frontier - seen)[:MAX_PAGES]:
+            seen.add(url)
+            response = client.get(url, headers={"accept-language": language})
+            assert response.status_code < 500, f"{url} in {language}"
+            if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+                page = response.content.decode()
+                assert f'<html lang="{language}"' in page, url
+                found |= links(page)
+        frontier = found
+    assert len(seen) >= 4
