@@ -333,7 +333,7 @@ class OwnMeasure:
 def _own_allegation(allegation: Allegation) -> OwnAllegation:
     return OwnAllegation(
         id=allegation.pk,
-        category=allegation.category.name,
+        category=str(allegation.category),
         particulars=dict(allegation.particulars or {}),
         occurred_on=allegation.occurred_on,
         finding=allegation.finding,

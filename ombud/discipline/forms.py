@@ -23,7 +23,7 @@ class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 class AllegationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         subject = obj.officer.full_name if obj.officer else str(obj.official)
-        return f"#{obj.pk} {subject} · {obj.category.name} · {obj.get_finding_display() or _('no finding')}"
+        return f"#{obj.pk} {subject} · {obj.category} · {obj.get_finding_display() or _('no finding')}"
 
 
 class MeasureProposeForm(ServiceForm):

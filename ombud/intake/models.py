@@ -9,6 +9,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
+def category_label(name: str) -> str:
+    """A category's name for display: the seeded names (which the catalogues know) in the reader's
+    language, any other as it was entered."""
+    return gettext(name) if name else ""
+
+
 class Category(models.Model):
     """A kind of wrongdoing (bribery, collusion, grain diversion...): data, not code."""
 
@@ -25,8 +31,7 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        # A name the catalogues know (the seeded ones) in the reader's language; any other as entered.
-        return gettext(self.name) if self.name else ""
+        return category_label(self.name)
 
 
 class Complainant(models.Model):

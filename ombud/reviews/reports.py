@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from ombud.cases.models import Allegation, Finding
 from ombud.core.pdf import Document
 from ombud.discipline.models import Measure
-from ombud.intake.models import Category, Complaint, ComplaintEvent, ComplaintSubject
+from ombud.intake.models import Category, Complaint, ComplaintEvent, ComplaintSubject, category_label
 from ombud.org.models import StationAssignment, Unit
 
 PENDING = "pending"
@@ -347,7 +347,10 @@ def period_report(*, unit: Unit | None, since: dt.date, until: dt.date) -> Perio
         current=current,
         previous=previous,
         rows=rows,
-        categories=list(Category.objects.order_by("ordering", "code").values_list("code", "name")),
+        categories=[
+            (code, category_label(name))
+            for code, name in Category.objects.order_by("ordering", "code").values_list("code", "name")
+        ],
         findings=[(code, str(label)) for code, label in Finding.choices] + [(PENDING, _("pending"))],
         kinds=[(code, str(label)) for code, label in Measure.Kind.choices],
         per_time=_per_time(facts, since, until, top),

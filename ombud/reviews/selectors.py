@@ -42,7 +42,7 @@ from ombud.cases.models import Allegation, Case, Finding
 from ombud.cases.selectors import case_list_for_user
 from ombud.core.access import NotFoundForUser
 from ombud.discipline.models import Measure, MeasureStep
-from ombud.intake.models import Complaint
+from ombud.intake.models import Complaint, category_label
 from ombud.intake.selectors import complaint_list_for_user
 from ombud.org.models import Jurisdiction, Officer, PlaceAssignment, StationAssignment, Unit
 from ombud.org.selectors import officer_get_for_user
@@ -363,7 +363,7 @@ class _Record:
                     row.reference or "", received_on, status, (), row.detail or ""
                 )
             if row.label:
-                self.categories.setdefault(row.ref, set()).add(row.label)
+                self.categories.setdefault(row.ref, set()).add(category_label(row.label))
         elif row.kind == "allegation":
             self.allegations.append(_allegation_row(row))
         elif row.kind == "measure":
@@ -508,7 +508,7 @@ def _allegation_row(row: _Row) -> AllegationRow:
     return AllegationRow(
         id=row.ref,
         case_number=row.reference or "",
-        category=row.label or "",
+        category=category_label(row.label or ""),
         occurred_on=row.day_from,
         finding=finding,
         finding_label=_label(Finding, finding) if finding else _("pending"),

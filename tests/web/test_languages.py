@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from tests.conftest import Login
+from ombud.intake.models import Category
+from tests.conftest import Force, Login
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,30 @@ def test_every_page_a_persona_reaches_renders_in_the_language_asked_for(
                 found |= links(page)
         frontier = found
     assert len(seen) >= 4
+
+
+def test_a_seeded_category_reads_in_the_language_asked_for_and_an_entered_one_as_entered(
+    login: Login, force: Force
+) -> None:
+    client = login("alice")
+    case = force.cases["a"]
+    url = reverse("case_detail", args=[case.pk])
+    allegation = force.allegations["frank"].pk
+
+    def heading(language: str) -> str:
+        page = client.get(url, headers={"accept-language": language}).content.decode()
+        found = re.search(rf'<article class="item" id="allegation-{allegation}">\s*<h3>(.*?)</h3>', page, re.S)
+        assert found, page
+        return found.group(1)
+
+    with translation.override("zh-hans"):
+        grain = translation.gettext("Concealing or diverting grain")
+    assert grain != "Concealing or diverting grain"
+    assert grain in heading("zh-hans")
+    assert "Concealing or diverting grain" in heading("en")
+    # A name an administrator gave is his, in every language.
+    Category.objects.filter(code="grain_diversion").update(name="Grain hidden from the state store")
+    assert (
+        "Grain hidden from the state store"
+        in client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    )
