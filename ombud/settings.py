@@ -134,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = env_str("OMBUD_LANGUAGE", "en")
+# A font file that draws Chinese and Korean in PDFs, where the machine's is not where Debian puts it.
+PDF_FONT = env_str("OMBUD_PDF_FONT", "")
 LANGUAGES = [("en", _("English")), ("ko", _("Korean")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("OMBUD_TIME_ZONE", "UTC")

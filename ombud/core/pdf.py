@@ -1,15 +1,31 @@
 """PDF documents (fpdf2, pure Python). A Unicode font is used when the machine has DejaVu Sans;
 otherwise the built-in Helvetica, with characters it cannot draw replaced, so a report never fails
-for want of a font."""
+for want of a font. Chinese, Korean and Japanese, which DejaVu Sans lacks, are drawn with the first
+CJK font found (``OMBUD_PDF_FONT``, else one of Debian's: docs/translation.md)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from fpdf import FPDF
 
 _DEJAVU = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/dejavu/DejaVuSans.ttf")]
 _DEJAVU_BOLD = [p.with_name("DejaVuSans-Bold.ttf") for p in _DEJAVU]
+# (file, face in a collection): Debian's fonts-noto-cjk (its Simplified Chinese face), fonts-wqy-microhei,
+# fonts-wqy-zenhei and fonts-droid-fallback; each draws Chinese and Korean.
+CJK_FONTS = [
+    (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
+    (Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"), 0),
+]
+
+
+def cjk_font() -> tuple[Path, int] | None:
+    """The font file (and face) that draws Chinese and Korean here, if the machine has one."""
+    chosen = [(Path(settings.PDF_FONT), 0)] if settings.PDF_FONT else []
+    return next(((path, face) for path, face in [*chosen, *CJK_FONTS] if path.is_file()), None)
 
 
 class Document(FPDF):
@@ -25,6 +41,11 @@ class Document(FPDF):
             self.add_font("body", "", str(regular))
             self.add_font("body", "B", str(bold))
             self.family_name = "body"
+            wide = cjk_font()
+            if wide:
+                self.add_font("wide", "", str(wide[0]), collection_font_number=wide[1])
+                # Headings are bold: their Chinese is drawn in the regular face rather than not at all.
+                self.set_fallback_fonts(["wide"], exact_match=False)
         else:
             self.family_name = "helvetica"
         self.add_page()

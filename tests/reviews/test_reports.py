@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import zlib
 from pathlib import Path
@@ -15,9 +16,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ombud.cases.models import Finding
+from ombud.core.pdf import cjk_font
 from ombud.discipline.models import Measure
 from ombud.intake.models import Complaint, ComplaintEvent, ComplaintSubject
 from ombud.org.services import officer_assign_station
@@ -178,6 +180,26 @@ def test_the_pdf_renders_with_a_chart_drawn_for_each_section(force: Force) -> No
     filled_bars = re.findall(rb"[-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ re f", content)
     axes = re.findall(rb"[\d.]+ [\d.]+ m [\d.]+ [\d.]+ l S", content)
     assert len(axes) >= 5 and len(filled_bars) >= 5
+
+
+def test_a_report_read_in_chinese_is_a_pdf_in_chinese(force: Force) -> None:
+    """The words of the report in the reader's language, and a unit named in Chinese, are in the
+    PDF's text (drawn with the machine's CJK font), not dropped or replaced by question marks."""
+    if cjk_font() is None:
+        message = "install Debian's fonts-droid-fallback (or fonts-noto-cjk) to test PDFs in Chinese"
+        if os.environ.get("OMBUD_REQUIRE_ALL") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from pypdf import PdfReader
+
+    force.units["county_a"].name = "木山县公安局"
+    force.units["county_a"].save(update_fields=["name"])
+    with translation.override("zh-hans"):
+        heading = translation.gettext("Allegations by category")
+        data = report_pdf(period_report(unit=None, since=ALL_YEARS[0], until=ALL_YEARS[1]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert heading != "Allegations by category" and heading in text
+    assert "木山县公安局" in text and "?" not in text
 
 
 def test_the_command_writes_the_csv_and_the_pdf(force: Force, tmp_path: Path) -> None:
