@@ -12,13 +12,12 @@ from fpdf import FPDF
 
 _DEJAVU = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/dejavu/DejaVuSans.ttf")]
 _DEJAVU_BOLD = [p.with_name("DejaVuSans-Bold.ttf") for p in _DEJAVU]
-# (file, face in a collection): Debian's fonts-noto-cjk (its Simplified Chinese face), fonts-wqy-microhei,
-# fonts-wqy-zenhei and fonts-droid-fallback; each draws Chinese and Korean.
+# (file, face in a collection): Debian's fonts-noto-cjk (its Simplified Chinese face), fonts-wqy-microhei
+# and fonts-wqy-zenhei; each draws Chinese and Korean (Droid Sans Fallback, which has no Hangul, does not).
 CJK_FONTS = [
     (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"), 2),
     (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
     (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
-    (Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"), 0),
 ]
 
 

@@ -202,6 +202,9 @@ def test_a_browser_set_to_korean_gets_the_portal_in_korean(browser: Any, live_se
     context = browser.new_context(base_url=live_server.url, locale="ko-KR")
     try:
         tab = context.new_page()
+        tab.goto("/report/")
+        assert in_language("ko", "Report wrongdoing by an officer") in tab.locator("h1").inner_text()
+        tab.screenshot(path="/tmp/portal-ko.png", full_page=True)
         tab.goto("/report/status/")
         assert in_language("ko", "Follow up on your complaint") in tab.locator("h1").inner_text()
         assert tab.locator("#language").input_value() == "ko"

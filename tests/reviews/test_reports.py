@@ -182,24 +182,27 @@ def test_the_pdf_renders_with_a_chart_drawn_for_each_section(force: Force) -> No
     assert len(axes) >= 5 and len(filled_bars) >= 5
 
 
-def test_a_report_read_in_chinese_is_a_pdf_in_chinese(force: Force) -> None:
-    """The words of the report in the reader's language, and a unit named in Chinese, are in the
-    PDF's text (drawn with the machine's CJK font), not dropped or replaced by question marks."""
+@pytest.mark.parametrize(("language", "unit_name"), [("zh-hans", "木山县公安局"), ("ko", "무산군 경찰서")])
+def test_a_report_read_in_chinese_or_korean_is_a_pdf_in_that_language(
+    force: Force, language: str, unit_name: str
+) -> None:
+    """The words of the report in the reader's language, and a unit named in it, are in the PDF's
+    text (drawn with the machine's CJK font), not dropped or replaced by question marks."""
     if cjk_font() is None:
-        message = "install Debian's fonts-droid-fallback (or fonts-noto-cjk) to test PDFs in Chinese"
+        message = "install Debian's fonts-wqy-microhei (or fonts-noto-cjk) to test PDFs in Chinese and Korean"
         if os.environ.get("OMBUD_REQUIRE_ALL") == "1":
             pytest.fail(message)
         pytest.skip(message)
     from pypdf import PdfReader
 
-    force.units["county_a"].name = "木山县公安局"
+    force.units["county_a"].name = unit_name
     force.units["county_a"].save(update_fields=["name"])
-    with translation.override("zh-hans"):
+    with translation.override(language):
         heading = translation.gettext("Allegations by category")
         data = report_pdf(period_report(unit=None, since=ALL_YEARS[0], until=ALL_YEARS[1]))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert heading != "Allegations by category" and heading in text
-    assert "木山县公安局" in text and "?" not in text
+    assert unit_name in text and "?" not in text
 
 
 def test_the_command_writes_the_csv_and_the_pdf(force: Force, tmp_path: Path) -> None:
