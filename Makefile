@@ -29,7 +29,7 @@ lint: venv
 # then compile the .mo files the site loads (both are committed; this needs GNU gettext).
 LANGUAGES := ko zh_Hans
 messages: venv
-	cd ombud && ../$(BIN)/ombud makemessages $(LANGUAGES:%=--locale %) --ignore 'static/*' --no-obsolete
+	cd ombud && ../$(BIN)/ombud makemessages $(LANGUAGES:%=--locale %) --ignore 'static/*' --no-obsolete --add-location file
 	cd ombud && ../$(BIN)/ombud compilemessages
 
 clean:

@@ -31,6 +31,14 @@ def env_str(name: str, default: str) -> str:
     return default if value is None else value
 
 
+def env_file(name: str) -> str:
+    """The path of an existing file, or "" when the variable is not set."""
+    value = (_raw(name) or "").strip()
+    if value and not Path(value).is_file():
+        raise ImproperlyConfigured(f"{name}={value!r} is not a file")
+    return value
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = _raw(name)
     if value is None:

@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ombud.conf import env_bool, env_int, env_list, env_path, env_str, write_private
+from ombud.conf import env_bool, env_file, env_int, env_list, env_path, env_str, write_private
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("OMBUD_DATA_DIR", Path.cwd() / "var")
@@ -135,7 +135,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = env_str("OMBUD_LANGUAGE", "en")
 # A font file that draws Chinese and Korean in PDFs, where the machine's is not where Debian puts it.
-PDF_FONT = env_str("OMBUD_PDF_FONT", "")
+PDF_FONT = env_file("OMBUD_PDF_FONT")
 LANGUAGES = [("en", _("English")), ("ko", _("Korean")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("OMBUD_TIME_ZONE", "UTC")

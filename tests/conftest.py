@@ -43,6 +43,33 @@ from tests.factories import (
 ALICE_PASSWORD = "grain-ledger-of-county-a"
 
 
+def cjk_font_required() -> None:
+    """Skip a test that reads Chinese or Korean back from a PDF where the machine has no font to
+    draw them, unless OMBUD_REQUIRE_ALL=1 (CI, which installs one), where it fails."""
+    import os
+
+    from ombud.core.pdf import cjk_fonts
+
+    if cjk_fonts():
+        return
+    message = "install Debian's fonts-wqy-microhei (or fonts-noto-cjk) to test PDFs in Chinese and Korean"
+    if os.environ.get("OMBUD_REQUIRE_ALL") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Each test starts and ends in the default language: a request in Korean activates Korean on
+    the test's thread (Django's locale middleware leaves it so), and the next test would read it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class Force:
     units: dict[str, Unit] = field(default_factory=dict)

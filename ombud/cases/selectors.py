@@ -290,6 +290,7 @@ def case_page_for(user: Any, case_id: int) -> CasePage:
 class OwnAllegation:
     id: int
     category: str
+    category_label: str
     particulars: dict[str, Any]
     occurred_on: dt.date | None
     finding: str
@@ -333,7 +334,8 @@ class OwnMeasure:
 def _own_allegation(allegation: Allegation) -> OwnAllegation:
     return OwnAllegation(
         id=allegation.pk,
-        category=str(allegation.category),
+        category=allegation.category.name,
+        category_label=str(allegation.category),
         particulars=dict(allegation.particulars or {}),
         occurred_on=allegation.occurred_on,
         finding=allegation.finding,

@@ -5,11 +5,13 @@ CJK font found (``OMBUD_PDF_FONT``, else one of Debian's: docs/translation.md)."
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
 from fpdf import FPDF
 
+logger = logging.getLogger(__name__)
 _DEJAVU = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/dejavu/DejaVuSans.ttf")]
 _DEJAVU_BOLD = [p.with_name("DejaVuSans-Bold.ttf") for p in _DEJAVU]
 # (file, face in a collection): Debian's fonts-noto-cjk (its Simplified Chinese face), fonts-wqy-microhei
@@ -21,10 +23,10 @@ CJK_FONTS = [
 ]
 
 
-def cjk_font() -> tuple[Path, int] | None:
-    """The font file (and face) that draws Chinese and Korean here, if the machine has one."""
+def cjk_fonts() -> list[tuple[Path, int]]:
+    """The font files (and faces) on this machine that draw Chinese and Korean, the preferred first."""
     chosen = [(Path(settings.PDF_FONT), 0)] if settings.PDF_FONT else []
-    return next(((path, face) for path, face in [*chosen, *CJK_FONTS] if path.is_file()), None)
+    return [(path, face) for path, face in [*chosen, *CJK_FONTS] if path.is_file()]
 
 
 class Document(FPDF):
@@ -35,19 +37,34 @@ class Document(FPDF):
         self.set_auto_page_break(auto=True, margin=15)
         regular = next((p for p in _DEJAVU if p.exists()), None)
         bold = next((p for p in _DEJAVU_BOLD if p.exists()), None)
-        self.unicode = regular is not None and bold is not None
-        if self.unicode and regular and bold:
+        wide = self._wide_font()
+        self.unicode = bool(regular and bold) or wide
+        if regular and bold:
             self.add_font("body", "", str(regular))
             self.add_font("body", "B", str(bold))
             self.family_name = "body"
-            wide = cjk_font()
             if wide:
-                self.add_font("wide", "", str(wide[0]), collection_font_number=wide[1])
                 # Headings are bold: their Chinese is drawn in the regular face rather than not at all.
                 self.set_fallback_fonts(["wide"], exact_match=False)
+        elif wide:
+            self.family_name = "wide"
         else:
             self.family_name = "helvetica"
         self.add_page()
+
+    def _wide_font(self) -> bool:
+        """Register the first of the machine's CJK fonts that can be read as "wide" (its regular face
+        for bold too); False without one: a report is then written without those characters rather
+        than not at all."""
+        for path, face in cjk_fonts():
+            try:
+                self.add_font("wide", "", str(path), collection_font_number=face)
+                self.add_font("wide", "B", str(path), collection_font_number=face)
+            except Exception:  # fpdf2 and fontTools raise many kinds on a file that is not a font
+                logger.warning("The PDF font %s cannot be read as a font; trying the next.", path)
+                continue
+            return True
+        return False
 
     def clean(self, text: object) -> str:
         value = str(text)

@@ -85,6 +85,7 @@ class OwnStepSerializer(serializers.Serializer[Any]):
 class OwnAllegationSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     category = serializers.CharField()
+    category_label = serializers.CharField()
     particulars = serializers.JSONField()
     occurred_on = serializers.DateField(allow_null=True)
     finding = serializers.CharField()

@@ -3,6 +3,9 @@ routed and why, and their history. Nothing a complainant submits is deleted."""
 
 from __future__ import annotations
 
+import functools
+import importlib
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -10,9 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def category_label(name: str) -> str:
-    """A category's name for display: the seeded names (which the catalogues know) in the reader's
-    language, any other as it was entered."""
-    return gettext(name) if name else ""
+    """A category's name for display: the names every instance starts with (which the catalogues
+    know) in the reader's language, any other as it was entered (an imported "Open" is not a button)."""
+    return gettext(name) if name in _seeded_names() else name
+
+
+@functools.cache
+def _seeded_names() -> frozenset[str]:
+    seeds = importlib.import_module("ombud.intake.migrations.0002_seed_categories")
+    return frozenset(name for _code, name, _bribery in seeds.CATEGORIES)
 
 
 class Category(models.Model):

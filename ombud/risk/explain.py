@@ -17,6 +17,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ombud.intake.models import category_label
 from ombud.risk.events import F64
 from ombud.risk.model import TrainedModel
 
@@ -94,7 +95,7 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
     if key.startswith("category:"):
         code = key.removeprefix("category:")
         n5, n1 = _n(_value(row, f"{key}_5y")), _n(_value(row, f"{key}_1y"))
-        name = category_names.get(code, code)
+        name = category_label(category_names.get(code, code))
         if math.isnan(_value(row, f"{key}_5y")):
             n = _n(_value(row, f"{key}_all"))
             return ngettext(

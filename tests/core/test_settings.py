@@ -23,7 +23,13 @@ def _ombud(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("OMBUD_PORT", "eighty"), ("OMBUD_PORT", "70000"), ("OMBUD_DEBUG", "maybe"), ("OMBUD_DOSSIER_YEARS", "0")],
+    [
+        ("OMBUD_PORT", "eighty"),
+        ("OMBUD_PORT", "70000"),
+        ("OMBUD_DEBUG", "maybe"),
+        ("OMBUD_DOSSIER_YEARS", "0"),
+        ("OMBUD_PDF_FONT", "/no/such/font.ttf"),
+    ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path: Path, name: str, value: str) -> None:
     result = _ombud(tmp_path, "check", **{name: value})

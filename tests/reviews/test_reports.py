@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import zlib
 from pathlib import Path
@@ -19,13 +18,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from ombud.cases.models import Finding
-from ombud.core.pdf import cjk_font
 from ombud.discipline.models import Measure
 from ombud.intake.models import Complaint, ComplaintEvent, ComplaintSubject
 from ombud.org.services import officer_assign_station
 from ombud.reviews.reports import period_report, previous_period, report_csv, report_pdf
 from ombud.transparency.selectors import force_stats
-from tests.conftest import Force, Login
+from tests.conftest import Force, Login, cjk_font_required
 from tests.factories import (
     AllegationFactory,
     CaseFactory,
@@ -188,11 +186,7 @@ def test_a_report_read_in_chinese_or_korean_is_a_pdf_in_that_language(
 ) -> None:
     """The words of the report in the reader's language, and a unit named in it, are in the PDF's
     text (drawn with the machine's CJK font), not dropped or replaced by question marks."""
-    if cjk_font() is None:
-        message = "install Debian's fonts-wqy-microhei (or fonts-noto-cjk) to test PDFs in Chinese and Korean"
-        if os.environ.get("OMBUD_REQUIRE_ALL") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    cjk_font_required()
     from pypdf import PdfReader
 
     force.units["county_a"].name = unit_name

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from ombud.intake.models import Category
+from ombud.intake.models import Category, category_label
 from tests.conftest import Force, Login
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,11 @@ def test_a_seeded_category_reads_in_the_language_asked_for_and_an_entered_one_as
         "Grain hidden from the state store"
         in client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
     )
+
+
+def test_only_the_seeded_category_names_are_translated() -> None:
+    with translation.override("zh-hans"):
+        assert category_label("Other") == translation.gettext("Other") != "Other"
+        # An imported category that happens to share a word with the site's buttons keeps its name.
+        assert translation.gettext("Open") != "Open" and category_label("Open") == "Open"
+        assert category_label("") == ""
