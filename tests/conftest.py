@@ -43,19 +43,44 @@ from tests.factories import (
 ALICE_PASSWORD = "grain-ledger-of-county-a"
 
 
-def cjk_font_required() -> None:
-    """Skip a test that reads Chinese or Korean back from a PDF where the machine has no font to
-    draw them, unless OMBUD_REQUIRE_ALL=1 (CI, which installs one), where it fails."""
+def required(available: bool, message: str) -> None:
+    """Skip a test that needs something from the machine (a browser, a font) where it is missing,
+    unless OMBUD_REQUIRE_ALL=1 (CI, which installs it), where it fails."""
     import os
 
-    from ombud.core.pdf import cjk_fonts
-
-    if cjk_fonts():
+    if available:
         return
-    message = "install Debian's fonts-wqy-microhei (or fonts-noto-cjk) to test PDFs in Chinese and Korean"
     if os.environ.get("OMBUD_REQUIRE_ALL") == "1":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def cjk_font_required() -> None:
+    from ombud.core.pdf import cjk_fonts
+
+    required(
+        bool(cjk_fonts()),
+        "install Debian's fonts-wqy-microhei (or fonts-noto-cjk) to test PDFs in Chinese and Korean",
+    )
+
+
+def in_language(language: str, text: str) -> str:
+    """``text`` as ombud's catalogue for ``language`` has it; the test fails where it has none."""
+    from django.utils import translation
+
+    with translation.override(language):
+        translated = translation.gettext(text)
+    assert translated != text, f"no {language} translation of {text!r}"
+    return translated
+
+
+def pdf_text(data: bytes) -> str:
+    """The text a reader's PDF viewer finds in ``data``, page after page."""
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 @pytest.fixture(autouse=True)

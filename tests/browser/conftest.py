@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import required
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,12 +29,7 @@ PHONE = {"width": 360, "height": 740}
 
 
 def chromium_required() -> None:
-    if CHROMIUM.exists():
-        return
-    message = "install Debian's chromium (apt-get install chromium) to run the browser tests"
-    if os.environ.get("OMBUD_REQUIRE_ALL") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
+    required(CHROMIUM.exists(), "install Debian's chromium (apt-get install chromium) to run the browser tests")
 
 
 @pytest.fixture(scope="package")

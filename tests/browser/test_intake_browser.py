@@ -17,6 +17,7 @@ from ombud.accounts.services import membership_grant, user_create
 from ombud.intake.models import Complaint
 from ombud.org.models import Officer, OversightBody, UnitKind
 from ombud.org.services import body_create, officer_create, place_create, unit_create
+from tests.conftest import in_language
 from tests.reference import reference_data_ensure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -155,16 +156,6 @@ def test_pressing_enter_in_the_officer_field_searches_and_files_nothing(page: An
     page.locator(f"input[name=officer][value='{world.officer.pk}']").wait_for()
     assert page.input_value("#id_description") == "He took liquor."
     assert Complaint.objects.count() == 0
-
-
-def in_language(language: str, text: str) -> str:
-    """``text`` as ombud's catalogue for ``language`` has it; the test fails where it has none."""
-    from django.utils import translation
-
-    with translation.override(language):
-        translated = translation.gettext(text)
-    assert translated != text, f"no {language} translation of {text!r}"
-    return translated
 
 
 def test_a_villager_files_and_follows_up_in_his_own_language(page: Any, world: World) -> None:

@@ -3,20 +3,18 @@ font setting that points at something else than a font never stops a report from
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from ombud.core import pdf
-from tests.conftest import cjk_font_required
+from tests.conftest import cjk_font_required, pdf_text
 
 WORDS = "举报 木山县 신고 무산군 report"
 
 
 def text_of(document: pdf.Document) -> str:
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(document.bytes())).pages)
+    return pdf_text(document.bytes())
 
 
 def test_without_dejavu_the_cjk_font_draws_the_whole_text(monkeypatch: pytest.MonkeyPatch) -> None:

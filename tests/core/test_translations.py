@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils.translation import to_locale
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
 PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[-#0 +]*\d*(?:\.\d+)?[sdfr]|%[sdfr]|%%|\{[a-z_0-9]*\}")
@@ -72,15 +73,9 @@ def catalogues() -> list[str]:
 
 
 def test_every_language_the_site_offers_has_a_catalogue() -> None:
-    offered = {gettext_dir(code) for code, _name in settings.LANGUAGES if code != "en"}
+    # A locale directory is named as to_locale names it: zh-hans is zh_Hans.
+    offered = {to_locale(code) for code, _name in settings.LANGUAGES if code != "en"}
     assert offered and offered <= set(catalogues())
-
-
-def gettext_dir(code: str) -> str:
-    """Django's language code as a locale directory's name: zh-hans is zh_Hans."""
-    from django.utils.translation import to_locale
-
-    return to_locale(code)
 
 
 @pytest.mark.parametrize("language", catalogues())
