@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ombud.cases.models import Case, CaseNote, EvidenceItem, Finding
 from ombud.cases.selectors import bodies_for_new_case, complaints_for_new_case, officers_for_allegation
+from ombud.core.api_fields import MAX_ID
 from ombud.intake.models import Category, Complaint
 from ombud.org.models import Officer, Official, OversightBody
 
@@ -44,6 +45,16 @@ class ServiceForm(forms.Form):
 
 
 class ComplaintsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def clean(self, value: Any) -> Any:
+        # Django looks a list of ids up with ``pk__in``, which SQLite and PostgreSQL cannot even
+        # compare with an id beyond a 64-bit integer: refuse it as the choice it is not.
+        for pk in value if isinstance(value, list | tuple) else ():
+            if str(pk).strip().lstrip("-").isdigit() and abs(int(pk)) > MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
+
     def label_from_instance(self, obj: Any) -> str:
         received = obj.received_at.date().isoformat()
         body = obj.routed_to.name if obj.routed_to else ""

@@ -313,11 +313,13 @@ class StaffInbox(generics.ListCreateAPIView[Complaint]):
 
     @extend_schema(request=ComplaintFileSerializer, responses={201: FILED_RESPONSE})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        channel = str(request.data.get("channel", Complaint.Channel.PAPER))
-        if channel not in Complaint.Channel.values or channel == Complaint.Channel.IMPORT:
-            raise ApiValidationError({"channel": [_("Choose paper, phone, letter, visit or portal.")]})
         if not selectors.can_enter_complaints(request.user):
             raise NotFound
+        # A body that is not an object (JSON null, a list) is left to the serializer to refuse.
+        fields = request.data if hasattr(request.data, "get") else {}
+        channel = str(fields.get("channel", Complaint.Channel.PAPER))
+        if channel not in Complaint.Channel.values or channel == Complaint.Channel.IMPORT:
+            raise ApiValidationError({"channel": [_("Choose paper, phone, letter, visit or portal.")]})
         return _file(request, channel, request.user)
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ombud.accounts.models import Role, User
-from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem
+from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem, Finding
 from ombud.cases.packages import package_verify
 from ombud.cases.services import allegation_add, case_open, evidence_add, finding_decide, finding_propose, task_add
 from ombud.core import keys
@@ -125,6 +125,17 @@ def test_an_investigator_opens_a_case_from_a_complaint_routed_to_his_body(casewo
 def test_a_case_without_a_title_is_refused_and_nothing_is_written(casework: Casework) -> None:
     response = logged_in(casework.investigator).post(
         reverse("case_open"), {"body": casework.force.body_a.pk, "title": "   ", "summary": ""}
+    )
+    assert response.status_code == 400 and "errorlist" in html(response)
+    assert Case.objects.count() == 1
+
+
+def test_a_complaint_id_no_database_could_hold_is_refused_on_the_form_and_nothing_is_written(
+    casework: Casework,
+) -> None:
+    response = logged_in(casework.investigator).post(
+        reverse("case_open"),
+        {"body": casework.force.body_a.pk, "title": "A case", "summary": "", "complaints": [str(2**70)]},
     )
     assert response.status_code == 400 and "errorlist" in html(response)
     assert Case.objects.count() == 1
@@ -496,6 +507,20 @@ def test_the_accused_officer_cannot_open_his_own_case_page(casework: Casework, m
     colleague = make_member(casework.force.body_a, Role.INVESTIGATOR, officer=casework.force.a1_colleague)
     bribery_allegation(casework)
     assert logged_in(colleague).get(case_url(casework.case)).status_code == 404
+
+
+def test_a_finding_proposed_and_decided_outside_ombud_shows_on_the_case_page(casework: Casework) -> None:
+    # Imported and simulated records carry findings no user of this instance proposed or decided.
+    allegation = bribery_allegation(casework)
+    Allegation.objects.filter(pk=allegation.pk).update(
+        proposed_finding=Finding.SUSTAINED,
+        proposed_at=timezone.now(),
+        proposed_reason="Ledger matches the station's books.",
+        proposed_by=None,
+    )
+    page = html(logged_in(casework.investigator).get(case_url(casework.case)))
+    assert "Ledger matches the station&#x27;s books." in page
+    assert f"by — on {timezone.now().date().isoformat()}" in page
 
 
 def test_an_id_no_database_could_hold_is_a_404(casework: Casework) -> None:

@@ -164,6 +164,19 @@ def test_a_clerk_enters_a_paper_complaint_and_gets_a_receipt_to_print(force: For
     assert Complainant.objects.get().anonymous is False
 
 
+@pytest.mark.parametrize("body", ["null", "[]", '"a letter"', "7"])
+def test_a_clerk_s_entry_that_is_not_a_json_object_is_refused_and_nothing_is_filed(
+    force: Force,
+    make_member,  # type: ignore[no-untyped-def]
+    body: str,
+) -> None:
+    staff = APIClient()
+    staff.force_authenticate(make_member(force.body_a, role=Role.INTAKE_CLERK))
+    response = staff.post("/api/v1/complaints/", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()
+    assert not Complaint.objects.exists()
+
+
 def test_revealing_a_named_complainant_takes_a_reason(api: APIClient, force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
     _file(
         api,
