@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ombud.cases.models import Case, CaseNote, EvidenceItem, Finding
 from ombud.cases.selectors import bodies_for_new_case, complaints_for_new_case, officers_for_allegation
-from ombud.core.api_fields import MAX_ID
+from ombud.core.typed import parse_id
 from ombud.intake.models import Category, Complaint
 from ombud.org.models import Officer, Official, OversightBody
 
@@ -49,7 +49,7 @@ class ComplaintsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         # Django looks a list of ids up with ``pk__in``, which SQLite and PostgreSQL cannot even
         # compare with an id beyond a 64-bit integer: refuse it as the choice it is not.
         for pk in value if isinstance(value, list | tuple) else ():
-            if str(pk).strip().lstrip("-").isdigit() and abs(int(pk)) > MAX_ID:
+            if parse_id(pk) is None:
                 raise ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
@@ -189,9 +189,9 @@ class AllegationForm(ServiceForm):
                 officers_for_allegation(self.user, str(self["officer_text"].value() or ""))[: MATCHES_SHOWN + 1]
             )
             return found[:MATCHES_SHOWN], len(found) > MATCHES_SHOWN
-        chosen = str(self["officer"].value() or "")
-        if chosen.isdigit():
-            return list(officers_for_allegation(self.user).filter(pk=int(chosen)).select_related("unit")), False
+        chosen = parse_id(self["officer"].value() or "")
+        if chosen is not None:
+            return list(officers_for_allegation(self.user).filter(pk=chosen).select_related("unit")), False
         return [], False
 
 

@@ -17,6 +17,7 @@ from ombud.cases.fulltext import case_text_q, complaint_text_q
 from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntry, EvidenceItem
 from ombud.core import keys
 from ombud.core.access import NotFoundForUser
+from ombud.core.typed import search_text
 from ombud.discipline.models import FollowUp, Measure, MeasureStep
 from ombud.intake.models import Complaint, ComplaintSubject
 from ombud.intake.selectors import complaint_list_for_user, names_user_q, officer_search
@@ -78,7 +79,7 @@ def workspace_filters(params: Any) -> dict[str, Any]:
     filters: dict[str, Any] = {}
     if params.get("status") in Case.Status.values:
         filters["status"] = params["status"]
-    q = str(params.get("q", "")).replace("\x00", "").strip()[:100]
+    q = search_text(params.get("q", ""), 100)
     if q:
         filters["q"] = q
     return filters

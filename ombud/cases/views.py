@@ -67,6 +67,7 @@ from ombud.cases.services import (
     task_add,
 )
 from ombud.core.access import NotFoundForUser
+from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.discipline.forms import AppealDecideForm, DecideForm, MeasureProposeForm, NotifyForm
 
@@ -105,7 +106,7 @@ def case_open_page(request: HttpRequest) -> HttpResponse:
         raise NotFoundForUser
     if request.method != "POST":
         # ``?complaint=ID`` ticks that complaint, for a link from the complaint's page.
-        chosen = [c for c in request.GET.getlist("complaint") if c.isdigit()]
+        chosen = [pk for pk in map(parse_id, request.GET.getlist("complaint")) if pk is not None]
         form = CaseOpenForm(user=request.user, initial={"complaints": chosen})
         return render_page(request, "cases/open.html", {"form": form})
     form = CaseOpenForm(request.POST, user=request.user)

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-MAX_ID = 2**63 - 1
+from ombud.core.typed import MAX_ID
 
 
 class SafePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]

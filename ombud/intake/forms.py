@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from ombud.core.typed import parse_id
 from ombud.intake.models import Category, Complaint
 from ombud.intake.selectors import officer_search, place_search
 from ombud.intake.services import ComplaintInput, SubjectInput, UploadInput
@@ -213,8 +214,8 @@ class ComplaintForm(forms.Form):
 
 
 def _chosen(queryset: Any, value: Any) -> list[Any]:
-    pk = str(value or "")
-    return list(queryset.filter(pk=int(pk))) if pk.isdigit() else []
+    pk = parse_id(value or "")
+    return list(queryset.filter(pk=pk)) if pk is not None else []
 
 
 def searching(data: Any) -> Search | None:

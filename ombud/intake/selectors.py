@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ombud.accounts.scope import Scope, scope_for
 from ombud.core.access import NotFoundForUser
+from ombud.core.typed import parse_id, search_text
 from ombud.intake.models import Complaint, ComplaintSubject
 from ombud.org.models import Officer, Place
 
@@ -59,12 +60,11 @@ def inbox_filters(params: Any) -> dict[str, Any]:
         filters["status"] = params["status"]
     if params.get("overdue") in ("1", "true", "yes"):
         filters["overdue"] = True
-    if str(params.get("body", "")).isdigit():
-        filters["body_id"] = int(params["body"])
-    if str(params.get("officer", "")).isdigit():
-        filters["officer_id"] = int(params["officer"])
-    if params.get("q"):
-        filters["q"] = str(params["q"])[:100]
+    for name in ("body", "officer"):
+        if (pk := parse_id(params.get(name, ""))) is not None:
+            filters[f"{name}_id"] = pk
+    if q := search_text(params.get("q", ""), 100):
+        filters["q"] = q
     return filters
 
 
@@ -147,8 +147,7 @@ def officer_search(q: str) -> QuerySet[Officer]:
     officers = Officer.objects.filter(
         status__in=[Officer.Status.ACTIVE, Officer.Status.SUSPENDED, Officer.Status.STANDBY]
     )
-    # NUL cannot reach PostgreSQL text comparisons; nobody types it on purpose.
-    for word in q.replace("\x00", "").strip()[:60].split()[:4]:
+    for word in search_text(q, 60).split()[:4]:
         officers = officers.filter(
             Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(badge__iexact=word)
         )
@@ -156,7 +155,7 @@ def officer_search(q: str) -> QuerySet[Officer]:
 
 
 def place_search(q: str) -> QuerySet[Place]:
-    q = q.replace("\x00", "").strip()[:60]
+    q = search_text(q, 60)
     places = Place.objects.select_related("unit")
     return (places.filter(name__icontains=q) if q else places).order_by("name", "pk")
 

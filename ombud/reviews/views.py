@@ -25,6 +25,7 @@ from ombud.audit.services import audit_record_now
 from ombud.cases.forms import ServiceForm
 from ombud.core.access import NotFoundForUser
 from ombud.core.charts import bar_chart
+from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.org.models import OversightBody
 from ombud.org.selectors import unit_get_for_user, unit_list_for_user
@@ -83,7 +84,8 @@ def officer_dossier_page(request: HttpRequest, officer_id: int) -> HttpResponse:
 def _years(request: HttpRequest) -> int | None:
     """``?years=N`` narrows or widens the summary's period; anything else keeps the default."""
     raw = request.GET.get("years", "")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_YEARS else None
+    years = parse_id(raw)
+    return years if years is not None and years <= MAX_YEARS else None
 
 
 def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None]:
@@ -197,8 +199,7 @@ def directive_detail(request: HttpRequest, directive_id: int) -> HttpResponse:
 
 
 def _query_id(request: HttpRequest, name: str) -> int | None:
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 2**63 else None
+    return parse_id(request.GET.get(name, ""))
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ombud.core.access import NotFoundForUser
+from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.risk.charts import line_chart
 from ombud.risk.forms import DismissForm, InterventionForm
@@ -155,8 +156,7 @@ class Report:
 def report_page(request: HttpRequest) -> HttpResponse:
     if not may_read_evaluations(request.user):
         raise NotFoundForUser
-    raw = request.GET.get("evaluation", "")
-    evaluation = evaluation_get_for_user(request.user, int(raw) if raw.isdigit() and len(raw) < 18 else None)
+    evaluation = evaluation_get_for_user(request.user, parse_id(request.GET.get("evaluation", "")))
     report = None
     if evaluation is not None:
         result = evaluation.result

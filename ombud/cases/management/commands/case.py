@@ -13,14 +13,12 @@ from django.utils.translation import gettext as _
 
 from ombud.cases.models import Case
 from ombud.cases.packages import PackageRefused, package_build, package_import, package_verify
+from ombud.core.typed import parse_id
 
 
 def _case(identifier: str) -> Case:
-    case = (
-        Case.objects.filter(pk=int(identifier)).first()
-        if identifier.isdigit()
-        else Case.objects.filter(number=identifier).first()
-    )
+    pk = parse_id(identifier)
+    case = Case.objects.filter(pk=pk).first() if pk is not None else Case.objects.filter(number=identifier).first()
     if case is None:
         raise CommandError(_("No case %(id)s.") % {"id": identifier})
     return case
