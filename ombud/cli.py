@@ -47,7 +47,21 @@ def main() -> None:
             % {"where": database.get("NAME") or database.get("HOST"), "command": name}
         )
         sys.exit(2)
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except OSError as exc:
+        # A file named on the command line that cannot be read or written (no such folder, no
+        # permission, a full disk) is the user's to fix: say which and why, not where in ombud.
+        from django.utils.translation import gettext as _
+
+        reason = exc.strerror or str(exc)
+        sys.stderr.write(
+            (_("ombud: %(file)s: %(reason)s") % {"file": exc.filename, "reason": reason})
+            if exc.filename
+            else f"ombud: {reason}"
+        )
+        sys.stderr.write("\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from ombud.audit.models import AuditEntry
 from ombud.cases.models import Case, CustodyEntry
 from ombud.cases.packages import PackageRefused, package_build, package_import, package_verify
 from ombud.cases.services import allegation_add, evidence_add, finding_decide, finding_propose
@@ -142,3 +143,17 @@ def test_the_command_line_round_trip_into_an_empty_second_instance(package: byte
     listed = json.loads(ombud("case", "list", "--json").stdout)
     assert [c["evidence_count"] for c in listed] == [2]
     assert ombud("audit", "verify").returncode == 0
+
+
+def test_a_package_that_cannot_be_written_leaves_no_custody_entry_of_being_made(
+    package: bytes, casework: Casework, tmp_path: Path
+) -> None:
+    # The fixture's case holds evidence: packaging it is a custody event for each item.
+    entries, custody = AuditEntry.objects.count(), CustodyEntry.objects.count()
+    with pytest.raises(FileNotFoundError):
+        call_command("case", "package", str(casework.case.pk), "--out", str(tmp_path / "gone" / "case.zip"))
+    assert (AuditEntry.objects.count(), CustodyEntry.objects.count()) == (entries, custody)
+    call_command(
+        "case", "package", str(casework.case.pk), "--out", str(tmp_path / "case.zip"), stdout=io.StringIO()
+    )
+    assert CustodyEntry.objects.count() > custody and (tmp_path / "case.zip").stat().st_size > 0

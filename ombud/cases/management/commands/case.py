@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from ombud.cases.models import Case
 from ombud.cases.packages import PackageRefused, package_build, package_import, package_verify
+from ombud.core.arguments import whole_number
 from ombud.core.typed import parse_id
 
 
@@ -31,7 +33,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="verb", required=True)
         listing = sub.add_parser("list", help=_("list cases"))
         listing.add_argument("--json", action="store_true")
-        listing.add_argument("--limit", type=int, default=0, help=_("at most this many (0: all)"))
+        listing.add_argument(
+            "--limit", type=whole_number(0, 2**31 - 1), default=0, help=_("at most this many (0: all)")
+        )
         package = sub.add_parser("package", help=_("write a signed referral package of a case"))
         package.add_argument("case", help=_("case id or number"))
         package.add_argument("--out", required=True, type=Path)
@@ -86,9 +90,11 @@ class Command(BaseCommand):
 
     def _package(self, options: dict[str, Any]) -> None:
         case = _case(options["case"])
-        data = package_build(actor=None, case=case)
         out: Path = options["out"]
-        out.write_bytes(data)
+        # The package's audit and custody entries stand only if the file was written.
+        with transaction.atomic():
+            data = package_build(actor=None, case=case)
+            out.write_bytes(data)
         self.stdout.write(
             _("Wrote %(path)s (%(size)d bytes) for case %(number)s.")
             % {"path": out, "size": len(data), "number": case.number}

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from ombud.core.arguments import whole_number
 from ombud.core.demo import demo_users_ensure
 from ombud.core.management.commands.serve import serve
 from ombud.org.models import Officer
+from ombud.world.management.commands.simulate import MAX_OFFICERS, MAX_YEARS
 
 
 class Command(BaseCommand):
@@ -22,10 +24,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help=_("build and print logins, then stop"))
         parser.add_argument(
-            "--officers", type=int, default=2000, help=_("officers in the demo force (default 2000)")
+            "--officers",
+            type=whole_number(1, MAX_OFFICERS),
+            default=2000,
+            help=_("officers in the demo force (default 2000)"),
         )
-        parser.add_argument("--years", type=int, default=12, help=_("years of history (default 12)"))
-        parser.add_argument("--seed", type=int, default=7, help=_("random seed of the synthetic world"))
+        parser.add_argument(
+            "--years", type=whole_number(1, MAX_YEARS), default=12, help=_("years of history (default 12)")
+        )
+        parser.add_argument(
+            "--seed", type=whole_number(0, 2**32 - 1), default=7, help=_("random seed of the synthetic world")
+        )
         parser.add_argument("--port", type=int, default=settings.PORT)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ombud.core.arguments import check_date
 from ombud.intake.services import complaints_escalate_due
 
 
@@ -21,6 +22,10 @@ def parse_as_of(value: str | None) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise CommandError(_("--as-of %(value)r is not a date (YYYY-MM-DD)") % {"value": value}) from None
+    try:
+        check_date(parsed.date(), value)
+    except ArgumentTypeError as exc:
+        raise CommandError(f"--as-of {exc}") from None
     if len(value) <= 10:
         parsed = parsed.replace(hour=23, minute=59, second=59)
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed

@@ -3,7 +3,6 @@ verb parses its options, calls ``ombud.risk.services`` and prints the result."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
@@ -13,15 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ombud.core.arguments import date_argument
 from ombud.risk.model import LABELS, ModelError
 from ombud.risk.services import ANSWER_HOLDS_DAYS, risk_evaluate, risk_score, risk_train
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ArgumentTypeError(_("not a date (YYYY-MM-DD): %(text)s") % {"text": text}) from None
 
 
 def _percent(text: str) -> float:
@@ -43,10 +36,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         verbs = parser.add_subparsers(dest="verb", required=True)
         train = verbs.add_parser("train", help=_("train on everything known by the date and store the model"))
-        train.add_argument("--as-of", type=_date, default=None, help=_("YYYY-MM-DD (default: today)"))
+        train.add_argument("--as-of", type=date_argument, default=None, help=_("YYYY-MM-DD (default: today)"))
         train.add_argument("--label", choices=LABELS, default="sustained")
         score = verbs.add_parser("score", help=_("score every active officer and raise alerts"))
-        score.add_argument("--as-of", type=_date, default=None, help=_("YYYY-MM-DD (default: today)"))
+        score.add_argument("--as-of", type=date_argument, default=None, help=_("YYYY-MM-DD (default: today)"))
         score.add_argument(
             "--percent", type=_percent, default=None, help=_("share of the force to alert on (default 2)")
         )
@@ -54,7 +47,7 @@ class Command(BaseCommand):
             "--retrain", action="store_true", help=_("train first when the model is missing, stale or foreign")
         )
         evaluate = verbs.add_parser("evaluate", help=_("measure the model on the year after the date"))
-        evaluate.add_argument("--as-of", type=_date, required=True, help=_("YYYY-MM-DD"))
+        evaluate.add_argument("--as-of", type=date_argument, required=True, help=_("YYYY-MM-DD"))
         evaluate.add_argument("--label", choices=LABELS, default="sustained")
         evaluate.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
 

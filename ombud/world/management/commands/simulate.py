@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from argparse import ArgumentParser, ArgumentTypeError
+from argparse import ArgumentParser
 from typing import Any, Never
 
 from django.core.management.base import BaseCommand, CommandError
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from ombud.core.arguments import date_argument, whole_number
 from ombud.intake.models import Complaint
 from ombud.org.models import Officer, Unit
 from ombud.world.digest import digest_rows
@@ -19,19 +19,9 @@ from ombud.world.load import WorldLoadError, world_load, world_rows
 from ombud.world.params import WorldParams
 from ombud.world.sim import simulate
 
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ArgumentTypeError(_("must be at least 1"))
-    return value
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ArgumentTypeError(_("not a date (YYYY-MM-DD): %(text)s") % {"text": text}) from None
+# Beyond these a world would not fit in memory, or would start before the calendar does.
+MAX_OFFICERS = 1_000_000
+MAX_YEARS = 100
 
 
 def add_prefix(seed: int) -> str:
@@ -59,19 +49,33 @@ class Command(BaseCommand):
         defaults = WorldParams()
         parser.add_argument(
             "--officers",
-            type=_positive,
+            type=whole_number(1, MAX_OFFICERS),
             default=defaults.officers,
             help=_("officers serving on the end date (default %(default)s)"),
         )
         parser.add_argument(
-            "--years", type=_positive, default=defaults.years, help=_("years of history (default %(default)s)")
+            "--years",
+            type=whole_number(1, MAX_YEARS),
+            default=defaults.years,
+            help=_("years of history (default %(default)s)"),
         )
-        parser.add_argument("--seed", type=int, default=defaults.seed, help=_("random seed (default %(default)s)"))
         parser.add_argument(
-            "--provinces", type=int, default=0, help=_("provinces (default: one per 20,000 officers)")
+            "--seed",
+            type=whole_number(0, 2**32 - 1),
+            default=defaults.seed,
+            help=_("random seed (default %(default)s)"),
         )
         parser.add_argument(
-            "--end-date", type=_date, default=None, help=_("last day of the history, YYYY-MM-DD (default: today)")
+            "--provinces",
+            type=whole_number(0, 1000),
+            default=0,
+            help=_("provinces (default: one per 20,000 officers)"),
+        )
+        parser.add_argument(
+            "--end-date",
+            type=date_argument,
+            default=None,
+            help=_("last day of the history, YYYY-MM-DD (default: today)"),
         )
         parser.add_argument(
             "--add",
