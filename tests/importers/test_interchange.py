@@ -164,6 +164,7 @@ def test_a_missing_required_file_or_column_stops_the_import_before_writing(tmp_p
         ("latin1", "officers.csv:2: not UTF-8 text"),
         ("stray_quote", "allegations.csv:3: this row runs to line 65"),
         ("column_twice", "officer_id more than once"),
+        ("semicolons", "lacks the column.s. officer_id .its header is one column.*separated by ';'"),
         (
             "no_readable_complaint",
             "complaints.csv: none of its 2 rows could be read.*complaints.csv:2: received_on",
@@ -182,6 +183,8 @@ def test_a_file_that_cannot_be_read_as_a_whole_stops_the_import_before_writing(
         lines[2] = lines[2].replace("Discourtesy", '"Discourtesy')
         lines += ["X-2,C3,Neglect,pending,,"] * 60
         (directory / "allegations.csv").write_text("\n".join(lines) + "\n")
+    elif damage == "semicolons":
+        (directory / "officers.csv").write_text("officer_id;last_name\nA1;Lee\n")
     elif damage == "column_twice":
         (directory / "officers.csv").write_text("officer_id,last_name,officer_id\nA1,Lee,A1\n")
     else:

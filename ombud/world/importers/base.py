@@ -160,9 +160,17 @@ def _rows(
         )
     missing = [name for name in required if name not in header]
     if missing:
-        raise ImportError_(
-            _("%(path)s lacks the column(s) %(columns)s") % {"path": path, "columns": ", ".join(missing)}
-        )
+        message = _("%(path)s lacks the column(s) %(columns)s") % {"path": path, "columns": ", ".join(missing)}
+        # A spreadsheet saved with semicolons or tabs gives one column named after the whole header.
+        separator = next((sep for sep in (";", "\t", "|") if len(header) == 1 and sep in header[0]), None)
+        if separator:
+            message += " " + _(
+                "(its header is one column, %(header)r: the file is separated by %(separator)r; save it with commas)"
+            ) % {
+                "header": header[0][:80],
+                "separator": separator,
+            }
+        raise ImportError_(message)
     while True:
         start = reader.line_num + 1
         try:
