@@ -49,18 +49,20 @@ def main() -> None:
         sys.exit(2)
     try:
         execute_from_command_line(sys.argv)
+    except BrokenPipeError:
+        # The reader of the output went away (`ombud case list --json | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except OSError as exc:
         # A file named on the command line that cannot be read or written (no such folder, no
         # permission, a full disk) is the user's to fix: say which and why, not where in ombud.
+        # Anything else (a refused connection) keeps its traceback, as does --traceback.
+        if not exc.filename or "--traceback" in sys.argv:
+            raise
         from django.utils.translation import gettext as _
 
         reason = exc.strerror or str(exc)
-        sys.stderr.write(
-            (_("ombud: %(file)s: %(reason)s") % {"file": exc.filename, "reason": reason})
-            if exc.filename
-            else f"ombud: {reason}"
-        )
-        sys.stderr.write("\n")
+        sys.stderr.write(_("ombud: %(file)s: %(reason)s") % {"file": exc.filename, "reason": reason} + "\n")
         sys.exit(1)
 
 

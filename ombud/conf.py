@@ -91,10 +91,16 @@ def write_private(path: Path, data: bytes, *, replace: bool) -> None:
 
     With ``replace=False`` the first writer wins: several processes starting at once (the web
     server's workers) all end up reading the same secret, instead of each keeping the one it made."""
+    write_atomically(path, data, replace=replace, mode=0o600)
+
+
+def write_atomically(path: Path, data: bytes, *, replace: bool = True, mode: int = 0o644) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename, so that a
+    reader, a crash or a full disk never leaves half of it (or the previous file emptied)."""
     import secrets
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

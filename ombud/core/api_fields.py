@@ -7,16 +7,23 @@ from typing import Any
 
 from rest_framework import serializers
 
-from ombud.core.typed import MAX_ID
+from ombud.core.typed import parse_id
 
 
 class SafePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+        if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        if not 0 < int(data) <= MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(data)
+        pk = parse_id(data)
+        if pk is None:
+            digits = str(data).strip()
+            # Digits, but no id a record could have (0, beyond 64 bits): there is no such record.
+            self.fail(
+                "does_not_exist" if digits.isascii() and digits.isdigit() else "incorrect_type",
+                pk_value=data,
+                data_type=type(data).__name__,
+            )
+        return super().to_internal_value(pk)
 
 
 class SafeSlugRelatedField(serializers.SlugRelatedField):  # type: ignore[type-arg]

@@ -329,11 +329,18 @@ def complaint_by_receipt(receipt: str) -> Complaint | None:
     return complaint
 
 
-def complainant_message(*, complaint: Complaint, text: str) -> Message:
+def _message_check(text: str) -> None:
+    """What a message between a complainant and the body must be, whoever writes it."""
     if not text.strip():
         raise ValidationError({"message": _("Write a message.")})
     if len(text) > MAX_DESCRIPTION:
         raise ValidationError({"message": _("The message is too long.")})
+    if "\x00" in text:
+        raise ValidationError({"message": _("Remove the null characters from this text.")})
+
+
+def complainant_message(*, complaint: Complaint, text: str) -> Message:
+    _message_check(text)
     with transaction.atomic():
         message = Message.objects.create(
             complaint=complaint, from_complainant=True, body=text.strip(), at=timezone.now()
@@ -374,8 +381,7 @@ def complainant_add_files(*, complaint: Complaint, files: list[UploadInput]) -> 
 
 
 def staff_message(*, actor: Any, complaint: Complaint, text: str) -> Message:
-    if not text.strip():
-        raise ValidationError({"message": _("Write a message.")})
+    _message_check(text)
     with transaction.atomic():
         message = Message.objects.create(
             complaint=complaint, from_complainant=False, author=actor, body=text.strip(), at=timezone.now()

@@ -204,7 +204,7 @@ def report_status(request: HttpRequest) -> HttpResponse:
         else:
             context["files_missing"] = True
     context["status"] = complaint_status_data(complaint)
-    return render(request, "intake/status.html", context)
+    return render(request, "intake/status.html", context, status=400 if "message_errors" in context else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -270,7 +270,10 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) ->
 
 
 def _detail_page(request: HttpRequest, complaint: Complaint, **extra: Any) -> HttpResponse:
-    return render_page(request, "intake/detail.html", _detail_context(request, complaint, **extra))
+    response = render_page(request, "intake/detail.html", _detail_context(request, complaint, **extra))
+    if any(value for key, value in extra.items() if key.endswith("_errors")):
+        response.status_code = 400  # a form on the page was refused
+    return response
 
 
 def _complaint(request: HttpRequest, complaint_id: int) -> Complaint:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from ombud.cases.api import StaffView, many
 from ombud.core.access import NotFoundForUser
 from ombud.core.api_fields import SafePrimaryKeyRelatedField
+from ombud.core.typed import search_text
 from ombud.org.models import OversightBody, Unit
 from ombud.org.selectors import unit_list_for_user
 from ombud.reviews.models import AgendaItem, Attendance, Directive, Meeting, MeetingKind
@@ -317,7 +318,7 @@ class PeriodReport(StaffView):
             )
         except ValueError as exc:
             raise ApiValidationError({"since": [str(exc)]}) from None
-        code = request.query_params.get("unit", "")
+        code = search_text(request.query_params.get("unit", ""), 100)
         unit = units.filter(code=code).first() if code else None
         if (code and unit is None) or (unit is None and not whole_force):
             raise NotFoundForUser

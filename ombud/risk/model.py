@@ -25,9 +25,7 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import pickle
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +36,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ombud.conf import write_atomically
 from ombud.core.keys import keyed_digest
 from ombud.risk.events import F64, I64, Events
 from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, label_completeness, labels, spec_for
@@ -464,17 +463,7 @@ def save(model: TrainedModel, path: Path | None = None) -> Path:
     so a reader never sees half a model."""
     path = path or artifact_path(model.label)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = dumps(model)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".risk-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, dumps(model), mode=0o600)
     return path
 
 

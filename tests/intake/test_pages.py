@@ -241,14 +241,19 @@ def test_an_officer_typed_but_not_chosen_is_kept_as_a_description(client: Client
 # --- the complainant's follow-up ----------------------------------------------------------------------
 
 
+def filed_with_staff(client: Client, force: Force, make_member: Any) -> tuple[str, Complaint, Client]:
+    """A complaint filed on the portal by ``client``: its receipt, itself, and a member of the body
+    it was routed to, logged in."""
+    _, receipt = file_through_portal(client, force)
+    staff = Client()
+    staff.force_login(make_member(force.body_a))
+    return receipt, Complaint.objects.get(), staff
+
+
 def test_the_complainant_answers_the_investigator_and_adds_evidence(
     client: Client, force: Force, make_member: Any
 ) -> None:
-    _, receipt = file_through_portal(client, force)
-    complaint = Complaint.objects.get()
-    investigator = make_member(force.body_a)
-    staff = Client()
-    staff.force_login(investigator)
+    receipt, complaint, staff = filed_with_staff(client, force, make_member)
     staff.post(reverse("complaint_message", args=[complaint.pk]), {"message": "Which day was it?"})
     status = html(client.post(reverse("report_status"), {"receipt": receipt}))
     assert "Which day was it?" in status and "Investigator" in status
@@ -262,6 +267,20 @@ def test_the_complainant_answers_the_investigator_and_adds_evidence(
     )
     assert "1 file was added." in html(added) and "ledger.txt" in html(added)
     assert "The harvest market day." in html(staff.get(reverse("complaint_detail", args=[complaint.pk])))
+
+
+def test_a_message_holding_a_null_character_is_refused_on_both_sides(
+    client: Client, force: Force, make_member: Any
+) -> None:
+    # PostgreSQL cannot store NUL in text: without the check the database itself refused, a 500.
+    receipt, complaint, staff = filed_with_staff(client, force, make_member)
+    asked = staff.post(reverse("complaint_message", args=[complaint.pk]), {"message": "Which\x00 day?"})
+    answered = client.post(
+        reverse("report_status"), {"receipt": receipt, "action": "message", "message": "May\x00"}
+    )
+    for page in (asked, answered):
+        assert page.status_code == 400 and "Remove the null characters from this text." in html(page)
+    assert not complaint.messages.exists()
 
 
 # --- the proof of filing ------------------------------------------------------------------------------
@@ -363,10 +382,7 @@ def test_the_complaint_page_suggests_related_complaints(client: Client, force: F
 def test_acknowledging_records_it_and_the_complainant_sees_it(
     client: Client, force: Force, make_member: Any
 ) -> None:
-    _, receipt = file_through_portal(client, force)
-    complaint = Complaint.objects.get()
-    staff = Client()
-    staff.force_login(make_member(force.body_a))
+    receipt, complaint, staff = filed_with_staff(client, force, make_member)
     response = staff.post(reverse("complaint_acknowledge", args=[complaint.pk]), follow=True)
     assert "Acknowledged." in html(response)
     complaint.refresh_from_db()

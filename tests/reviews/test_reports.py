@@ -312,3 +312,7 @@ def test_the_api_answers_the_reports_figures(login: Login, force: Force) -> None
         .status_code
         == 404
     )
+    unknown = login("erin").get(
+        reverse("api-period-report"), {"since": "2000-01-01", "until": "2001-01-01", "unit": "B\x001"}
+    )
+    assert unknown.status_code == 404

@@ -8,21 +8,25 @@ the operation reads, values of the wrong type, out of range, too long or hostile
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.throttling import SimpleRateThrottle
 
 from ombud.accounts.models import Membership, User
 from ombud.org.models import Officer
@@ -57,38 +61,11 @@ API_IDS = {
     "evaluations": "risk.Evaluation",
 }
 MISSING = 2**31 - 7
-HOSTILE = [
-    None,
-    "",
-    "x" * 5000,
-    -1,
-    2**70,
-    1.5e308,
-    [],
-    {"a": {"b": 1}},
-    "2021-02-30",
-    "9999-12-31",
-    "nul\x00byte",
-    "' OR 1=1 --",
-    "<script>alert(1)</script>",
-    True,
-    "\uff11\uff12",
-]
 # What a form's fields get, all at once (a form posts text).
-FORM_HOSTILE = [
-    "",
-    "x" * 5000,
-    "-1",
-    str(2**70),
-    "2021-02-30",
-    "nul\x00byte",
-    "\u00b2",
-    "<script>alert(1)</script>",
-]
+FORM_HOSTILE = ["", "x" * 5000, str(2**70), "2021-02-30", "\u00b2", "<script>nul\x00byte</script>"]
 # Every parameter a page or list reads, each with a value it cannot use: ids beyond 64 bits or
 # written with a superscript ("²" passes ``str.isdigit``), impossible dates, unknown words.
 ODD_QUERY = {
-    "page": "-1",
     "q": "\x00",
     "status": "zz",
     "overdue": "²",
@@ -101,20 +78,28 @@ ODD_QUERY = {
     "as_of": "2021-13-40",
     "since": "0000-01-01",
     "until": "9999-99-99",
-    "format": "zz",
     "state": "zz",
     "language": "zz",
     "next": "//elsewhere.example/",
 }
+# A plain GET carries what a report needs to answer at all.
+PLAIN_QUERY = {"since": "2020-01-01", "until": "2026-12-31"}
+# Sent one at a time: DRF answers an unknown page or format with a 404 before the view runs.
+ODD_ALONE = [{"page": "x"}, {"format": "zz"}]
 # Leaving ends the sweep's session; the admin site is Django's own.
 SKIPPED = ("admin/", "accounts/logout/", "api/")
-REFUSED = (401, 403, 404, 405)
-FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
+REFUSED = (401, 403, 404)
+FORM = re.compile(r"<form([^>]*method=\"post\"[^>]*)>(.*?)</form>", re.S | re.I)
+ACTION = re.compile(r"action=\"([^\"]*)\"")
 FIELD = re.compile(r"<(?:input|select|textarea)[^>]*name=\"([^\"]+)\"")
 
 
 @pytest.fixture
-def province(db: None) -> list[User | None]:
+def province(db: None, monkeypatch: pytest.MonkeyPatch) -> list[User | None]:
+    # The public portal's throttles would answer most of the sweep with 429 before any validation
+    # (tests/intake test them); their counts also outlive a test in the cache.
+    monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
+    cache.clear()
     call_command("demo", no_serve=True, officers=150, years=3, seed=5, stdout=io.StringIO())
     station = Membership.objects.get(user__username="supervisor").unit
     AlertFactory(officer=Officer.objects.filter(unit=station).first())
@@ -128,11 +113,12 @@ def record_ids(label: str) -> list[int]:
 
 
 def row_counts() -> dict[str, int]:
-    """Rows of every table a write could touch (the audit log may record a refused attempt)."""
+    """Rows of every table a write could touch. The audit log is among them: every write goes
+    through a service that audits it, so an UPDATE a refused request made shows there too."""
     tables = [
         m._meta.db_table
         for m in apps.get_models(include_auto_created=True)
-        if m._meta.app_label not in {"audit", "sessions", "admin"} and not m._meta.proxy
+        if m._meta.app_label not in {"sessions", "admin"} and not m._meta.proxy
     ]
     sql = " UNION ALL ".join(f"SELECT '{t}', COUNT(*) FROM {connection.ops.quote_name(t)}" for t in tables)
     with connection.cursor() as cursor:
@@ -177,34 +163,57 @@ def fill(route: str, names: list[str]) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-def form_fields(response: HttpResponse) -> set[str]:
+def forms(response: HttpResponse, url: str) -> dict[str, set[str]]:
+    """The page's POST forms: where each posts to, and the names of its fields."""
     if response.status_code != 200 or response.streaming or "html" not in response.get("Content-Type", ""):
-        return set()
-    fields = set()
-    for form in FORM.findall(response.content.decode()):
-        fields |= set(FIELD.findall(form))
-    return fields - {"csrfmiddlewaretoken"}
+        return {}
+    found: dict[str, set[str]] = {}
+    for attributes, body in FORM.findall(response.content.decode()):
+        action = ACTION.search(attributes)
+        target = urlsplit(html.unescape(action.group(1))).path if action and action.group(1) else url
+        if target.startswith("/") and not target.startswith(("/accounts/logout/", "/i18n/")):
+            found.setdefault(target, set()).update(set(FIELD.findall(body)) - {"csrfmiddlewaretoken"})
+    return found
 
 
 class Sweep:
-    """What the sweep met: failures, and how often each status came back."""
+    """What the sweep met: failures, how often each status came back, and which routes answered
+    someone with 200 (a sweep that reaches no page proves nothing)."""
 
     def __init__(self) -> None:
         self.failures: list[str] = []
         self.statuses: Counter[int] = Counter()
+        self.answered: set[str] = set()
+        # Routes that answered a user's GET with something to read (or a 403/404): each must
+        # answer someone with 200, or the ids the sweep tries reach nothing.
+        self.readable: set[str] = set()
 
     def check(self, response: HttpResponse, what: str, before: dict[str, int] | None = None) -> None:
         self.statuses[response.status_code] += 1
-        if response.status_code >= 500:
+        if response.status_code >= 500 or response.status_code == 429:
             self.failures.append(f"{what}: {response.status_code}")
         elif before is not None and response.status_code >= 400 and (after := row_counts()) != before:
             changed = {table: (n, after[table]) for table, n in before.items() if after[table] != n}
             self.failures.append(f"{what}: refused with {response.status_code} but wrote {changed}")
 
-    def verdict(self) -> None:
+    def get(self, client: Client, url: str, route: str, who: str) -> HttpResponse:
+        response = client.get(url, PLAIN_QUERY)
+        self.check(response, f"{who} GET {url}")
+        if response.status_code == 200:
+            self.answered.add(route)
+        if who != "visitor" and response.status_code not in (302, 405):
+            self.readable.add(route)
+        # A download (a package, a PDF) reads no parameter; building it again would only be slow.
+        if "attachment" not in response.get("Content-Disposition", ""):
+            for query in [ODD_QUERY, *ODD_ALONE]:
+                self.check(client.get(url, query), f"{who} GET {url}?{sorted(query)}")
+        return response
+
+    def verdict(self, exempt: tuple[str, ...] = ()) -> None:
         assert not self.failures, "\n".join(self.failures[:30])
-        # A sweep that rendered no page or met no validation would prove nothing.
-        assert self.statuses[200] and self.statuses[400], self.statuses
+        assert self.statuses[400], self.statuses
+        unanswered = sorted(r for r in self.readable - self.answered if not any(e in r for e in exempt))
+        assert not unanswered, f"never answered with 200: {unanswered}"
 
 
 def test_no_page_answers_hostile_input_with_a_server_error_or_a_half_write(province: list[User | None]) -> None:
@@ -214,20 +223,21 @@ def test_no_page_answers_hostile_input_with_a_server_error_or_a_half_write(provi
         who = user.username if user else "visitor"
         for route, names in pages():
             for url in fill(route, names):
-                sweep.check(client.get(url, ODD_QUERY), f"{who} GET {url}?odd")
-                page = client.get(url)
-                sweep.check(page, f"{who} GET {url}")
+                page = sweep.get(client, url, route, who)
                 if page.status_code in REFUSED:
                     continue
-                fields = form_fields(page)
-                bodies = [{}] + [dict.fromkeys(fields, bad) for bad in FORM_HOSTILE]
-                for body in bodies if fields else [{}]:
-                    before = row_counts()
-                    sweep.check(client.post(url, body), f"{who} POST {url} {str(body)[:120]}", before)
-    sweep.verdict()
+                # The page's forms post to their own actions (a note, a finding, a measure's next
+                # step); a route that only takes POST gets an empty one.
+                targets = forms(page, url) or ({url: set()} if page.status_code == 405 else {})
+                for target, fields in targets.items():
+                    for body in [{}] + [dict.fromkeys(fields, bad) for bad in FORM_HOSTILE if fields]:
+                        before = row_counts()
+                        sweep.check(client.post(target, body), f"{who} POST {target} {str(body)[:120]}", before)
+    # The demo holds no file sent by a complainant; a new meeting is asked for a unit or a body.
+    sweep.verdict(exempt=("/files/", "meetings/new/"))
 
 
-def api_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
+def api_operations() -> Iterator[tuple[str, str, dict[str, Any], bool]]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     components = schema["components"]["schemas"]
     for path, operations in schema["paths"].items():
@@ -235,13 +245,28 @@ def api_operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             properties: dict[str, Any] = {}
-            for content in operation.get("requestBody", {}).get("content", {}).values():
+            contents = operation.get("requestBody", {}).get("content", {})
+            for content in contents.values():
                 body_schema = content.get("schema", {})
                 while "$ref" in body_schema:
                     body_schema = components[body_schema["$ref"].rsplit("/", 1)[-1]]
                 properties = body_schema.get("properties", {})
                 break
-            yield path, method, properties
+            yield path, method, properties, bool(contents) and "application/json" not in contents
+
+
+def wrong_values(spec: dict[str, Any]) -> list[Any]:
+    """Values a field of this type must refuse, most likely to slip past a check first."""
+    kind = spec.get("type")
+    if kind == "integer":
+        return ["\u00b2", 2**70, -1, "x", None]
+    if kind == "array":
+        return [[2**70], ["\u00b2"], [None], "x"]
+    if kind == "string" and spec.get("format") == "date":
+        return ["2021-02-30", "0001-01-01", 5, None]
+    if kind == "string":
+        return ["nul\x00byte", "x" * 5000, 5, None]
+    return ["x", None, 2**70]
 
 
 def plausible(spec: dict[str, Any]) -> Any:
@@ -265,14 +290,14 @@ def test_no_api_operation_answers_hostile_input_with_a_server_error_or_a_half_wr
     for user in province:
         client = client_for(user)
         who = user.username if user else "visitor"
-        for path, method, properties in api_operations():
+        for path, method, properties, multipart in api_operations():
             urls = [path]
             if "{id}" in path:
                 records = API_IDS[path.split("/{id}")[0].rsplit("/", 1)[-1]]
                 urls = [path.replace("{id}", str(pk)) for pk in record_ids(records)]
             for url in urls:
                 if method == "get":
-                    sweep.check(client.get(url, ODD_QUERY), f"{who} GET {url}?odd")
+                    sweep.get(client, url, path, who)
                     continue
                 before = row_counts()
                 first = client.generic(method.upper(), url, "{}", content_type="application/json")
@@ -281,12 +306,15 @@ def test_no_api_operation_answers_hostile_input_with_a_server_error_or_a_half_wr
                     continue
                 plain = {name: plausible(spec) for name, spec in properties.items()}
                 bodies: list[Any] = [None, [], "a letter", "{not json"]
-                for index, name in enumerate(properties):
-                    for bad in (HOSTILE[index % len(HOSTILE)], HOSTILE[(index + 7) % len(HOSTILE)]):
-                        bodies.append({**plain, name: bad})
+                for name, spec in properties.items():
+                    bodies += [{**plain, name: bad} for bad in wrong_values(spec)]
                 for body in bodies:
-                    data = body if body == "{not json" else json.dumps(body)
                     before = row_counts()
-                    response = client.generic(method.upper(), url, data, content_type="application/json")
+                    if multipart and isinstance(body, dict):
+                        form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}
+                        response = client.post(url, form)
+                    else:
+                        data = body if body == "{not json" else json.dumps(body)
+                        response = client.generic(method.upper(), url, data, content_type="application/json")
                     sweep.check(response, f"{who} {method} {url} {str(body)[:120]}", before)
-    sweep.verdict()
+    sweep.verdict(exempt=("/evaluations/{id}/",))  # the demo has run no evaluation

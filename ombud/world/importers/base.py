@@ -161,15 +161,16 @@ def _rows(
     missing = [name for name in required if name not in header]
     if missing:
         message = _("%(path)s lacks the column(s) %(columns)s") % {"path": path, "columns": ", ".join(missing)}
-        # A spreadsheet saved with semicolons or tabs gives one column named after the whole header.
-        separator = next((sep for sep in (";", "\t", "|") if len(header) == 1 and sep in header[0]), None)
+        # A spreadsheet saved with semicolons or tabs gives a header of one or two columns (a
+        # quoted cell may hold a comma) in which the missing names are all there.
+        line = ",".join(header)
+        separator = next(
+            (sep for sep in (";", "\t", "|") if sep in line and all(name in line for name in missing)), None
+        )
         if separator:
             message += " " + _(
                 "(its header is one column, %(header)r: the file is separated by %(separator)r; save it with commas)"
-            ) % {
-                "header": header[0][:80],
-                "separator": separator,
-            }
+            ) % {"header": line[:80], "separator": separator}
         raise ImportError_(message)
     while True:
         start = reader.line_num + 1

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ombud.cases.models import Case
 from ombud.cases.packages import PackageRefused, package_build, package_import, package_verify
+from ombud.conf import write_atomically
 from ombud.core.arguments import whole_number
 from ombud.core.typed import parse_id
 
@@ -94,7 +95,7 @@ class Command(BaseCommand):
         # The package's audit and custody entries stand only if the file was written.
         with transaction.atomic():
             data = package_build(actor=None, case=case)
-            out.write_bytes(data)
+            write_atomically(out, data)
         self.stdout.write(
             _("Wrote %(path)s (%(size)d bytes) for case %(number)s.")
             % {"path": out, "size": len(data), "number": case.number}

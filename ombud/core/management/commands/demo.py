@@ -35,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=whole_number(0, 2**32 - 1), default=7, help=_("random seed of the synthetic world")
         )
-        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--port", type=whole_number(1, 65535), default=settings.PORT)
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)

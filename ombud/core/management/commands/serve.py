@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
+from ombud.core.arguments import whole_number
 from ombud.core.keys import keys_ensure
 from ombud.wsgi import application
 
@@ -53,7 +54,12 @@ class Command(BaseCommand):
     help = _("Serve ombud with a production WSGI server.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--port", type=int, default=settings.PORT, help=_("port (default OMBUD_PORT or 8000)"))
+        parser.add_argument(
+            "--port",
+            type=whole_number(1, 65535),
+            default=settings.PORT,
+            help=_("port (default OMBUD_PORT or 8000)"),
+        )
         parser.add_argument("--host", default=os.environ.get("OMBUD_HOST", "127.0.0.1"))
         # One process per core: more only adds contention for the one SQLite writer (bench/intake.py).
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)

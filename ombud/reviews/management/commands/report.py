@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ombud.core.arguments import date_argument
 from ombud.org.models import Unit
 from ombud.reviews.reports import parse_period, period_report, report_csv, report_pdf
 
@@ -23,14 +24,16 @@ class Command(BaseCommand):
         period.add_argument(
             "--unit", help=_("code of the unit whose subtree is reported (default: the whole force)")
         )
-        period.add_argument("--since", required=True, help=_("first day, YYYY-MM-DD"))
-        period.add_argument("--until", required=True, help=_("last day, YYYY-MM-DD (included)"))
+        period.add_argument("--since", required=True, type=date_argument, help=_("first day, YYYY-MM-DD"))
+        period.add_argument(
+            "--until", required=True, type=date_argument, help=_("last day, YYYY-MM-DD (included)")
+        )
         period.add_argument("--format", choices=["csv", "pdf"], default="csv")
         period.add_argument("--out", required=True, type=Path, help=_("file to write"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            since, until = parse_period(options["since"], options["until"])
+            since, until = parse_period(options["since"].isoformat(), options["until"].isoformat())
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         unit = None
