@@ -49,6 +49,7 @@ def main() -> None:
         sys.exit(2)
     try:
         execute_from_command_line(sys.argv)
+        sys.stdout.flush()  # inside the try: what is still buffered may meet the closed pipe too
     except BrokenPipeError:
         # The reader of the output went away (`ombud case list --json | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -96,12 +96,25 @@ def write_private(path: Path, data: bytes, *, replace: bool) -> None:
 
 def write_atomically(path: Path, data: bytes, *, replace: bool = True, mode: int = 0o644) -> None:
     """Write a file whole or not at all: a temporary file beside it, then a rename, so that a
-    reader, a crash or a full disk never leaves half of it (or the previous file emptied)."""
+    reader, a crash or a full disk never leaves half of it (or the previous file emptied). A path
+    that is not a regular file (a device, a pipe) is written through, and a link, where it leads.
+    An error names ``path``, not the temporary file."""
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("wb") as handle:
+                handle.write(data)
+        else:
+            _write_beside(path.resolve(), data, replace=replace, mode=mode)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+
+
+def _write_beside(path: Path, data: bytes, *, replace: bool, mode: int) -> None:
     import secrets
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

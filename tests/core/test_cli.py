@@ -57,6 +57,17 @@ def test_a_value_no_command_can_use_is_refused_in_one_line(
     assert '"units": 0' in ombud(instance, "stats", "--json").stdout
 
 
+def test_a_report_written_onto_a_folder_names_the_folder_and_leaves_nothing_beside_it(
+    instance: dict[str, str], tmp_path: Path
+) -> None:
+    result = ombud(
+        instance, "report", "period", "--since", "2021-01-01", "--until", "2021-12-31", "--out", str(tmp_path)
+    )
+    assert result.returncode == 1
+    assert f"ombud: {tmp_path}: Is a directory" in result.stderr
+    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.*")) and not list(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -76,8 +87,10 @@ def test_a_file_that_cannot_be_read_or_written_is_named_with_the_reason(
 
 def test_a_reader_that_stops_reading_ends_the_command_quietly(instance: dict[str, str]) -> None:
     # `ombud stats --json | head -c 1`: the pipe closes before ombud writes.
+    # Buffered, as outside this test runner: the last of the output meets the pipe at exit.
+    environ = {k: v for k, v in instance.items() if k != "PYTHONUNBUFFERED"}
     process = subprocess.Popen(
-        [OMBUD, "stats", "--json"], env=instance, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [OMBUD, "stats", "--json"], env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()

@@ -14,6 +14,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,8 +30,10 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.throttling import SimpleRateThrottle
 
 from ombud.accounts.models import Membership, User
+from ombud.intake.services import complaint_file
 from ombud.org.models import Officer
 from tests.factories import AlertFactory
+from tests.intake.conftest import complaint_about
 
 pytestmark = pytest.mark.django_db
 
@@ -84,18 +87,27 @@ ODD_QUERY = {
 }
 # A plain GET carries what a report needs to answer at all.
 PLAIN_QUERY = {"since": "2020-01-01", "until": "2026-12-31"}
-# Sent one at a time: DRF answers an unknown page or format with a 404 before the view runs.
-ODD_ALONE = [{"page": "x"}, {"format": "zz"}]
+# Sent one at a time: DRF answers an unknown page or format with a 404 before the view runs, and
+# a report refuses its dates before it reads its unit.
+ODD_ALONE = [{"page": "x"}, {"format": "zz"}, {"since": "2020-01-01", "until": "2026-12-31", "unit": "B\x001"}]
 # Leaving ends the sweep's session; the admin site is Django's own.
 SKIPPED = ("admin/", "accounts/logout/", "api/")
 REFUSED = (401, 403, 404)
 FORM = re.compile(r"<form([^>]*method=\"post\"[^>]*)>(.*?)</form>", re.S | re.I)
 ACTION = re.compile(r"action=\"([^\"]*)\"")
 FIELD = re.compile(r"<(?:input|select|textarea)[^>]*name=\"([^\"]+)\"")
+HIDDEN = re.compile(r"<input[^>]*type=\"hidden\"[^>]*>")
+VALUE = re.compile(r"value=\"([^\"]*)\"")
+
+
+@dataclass
+class Province:
+    users: list[User | None]  # None: a visitor
+    receipt: str  # of a complaint filed on the portal, to reach what only its complainant sees
 
 
 @pytest.fixture
-def province(db: None, monkeypatch: pytest.MonkeyPatch) -> list[User | None]:
+def province(db: None, monkeypatch: pytest.MonkeyPatch) -> Province:
     # The public portal's throttles would answer most of the sweep with 429 before any validation
     # (tests/intake test them); their counts also outlive a test in the cache.
     monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
@@ -103,7 +115,8 @@ def province(db: None, monkeypatch: pytest.MonkeyPatch) -> list[User | None]:
     call_command("demo", no_serve=True, officers=150, years=3, seed=5, stdout=io.StringIO())
     station = Membership.objects.get(user__username="supervisor").unit
     AlertFactory(officer=Officer.objects.filter(unit=station).first())
-    return [*User.objects.order_by("pk"), None]
+    filed = complaint_file(actor=None, data=complaint_about(Officer.objects.first()))
+    return Province([*User.objects.order_by("pk"), None], filed.receipt)
 
 
 def record_ids(label: str) -> list[int]:
@@ -163,17 +176,32 @@ def fill(route: str, names: list[str]) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-def forms(response: HttpResponse, url: str) -> dict[str, set[str]]:
-    """The page's POST forms: where each posts to, and the names of its fields."""
+def forms(response: HttpResponse, url: str) -> list[tuple[str, set[str], dict[str, str]]]:
+    """The page's POST forms: where each posts to, the names of the fields a user fills in, and
+    the hidden fields with their values (a form's prefix, the receipt it answers), kept as sent."""
     if response.status_code != 200 or response.streaming or "html" not in response.get("Content-Type", ""):
-        return {}
-    found: dict[str, set[str]] = {}
+        return []
+    found = []
     for attributes, body in FORM.findall(response.content.decode()):
         action = ACTION.search(attributes)
         target = urlsplit(html.unescape(action.group(1))).path if action and action.group(1) else url
         if target.startswith("/") and not target.startswith(("/accounts/logout/", "/i18n/")):
-            found.setdefault(target, set()).update(set(FIELD.findall(body)) - {"csrfmiddlewaretoken"})
+            hidden = {}
+            for tag in HIDDEN.findall(body):
+                name, value = FIELD.search(tag), VALUE.search(tag)
+                if name:
+                    hidden[name.group(1)] = html.unescape(value.group(1)) if value else ""
+            found.append((target, set(FIELD.findall(body)) - set(hidden) - {"csrfmiddlewaretoken"}, hidden))
     return found
+
+
+def post_forms(sweep: Sweep, client: Client, page: HttpResponse, url: str, who: str) -> None:
+    """Each form of the page, sent empty and with each hostile value in every field a user fills."""
+    for target, fields, hidden in forms(page, url):
+        for bad in [None, *FORM_HOSTILE] if fields else [None]:
+            body = {**hidden, **(dict.fromkeys(fields, bad) if bad is not None else {})}
+            before = row_counts()
+            sweep.check(client.post(target, body), f"{who} POST {target} {str(body)[:120]}", before)
 
 
 class Sweep:
@@ -216,9 +244,9 @@ class Sweep:
         assert not unanswered, f"never answered with 200: {unanswered}"
 
 
-def test_no_page_answers_hostile_input_with_a_server_error_or_a_half_write(province: list[User | None]) -> None:
+def test_no_page_answers_hostile_input_with_a_server_error_or_a_half_write(province: Province) -> None:
     sweep = Sweep()
-    for user in province:
+    for user in province.users:
         client = client_for(user)
         who = user.username if user else "visitor"
         for route, names in pages():
@@ -226,13 +254,16 @@ def test_no_page_answers_hostile_input_with_a_server_error_or_a_half_write(provi
                 page = sweep.get(client, url, route, who)
                 if page.status_code in REFUSED:
                     continue
-                # The page's forms post to their own actions (a note, a finding, a measure's next
-                # step); a route that only takes POST gets an empty one.
-                targets = forms(page, url) or ({url: set()} if page.status_code == 405 else {})
-                for target, fields in targets.items():
-                    for body in [{}] + [dict.fromkeys(fields, bad) for bad in FORM_HOSTILE if fields]:
-                        before = row_counts()
-                        sweep.check(client.post(target, body), f"{who} POST {target} {str(body)[:120]}", before)
+                if page.status_code == 405:  # a route that only takes POST gets an empty one
+                    before = row_counts()
+                    sweep.check(client.post(url, {}), f"{who} POST {url} {{}}", before)
+                # The page's forms post to their own actions (a note, a finding, a measure's next step).
+                post_forms(sweep, client, page, url, who)
+    # What a complainant sees once their receipt is given: their messages and files forms.
+    visitor = client_for(None)
+    status = visitor.post("/report/status/", {"receipt": province.receipt})
+    assert status.status_code == 200 and forms(status, "/report/status/")
+    post_forms(sweep, visitor, status, "/report/status/", "complainant")
     # The demo holds no file sent by a complainant; a new meeting is asked for a unit or a body.
     sweep.verdict(exempt=("/files/", "meetings/new/"))
 
@@ -283,11 +314,9 @@ def plausible(spec: dict[str, Any]) -> Any:
     }.get(kind or "", "2021-01-01" if spec.get("format") == "date" else "text")
 
 
-def test_no_api_operation_answers_hostile_input_with_a_server_error_or_a_half_write(
-    province: list[User | None],
-) -> None:
+def test_no_api_operation_answers_hostile_input_with_a_server_error_or_a_half_write(province: Province) -> None:
     sweep = Sweep()
-    for user in province:
+    for user in province.users:
         client = client_for(user)
         who = user.username if user else "visitor"
         for path, method, properties, multipart in api_operations():
@@ -304,7 +333,11 @@ def test_no_api_operation_answers_hostile_input_with_a_server_error_or_a_half_wr
                 sweep.check(first, f"{who} {method} {url} {{}}", before)
                 if first.status_code in REFUSED:
                     continue
-                plain = {name: plausible(spec) for name, spec in properties.items()}
+                # A real receipt, so that the complainant's endpoints read what follows it.
+                plain = {
+                    name: province.receipt if name == "receipt" else plausible(spec)
+                    for name, spec in properties.items()
+                }
                 bodies: list[Any] = [None, [], "a letter", "{not json"]
                 for name, spec in properties.items():
                     bodies += [{**plain, name: bad} for bad in wrong_values(spec)]

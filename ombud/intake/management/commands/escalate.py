@@ -27,6 +27,13 @@ def as_of_argument(value: str) -> dt.datetime:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
+def _as_of(value: dt.datetime | str | None) -> dt.datetime:
+    # ``call_command("escalate", as_of="2030-01-01")`` passes the text: argparse types only what it parses.
+    if isinstance(value, str):
+        return as_of_argument(value)
+    return value or timezone.now()
+
+
 class Command(BaseCommand):
     help = _("Escalate complaints past their deadlines (and those many people complained of) one level up.")
 
@@ -36,7 +43,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = complaints_escalate_due(actor=None, as_of=options["as_of"] or timezone.now())
+        report = complaints_escalate_due(actor=None, as_of=_as_of(options["as_of"]))
         self.stdout.write(
             _("%(n)d complaints escalated; %(top)d overdue with the top body already.")
             % {"n": len(report.escalated), "top": len(report.at_top)}

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ombud.conf import write_atomically
 from ombud.core.arguments import date_argument
 from ombud.org.models import Unit
 from ombud.reviews.reports import parse_period, period_report, report_csv, report_pdf
@@ -44,9 +45,9 @@ class Command(BaseCommand):
         report = period_report(unit=unit, since=since, until=until)
         out: Path = options["out"]
         if options["format"] == "pdf":
-            out.write_bytes(report_pdf(report))
+            write_atomically(out, report_pdf(report))
         else:
-            out.write_text(report_csv(report), encoding="utf-8")
+            write_atomically(out, report_csv(report).encode("utf-8"))
         self.stdout.write(
             _("Wrote %(path)s: %(units)d units, %(complaints)d complaints in the period.")
             % {"path": out, "units": len(report.rows) - 1, "complaints": report.current.complaints}
