@@ -14,15 +14,12 @@ class SafePrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):  # type: i
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        pk = parse_id(data)
-        if pk is None:
-            digits = str(data).strip()
-            # Digits, but no id a record could have (0, beyond 64 bits): there is no such record.
-            self.fail(
-                "does_not_exist" if digits.isascii() and digits.isdigit() else "incorrect_type",
-                pk_value=data,
-                data_type=type(data).__name__,
-            )
+        text = str(data).strip()
+        if not (text.isascii() and text.isdigit()):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        pk = parse_id(text)
+        if pk is None:  # digits, but no id a record could have (0, beyond 64 bits)
+            self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(pk)
 
 

@@ -15,7 +15,7 @@ from ombud.core.arguments import whole_number
 from ombud.core.demo import demo_users_ensure
 from ombud.core.management.commands.serve import serve
 from ombud.org.models import Officer
-from ombud.world.management.commands.simulate import MAX_OFFICERS, MAX_YEARS
+from ombud.world.management.commands.simulate import MAX_OFFICERS, MAX_SEED, MAX_YEARS
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             "--years", type=whole_number(1, MAX_YEARS), default=12, help=_("years of history (default 12)")
         )
         parser.add_argument(
-            "--seed", type=whole_number(0, 2**32 - 1), default=7, help=_("random seed of the synthetic world")
+            "--seed", type=whole_number(0, MAX_SEED), default=7, help=_("random seed of the synthetic world")
         )
         parser.add_argument("--port", type=whole_number(1, 65535), default=settings.PORT)
 

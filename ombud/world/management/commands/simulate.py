@@ -22,6 +22,7 @@ from ombud.world.sim import simulate
 # Beyond these a world would not fit in memory, or would start before the calendar does.
 MAX_OFFICERS = 1_000_000
 MAX_YEARS = 100
+MAX_SEED = 2**32 - 1  # NumPy's seeds
 
 
 def add_prefix(seed: int) -> str:
@@ -61,7 +62,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--seed",
-            type=whole_number(0, 2**32 - 1),
+            type=whole_number(0, MAX_SEED),
             default=defaults.seed,
             help=_("random seed (default %(default)s)"),
         )
