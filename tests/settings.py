@@ -4,10 +4,16 @@ IMMEDIATE transactions) rather than in memory, as in production."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("OMBUD_DATA_DIR", tempfile.mkdtemp(prefix="ombud-test-"))
+if "OMBUD_DATA_DIR" not in os.environ:
+    # A folder of our own: removed when the run ends, so test runs leave nothing behind in /tmp.
+    # Processes started by the tests inherit the variable and leave the folder to this one.
+    os.environ["OMBUD_DATA_DIR"] = tempfile.mkdtemp(prefix="ombud-test-")
+    atexit.register(shutil.rmtree, os.environ["OMBUD_DATA_DIR"], ignore_errors=True)
 
 from ombud.settings import *  # noqa: F403
 from ombud.settings import DATA_DIR, DATABASES
