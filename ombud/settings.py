@@ -172,6 +172,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # How many reverse proxies stand before the server. Throttles tell clients apart by address:
+    # left unset, DRF would believe a client's own X-Forwarded-For header, and one client could
+    # pose as thousands and guess receipts unthrottled. 0 reads the connection's own address.
+    "NUM_PROXIES": env_int("OMBUD_PROXIES", 0, minimum=0, maximum=10),
     "DEFAULT_THROTTLE_RATES": {
         # Receipt guessing: per client and, against many clients at once, for the whole instance.
         "receipt": env_str("OMBUD_RATE_RECEIPT", "20/min"),

@@ -33,6 +33,11 @@ class Scope:
     # An officer suspended, on standby or dismissed: his account may read his own record and take
     # part in his own due process, nothing else.
     barred: bool = False
+    # The subtrees of the user's oversight bodies alone: complaints and cases are read through a body
+    # role, never through a supervisor's or analyst's reach over units.
+    body_paths: tuple[str, ...] = ()
+    # The units the user supervises: his own chain of command, whose complaints he must not read.
+    supervised_paths: tuple[str, ...] = ()
 
     @property
     def is_staff_role(self) -> bool:
@@ -44,16 +49,27 @@ class Scope:
         own chain, nor for analysts, who work on aggregates."""
         return self.administrator or bool(self.roles & BODY_ROLES)
 
+    def casework_q(self, prefix: str = "") -> Q:
+        """Bodies' seats (reached through ``prefix``) whose complaints and cases the user works on:
+        inside his bodies' jurisdictions (administrators: everywhere)."""
+        if self.administrator:
+            return Q(pk__isnull=False)
+        return _paths_q(self.body_paths, prefix)
+
     def units_q(self, prefix: str = "") -> Q:
         """Units (reached through ``prefix``, e.g. ``"unit__"``) inside the user's subtrees."""
         if self.everything:
             # Not Q(): an empty Q vanishes when OR-ed (Q() | Q(x) is Q(x)), so a gate adding
             # "or routed to my body" would narrow everything down to that one condition.
             return Q(pk__isnull=False)
-        q = Q(pk__in=[])
-        for path in self.unit_paths:
-            q |= Q(**{f"{prefix}path__startswith": path})
-        return q
+        return _paths_q(self.unit_paths, prefix)
+
+
+def _paths_q(paths: tuple[str, ...], prefix: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{prefix}path__startswith": path})
+    return q
 
 
 def active_memberships(user: User, on: dt.date | None = None) -> list[Membership]:
@@ -90,13 +106,18 @@ def _compute_scope(user: Any) -> Scope:
     administrator = user.is_superuser or Role.ADMINISTRATOR in roles
     everything = administrator or any(m.role == Role.ANALYST and m.unit_id is None for m in memberships)
     body_ids: set[int] = set()
+    body_paths: set[str] = set()
     paths: set[str] = set()
+    supervised: set[str] = set()
     for m in memberships:
         if m.body is not None:
             body_ids.add(m.body.pk)
-            paths.update(j.unit.path for j in m.body.jurisdictions.all())
+            body_paths.update(j.unit.path for j in m.body.jurisdictions.all())
         elif m.unit is not None:
             paths.add(m.unit.path)
+            if m.role == Role.SUPERVISOR:
+                supervised.add(m.unit.path)
+    paths |= body_paths
     return Scope(
         everything=everything,
         roles=frozenset(roles),
@@ -105,6 +126,8 @@ def _compute_scope(user: Any) -> Scope:
         own_officer_id=officer.pk if officer else None,
         own_unit_id=officer.unit_id if officer else None,
         administrator=administrator,
+        body_paths=tuple(sorted(_outermost(body_paths))),
+        supervised_paths=tuple(sorted(_outermost(supervised))),
     )
 
 

@@ -20,7 +20,13 @@ from ombud.core.access import NotFoundForUser
 from ombud.core.typed import search_text
 from ombud.discipline.models import FollowUp, Measure, MeasureStep
 from ombud.intake.models import Complaint, ComplaintSubject
-from ombud.intake.selectors import complaint_list_for_user, names_user_q, officer_search
+from ombud.intake.selectors import (
+    complaint_list_for_user,
+    may_be_conflicted,
+    names_user_q,
+    officer_conflict_q,
+    officer_search,
+)
 from ombud.org.models import Officer, OversightBody
 from ombud.org.selectors import officer_list_for_user
 
@@ -29,12 +35,9 @@ def case_list_for_user(user: Any) -> QuerySet[Case]:
     scope = scope_for(user)
     if not scope.works_cases:
         return Case.objects.none()
-    cases = Case.objects.filter(scope.units_q("body__seat__") | Q(body_id__in=scope.body_ids))
-    if scope.own_officer_id is not None:
-        q = Q(officer_id=scope.own_officer_id)
-        if scope.own_unit_id is not None:
-            q |= Q(officer__unit_id=scope.own_unit_id)
-        named_in_allegation = Allegation.objects.filter(q, case=OuterRef("pk"))
+    cases = Case.objects.filter(scope.casework_q("body__seat__") | Q(body_id__in=scope.body_ids))
+    if may_be_conflicted(scope):
+        named_in_allegation = Allegation.objects.filter(officer_conflict_q(scope), case=OuterRef("pk"))
         named_in_complaint = ComplaintSubject.objects.filter(names_user_q(scope), complaint__cases=OuterRef("pk"))
         cases = cases.exclude(Exists(named_in_allegation)).exclude(Exists(named_in_complaint))
     return cases

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -379,7 +380,9 @@ class StaffComplainantIdentity(APIView):
         )
         if identity is None:
             return Response({"anonymous": True})
-        return Response({"anonymous": False, "name": identity.name, "contact": identity.contact})
+        response = Response({"anonymous": False, "name": identity.name, "contact": identity.contact})
+        add_never_cache_headers(response)
+        return response
 
 
 API_PARSERS = [JSONParser, FormParser, MultiPartParser]

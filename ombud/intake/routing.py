@@ -1,8 +1,9 @@
 """Capture-resistant routing: which oversight body receives a complaint, and why.
 
 A body qualifies when it has jurisdiction over every subject's unit, sits at least one level above
-it, and has no conflicted member: no member who is a subject, who serves in a subject's unit, or
-who was named together with a subject in an earlier complaint or case. The search starts one level
+it, and has no conflicted member: no member who is a subject, who serves in a subject's unit, who
+was named together with a subject in an earlier complaint or case, or who supervises a subject's
+unit or a unit above it (his chain of command). The search starts one level
 above the subjects and climbs until a body qualifies. A complainant who addresses a higher body
 gets that body."""
 
@@ -15,7 +16,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from ombud.accounts.models import Membership
+from ombud.accounts.models import Membership, Role
 from ombud.cases.models import Allegation
 from ombud.intake.models import ComplaintSubject
 from ombud.org.models import Jurisdiction, Officer, OversightBody, Place, Unit
@@ -69,6 +70,17 @@ def _conflicts(
             )
         )
         co_subjects -= subject_ids
+    # The subjects' chain of command: members who supervise a subject's unit or a unit above it.
+    chain_of_command = set(
+        Membership.objects.filter(
+            user_id__in={m.user_id for m in memberships},
+            role=Role.SUPERVISOR,
+            unit_id__in={i for u in units for i in u.ancestor_ids()},
+            start_on__lte=on,
+        )
+        .filter(Q(end_on__isnull=True) | Q(end_on__gt=on))
+        .values_list("user_id", flat=True)
+    )
     found: dict[int, list[dict[str, Any]]] = {b.pk: [] for b in bodies}
     for m in memberships:
         officer = m.user.officer
@@ -80,6 +92,9 @@ def _conflicts(
             found[m.body_id].append({"member": m.user_id, "rule": "member_serves_in_subject_unit"})
         elif officer.pk in co_subjects:
             found[m.body_id].append({"member": m.user_id, "rule": "member_was_co_subject"})
+    for m in memberships:
+        if m.user_id in chain_of_command and m.body_id is not None:
+            found[m.body_id].append({"member": m.user_id, "rule": "member_supervises_subject"})
     return found
 
 
@@ -155,6 +170,7 @@ def routing_reason_text(reason: dict[str, Any], bodies: dict[int, str]) -> list[
         "member_is_subject": _("a member is named in the complaint"),
         "member_serves_in_subject_unit": _("a member serves in the subject's unit"),
         "member_was_co_subject": _("a member was named with the subject in an earlier complaint or case"),
+        "member_supervises_subject": _("a member supervises the subject's unit or a unit above it"),
     }
     lines = []
     for entry in reason.get("considered", []):

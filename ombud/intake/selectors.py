@@ -2,7 +2,9 @@
 
 A complaint is seen by the body it was routed to and by the bodies above it (whose subtree holds the
 routed body's seat), never by the officer's own chain: supervisors and officers do not see
-complaints, and nobody sees one that names them or an officer of their own unit."""
+complaints, and nobody sees one that names them, an officer of their own unit or of a unit they
+supervise, or an officer named together with them before. Only a body role opens complaints: a
+supervisor's or analyst's reach over units adds nothing to it."""
 
 from __future__ import annotations
 
@@ -10,34 +12,90 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from ombud.accounts.scope import Scope, scope_for
+from ombud.accounts.models import Role
+from ombud.accounts.scope import Scope, active_memberships, scope_for
+from ombud.cases.models import Allegation
 from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id, search_text
 from ombud.intake.models import Complaint, ComplaintSubject
 from ombud.org.models import Officer, Place
 
 
-def names_user_q(scope: Scope, subject_rel: str = "") -> Q:
-    """Subjects (reached through ``subject_rel``) that are the user or an officer of the user's unit."""
+def officer_conflict_q(scope: Scope, officer_rel: str = "officer") -> Q:
+    """Officers (reached through ``officer_rel``) whose complaints and cases the user may not read:
+    himself, an officer of his own unit or of a unit he supervises (his own chain of command), and an
+    officer named together with him in an earlier complaint or case (routing's conflict rules)."""
     q = Q(pk__in=[])
     if scope.own_officer_id is not None:
-        q |= Q(**{f"{subject_rel}officer_id": scope.own_officer_id})
-    if scope.own_unit_id is not None:
-        q |= Q(**{f"{subject_rel}unit_id": scope.own_unit_id}) | Q(
-            **{f"{subject_rel}officer__unit_id": scope.own_unit_id}
+        own = scope.own_officer_id
+        named_with = ComplaintSubject.objects.filter(officer_id=own).values("complaint_id")
+        alleged_with = Allegation.objects.filter(officer_id=own).values("case_id")
+        q |= Q(**{f"{officer_rel}_id": own})
+        q |= Q(
+            **{
+                f"{officer_rel}_id__in": ComplaintSubject.objects.filter(
+                    complaint_id__in=named_with, officer__isnull=False
+                ).values("officer_id")
+            }
         )
+        q |= Q(
+            **{f"{officer_rel}_id__in": Allegation.objects.filter(case_id__in=alleged_with).values("officer_id")}
+        )
+    if scope.own_unit_id is not None:
+        q |= Q(**{f"{officer_rel}__unit_id": scope.own_unit_id})
+    for path in scope.supervised_paths:
+        q |= Q(**{f"{officer_rel}__unit__path__startswith": path})
     return q
+
+
+def names_user_q(scope: Scope, subject_rel: str = "") -> Q:
+    """Subjects (reached through ``subject_rel``) the user may not read about: an officer of
+    ``officer_conflict_q``, or one who served, when named, in the user's unit or a unit he supervises."""
+    q = officer_conflict_q(scope, f"{subject_rel}officer")
+    if scope.own_unit_id is not None:
+        q |= Q(**{f"{subject_rel}unit_id": scope.own_unit_id})
+    for path in scope.supervised_paths:
+        q |= Q(**{f"{subject_rel}unit__path__startswith": path})
+    return q
+
+
+def may_be_conflicted(scope: Scope) -> bool:
+    """Whether any complaint could name someone the user may not read about (see ``names_user_q``)."""
+    return scope.own_officer_id is not None or bool(scope.supervised_paths)
 
 
 def complaint_list_for_user(user: Any) -> QuerySet[Complaint]:
     scope = scope_for(user)
     if not scope.works_cases:
         return Complaint.objects.none()
-    complaints = Complaint.objects.filter(scope.units_q("routed_to__seat__") | Q(routed_to_id__in=scope.body_ids))
-    if scope.own_officer_id is not None:
+    complaints = Complaint.objects.filter(
+        scope.casework_q("routed_to__seat__") | Q(routed_to_id__in=scope.body_ids)
+    )
+    if may_be_conflicted(scope):
         conflicted = ComplaintSubject.objects.filter(names_user_q(scope), complaint=OuterRef("pk"))
         complaints = complaints.exclude(Exists(conflicted))
     return complaints
+
+
+# Who may read a named complainant's identity: the people who investigate, not intake clerks,
+# administrators, supervisors or analysts.
+IDENTITY_ROLES = frozenset({Role.INVESTIGATOR, Role.BODY_HEAD})
+
+
+def may_reveal_identity(user: Any, complaint: Complaint) -> bool:
+    """Whether ``user`` (who passed the gate) investigates or heads the body the complaint was routed
+    to, or a body above it."""
+    body = complaint.routed_to
+    if body is None:
+        return False
+    for membership in active_memberships(user):
+        if membership.role not in IDENTITY_ROLES or membership.body is None:
+            continue
+        if membership.body_id == body.pk or any(
+            body.seat.path.startswith(j.unit.path) for j in membership.body.jurisdictions.all()
+        ):
+            return True
+    return False
 
 
 def complaint_get_for_user(user: Any, complaint_id: int) -> Complaint:

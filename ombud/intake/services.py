@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +35,7 @@ from ombud.intake.models import (
 )
 from ombud.intake.receipts import receipt_digest, receipt_new
 from ombud.intake.routing import NoBodyQualifies, route
+from ombud.intake.selectors import may_reveal_identity
 from ombud.org.models import Officer, Official, OversightBody, Place
 
 MAX_DESCRIPTION = 20_000
@@ -155,6 +156,10 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
+# How long a retry with the same idempotency key gets the receipt back.
+IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
+
+
 def _idempotent_receipt(idempotency_key: str, content: str) -> str:
     """The receipt for a keyed submission is derived, not stored: a retry with the same key and the
     same content gets the same receipt back; nobody without the instance's key can derive it."""
@@ -166,8 +171,14 @@ def _idempotent_receipt(idempotency_key: str, content: str) -> str:
 
 
 def _submission_fingerprint(data: ComplaintInput) -> str:
+    """What a retry must repeat to get the receipt back: the content and the identity too, so that
+    someone who knows a complaint's text and its key (staff read the text) cannot take its receipt
+    by sending the text again, anonymously or under another name."""
     return json.dumps(
         {
+            "a": data.anonymous,
+            "n": data.name,
+            "k": data.contact,
             "d": data.description,
             "o": str(data.occurred_on or ""),
             "p": data.place.pk if data.place else None,
@@ -199,7 +210,18 @@ def complaint_file(*, actor: Any, data: ComplaintInput, now: dt.datetime | None 
             receipt = _idempotent_receipt(data.idempotency_key, _submission_fingerprint(data))
             if existing.receipt_digest != receipt_digest(receipt):
                 raise ValidationError({"idempotency_key": _("This key was used for a different complaint.")})
+            if now - existing.received_at > IDEMPOTENCY_WINDOW:
+                # A retry comes within minutes; a key replayed later is someone else's guess.
+                raise ValidationError(
+                    {
+                        "idempotency_key": _(
+                            "This key was used more than a day ago: send the complaint with a new key."
+                        )
+                    }
+                )
             assert existing.routed_to is not None
+            with transaction.atomic():
+                audit_record(actor=actor, action="complaint.file.repeat", obj=existing)
             return FiledComplaint(existing, receipt, proof_make(existing, existing.routed_to), [], repeated=True)
     cleaned: list[tuple[UploadInput, bytes, str]] = []
     refused: list[FileRefused] = []
@@ -416,6 +438,10 @@ class Identity:
 def complainant_identity_reveal(*, actor: Any, complaint: Complaint, reason: str) -> Identity | None:
     """A named complainant's identity, for a stated reason that goes into the audit log's record of
     the read (as a digest: the reason may itself hold personal data)."""
+    if not may_reveal_identity(actor, complaint):
+        raise PermissionDenied(
+            _("Only the investigators and heads of the body handling the complaint may see who made it.")
+        )
     if len(reason.strip()) < 10:
         raise ValidationError(
             {"reason": _("State why you need the complainant's identity (10 characters or more).")}

@@ -38,6 +38,7 @@ from ombud.intake.selectors import (
     complaint_inbox,
     complaint_status_data,
     inbox_filters,
+    may_reveal_identity,
     related_complaints,
     routing_reason_lines,
 )
@@ -265,6 +266,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) ->
         "routing_lines": routing_reason_lines(complaint),
         "related": list(related_complaints(complaint, request.user)),
         "anonymous": complainant is None or complainant.anonymous,
+        "may_reveal": may_reveal_identity(request.user, complaint),
         **extra,
     }
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from ombud.accounts.models import Role
+from ombud.audit.models import AuditEntry
 from ombud.intake.models import Complainant, Complaint
 from tests.intake.conftest import Force
 
@@ -83,6 +86,47 @@ def test_an_idempotency_key_files_one_complaint(api: APIClient, force: Force) ->
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["receipt"] == second.json()["receipt"]
     assert Complaint.objects.count() == 1
+
+
+def test_a_key_and_the_text_do_not_give_the_receipt_to_someone_else(api: APIClient, force: Force) -> None:
+    # Staff read a complaint's text; with its key, they must not be able to take its receipt.
+    body = {"description": "He took grain.", "subjects": [{"officer": force.grain_officer.pk}]}
+    key = "kiosk-0001-0000042"
+    named = {**body, "anonymous": False, "name": NAME, "contact": PHONE}
+    first = api.post("/api/v1/public/complaints/", named, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == 201
+    for other in ({**body, "anonymous": True}, {**named, "name": "Someone Else"}):
+        again = api.post("/api/v1/public/complaints/", other, format="json", HTTP_IDEMPOTENCY_KEY=key)
+        assert again.status_code == 400, again.content
+        assert "receipt" not in again.json() and "idempotency_key" in again.json()
+    assert Complaint.objects.count() == 1
+
+
+def test_a_retry_gets_the_receipt_back_for_a_day_only(api: APIClient, force: Force) -> None:
+    body = {"description": "He took grain.", "subjects": [{"officer": force.grain_officer.pk}]}
+    key = "retry-0123456789abcdef"
+    first = api.post("/api/v1/public/complaints/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert first.status_code == 201
+    assert AuditEntry.objects.filter(action="complaint.file.repeat").count() == 0
+    api.post("/api/v1/public/complaints/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert AuditEntry.objects.filter(action="complaint.file.repeat").count() == 1
+    Complaint.objects.update(received_at=timezone.now() - dt.timedelta(hours=25))
+    late = api.post("/api/v1/public/complaints/", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+    assert late.status_code == 400 and "receipt" not in late.json()
+    assert Complaint.objects.count() == 1
+
+
+def test_a_client_cannot_pose_as_many_with_x_forwarded_for(api: APIClient, force: Force) -> None:
+    codes = [
+        api.post(
+            "/api/v1/public/complaints/status/",
+            {"receipt": f"{i:04d}-1111-2222-3333-4444"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.{i // 250}.{i % 250}",
+        ).status_code
+        for i in range(40)
+    ]
+    assert 429 in codes, codes
 
 
 def test_guessing_receipts_meets_429_with_retry_after(api: APIClient, force: Force) -> None:
@@ -177,14 +221,17 @@ def test_a_clerk_s_entry_that_is_not_a_json_object_is_refused_and_nothing_is_fil
     assert not Complaint.objects.exists()
 
 
+def _named_about(force: Force) -> dict[str, object]:
+    return {
+        "description": "He took grain.",
+        "subjects": [{"officer": force.grain_officer.pk}],
+        "anonymous": False,
+        "name": NAME,
+    }
+
+
 def test_revealing_a_named_complainant_takes_a_reason(api: APIClient, force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
-    _file(
-        api,
-        description="He took grain.",
-        subjects=[{"officer": force.grain_officer.pk}],
-        anonymous=False,
-        name=NAME,
-    )
+    _file(api, **_named_about(force))
     head = make_member(force.body_a, role=Role.BODY_HEAD)
     staff = APIClient()
     staff.force_authenticate(head)
@@ -194,6 +241,27 @@ def test_revealing_a_named_complainant_takes_a_reason(api: APIClient, force: For
         == 400
     )
     shown = staff.post(
+        f"/api/v1/complaints/{complaint.pk}/identity/", {"reason": "To take a witness statement"}, format="json"
+    )
+    assert shown.json()["name"] == NAME
+    assert "no-store" in shown["Cache-Control"]
+
+
+def test_an_intake_clerk_cannot_see_who_complained(api: APIClient, force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
+    _file(api, **_named_about(force))
+    complaint = Complaint.objects.get()
+    clerk = APIClient()
+    clerk.force_authenticate(make_member(force.body_a, role=Role.INTAKE_CLERK))
+    assert clerk.get(f"/api/v1/complaints/{complaint.pk}/").status_code == 200
+    refused = clerk.post(
+        f"/api/v1/complaints/{complaint.pk}/identity/", {"reason": "To take a witness statement"}, format="json"
+    )
+    assert refused.status_code == 403 and NAME not in refused.content.decode()
+    assert not AuditEntry.objects.filter(action="complainant.identity.view").exists()
+    # An investigator of a body above the one handling it may (the gate lets him read the complaint).
+    above = APIClient()
+    above.force_authenticate(make_member(force.provincial))
+    shown = above.post(
         f"/api/v1/complaints/{complaint.pk}/identity/", {"reason": "To take a witness statement"}, format="json"
     )
     assert shown.json()["name"] == NAME

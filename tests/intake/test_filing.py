@@ -8,7 +8,7 @@ import io
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -80,7 +80,8 @@ def test_a_receipt_expires_a_year_after_its_complaint_closed(force: Force) -> No
     assert complaint_by_receipt(filed.receipt) is None
 
 
-def test_a_named_complainant_is_sealed_and_revealed_only_with_a_reason(force: Force) -> None:
+def test_a_named_complainant_is_sealed_and_revealed_only_with_a_reason(force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
+    investigator = make_member(force.body_a)
     filed = complaint_file(
         actor=None, data=complaint_about(force.grain_officer, anonymous=False, name=NAME, contact=PHONE)
     )
@@ -88,22 +89,23 @@ def test_a_named_complainant_is_sealed_and_revealed_only_with_a_reason(force: Fo
     assert NAME.encode() not in bytes(complainant.name_sealed or b"")
     assert PHONE.encode() not in bytes(complainant.contact_sealed or b"")
     with pytest.raises(ValidationError):
-        complainant_identity_reveal(actor=None, complaint=filed.complaint, reason="")
+        complainant_identity_reveal(actor=investigator, complaint=filed.complaint, reason="")
+    with pytest.raises(PermissionDenied):
+        complainant_identity_reveal(actor=None, complaint=filed.complaint, reason="Need to interview the witness")
     identity = complainant_identity_reveal(
-        actor=None, complaint=filed.complaint, reason="Need to interview the witness"
+        actor=investigator, complaint=filed.complaint, reason="Need to interview the witness"
     )
     assert identity is not None and (identity.name, identity.contact) == (NAME, PHONE)
     entry = AuditEntry.objects.get(action="complainant.identity.view")
     assert NAME not in entry.payload and "interview" not in entry.payload
 
 
-def test_an_anonymous_complainant_has_nothing_stored(force: Force) -> None:
+def test_an_anonymous_complainant_has_nothing_stored(force: Force, make_member) -> None:  # type: ignore[no-untyped-def]
     filed = complaint_file(actor=None, data=complaint_about(force.grain_officer))
     assert filed.complaint.complainant is None
-    assert (
-        complainant_identity_reveal(actor=None, complaint=filed.complaint, reason="Need to interview the witness")
-        is None
-    )
+    investigator = make_member(force.body_a)
+    reason = "Need to interview the witness"
+    assert complainant_identity_reveal(actor=investigator, complaint=filed.complaint, reason=reason) is None
 
 
 def test_an_anonymous_complaint_with_a_name_is_refused(force: Force) -> None:

@@ -393,12 +393,15 @@ def test_acknowledging_records_it_and_the_complainant_sees_it(
     assert staff.get(reverse("complaint_acknowledge", args=[complaint.pk])).status_code == 405
 
 
+def _named_complaint(force: Force) -> Complaint:
+    data = complaint_about(force.grain_officer, anonymous=False, name=NAME, contact=PHONE)
+    return complaint_file(actor=None, data=data).complaint
+
+
 def test_showing_a_named_complainant_needs_a_reason_and_is_audited(
     client: Client, force: Force, make_member: Any
 ) -> None:
-    complaint = complaint_file(
-        actor=None, data=complaint_about(force.grain_officer, anonymous=False, name=NAME, contact=PHONE)
-    ).complaint
+    complaint = _named_complaint(force)
     client.force_login(make_member(force.body_a))
     page = html(client.get(reverse("complaint_detail", args=[complaint.pk])))
     assert NAME not in page and "Show identity" in page
@@ -469,3 +472,17 @@ def test_the_clerk_form_needs_a_channel(client: Client, force: Force, make_membe
     response = client.post(reverse("complaint_enter"), report_data(channel="portal"))
     assert response.status_code == 200 and Complaint.objects.count() == 0
     assert "errorlist" in html(response)
+
+
+def test_an_intake_clerk_is_not_offered_the_complainants_identity(
+    client: Client, force: Force, make_member: Any
+) -> None:
+    complaint = _named_complaint(force)
+    client.force_login(make_member(force.body_a, role=Role.INTAKE_CLERK))
+    page = html(client.get(reverse("complaint_detail", args=[complaint.pk])))
+    assert "Show identity" not in page and "Only the investigators and heads" in page
+    refused = client.post(
+        reverse("complaint_identity", args=[complaint.pk]), {"reason": "To arrange an interview."}
+    )
+    assert refused.status_code == 403 and NAME not in html(refused)
+    assert not AuditEntry.objects.filter(action="complainant.identity.view").exists()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from ombud.accounts.models import Role
 from ombud.accounts.services import membership_grant
 from ombud.cases.models import Allegation, Case
@@ -67,6 +69,26 @@ def test_a_member_once_alleged_with_the_accused_in_a_case_is_a_conflict(force: F
     make_member(force.body_a, officer=force.a2_officer)
     filed = complaint_file(actor=None, data=complaint_about(force.grain_officer))
     assert filed.complaint.routed_to == force.provincial
+
+
+@pytest.mark.parametrize(("county", "conflicted"), [("county_a", True), ("county_b", False)])
+def test_a_member_who_supervises_the_accused_county_is_a_conflict(
+    force: Force,
+    make_member,  # type: ignore[no-untyped-def]
+    county: str,
+    conflicted: bool,
+) -> None:
+    # His chain of command: a supervisor over county A (above the accused's station) on county A's
+    # body; supervising county B is no conflict.
+    chief = make_member(force.body_a, officer=force.a2_officer)
+    unit = getattr(force, county)
+    membership_grant(actor=None, user=chief, role=Role.SUPERVISOR, unit=unit, start_on=dt.date(2015, 1, 1))
+    filed = complaint_file(actor=None, data=complaint_about(force.grain_officer))
+    assert filed.complaint.routed_to == (force.provincial if conflicted else force.body_a)
+    rules = [c["rule"] for c in filed.complaint.routing_reason["considered"][0]["conflicts"]]
+    assert rules == (["member_supervises_subject"] if conflicted else [])
+    lines = routing_reason_lines(filed.complaint)
+    assert any("supervises the subject's unit" in line for line in lines) == conflicted
 
 
 def test_when_every_level_is_conflicted_the_top_body_takes_it(force: Force, make_member) -> None:  # type: ignore[no-untyped-def]

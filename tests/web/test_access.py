@@ -302,3 +302,40 @@ def test_a_unit_added_in_the_admin_takes_its_place_in_the_tree(login: Login, for
     unit = Unit.objects.get(code="STN-A3")
     assert unit.path == f"{county.path}{unit.pk}/"
     assert unit.depth == county.depth + 1
+
+
+def test_dave_made_investigator_still_sees_nothing_of_the_station_he_supervises(force: Force) -> None:
+    # His own chain of command: a supervisor of station A1 who also sits on county A's body.
+    membership_grant(actor=None, user=force.users["dave"], role=Role.INVESTIGATOR, body=force.bodies["a"])
+    dave = _fresh(force.users["dave"])
+    assert set(complaint_list_for_user(dave).values_list("reference", flat=True)) == set()
+    with pytest.raises(NotFoundForUser):
+        complaint_get_for_user(dave, force.complaints["gus"].pk)
+    assert force.cases["a"] not in case_list_for_user(dave)
+    elsewhere = ComplaintFactory(reference="CA-0101", routed_to=force.bodies["a"])
+    ComplaintSubjectFactory(complaint=elsewhere, officer=force.officers["hana"])
+    assert set(complaint_list_for_user(_fresh(dave)).values_list("reference", flat=True)) == {"CA-0101"}
+
+
+def test_a_force_wide_analyst_with_a_body_role_sees_only_that_bodys_complaints(force: Force) -> None:
+    # Erin's reach over every unit is for aggregates; a clerk's seat on county B's body opens county B only.
+    membership_grant(actor=None, user=force.users["erin"], role=Role.INTAKE_CLERK, body=force.bodies["b"])
+    erin = _fresh(force.users["erin"])
+    assert set(complaint_list_for_user(erin).values_list("reference", flat=True)) == {"CB-0001"}
+    assert set(case_list_for_user(erin)) == {force.cases["b"]}
+    with pytest.raises(NotFoundForUser):
+        complaint_get_for_user(erin, force.complaints["gus"].pk)
+
+
+def test_a_member_once_named_with_the_accused_cannot_read_the_complaint(force: Force) -> None:
+    # Hana (station A2) was named with gus before; made investigator on county A's body, she must not
+    # read the new complaint about gus, even when the complainant chose her body.
+    hana = user_create(actor=None, username="hana", password=None, officer=force.officers["hana"])
+    membership_grant(actor=None, user=hana, role=Role.INVESTIGATOR, body=force.bodies["a"])
+    together = ComplaintFactory(reference="CB-0100", routed_to=force.bodies["b"])
+    ComplaintSubjectFactory(complaint=together, officer=force.officers["gus"])
+    ComplaintSubjectFactory(complaint=together, officer=force.officers["hana"])
+    visible = set(complaint_list_for_user(_fresh(hana)).values_list("reference", flat=True))
+    assert "CA-0001" not in visible
+    with pytest.raises(NotFoundForUser):
+        complaint_get_for_user(_fresh(hana), force.complaints["gus"].pk)
