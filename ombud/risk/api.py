@@ -24,7 +24,7 @@ from ombud.risk.selectors import (
     evaluation_list_for_user,
 )
 from ombud.risk.services import alert_dismiss, alert_intervene
-from ombud.risk.views import reason_texts
+from ombud.risk.views import ALERT_STATES, category_names, reason_texts
 
 
 class AnswerSerializer(serializers.Serializer[Intervention]):
@@ -47,7 +47,9 @@ class AlertSerializer(serializers.Serializer[Alert]):
     answer = serializers.SerializerMethodField()
 
     def get_unit(self, alert: Alert) -> str:
-        return alert.officer.unit.name if alert.officer.unit else ""
+        """The officer's unit when the alert was raised."""
+        unit = alert.unit or alert.officer.unit
+        return unit.name if unit else ""
 
     def get_score(self, alert: Alert) -> float | None:
         return alert.score.score if alert.score else None
@@ -56,7 +58,9 @@ class AlertSerializer(serializers.Serializer[Alert]):
         return alert.rule.name if alert.rule else ""
 
     def get_reasons(self, alert: Alert) -> list[str]:
-        return reason_texts(alert)
+        if "category_names" not in self.context:
+            self.context["category_names"] = category_names()
+        return reason_texts(alert, self.context["category_names"])
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
     def get_answer(self, alert: Alert) -> dict[str, Any] | None:
@@ -81,9 +85,6 @@ class InterventionSerializer(serializers.Serializer[Intervention]):
     at = serializers.DateTimeField()
 
 
-STATES = ("all", *Alert.State.values)
-
-
 class AlertList(ServiceErrors, generics.ListAPIView[Alert]):
     """Alerts about the officers the user supervises: open ones, or by ``?state=``; paged like every
     list (``count``, ``next``, ``previous``, ``results``)."""
@@ -94,7 +95,11 @@ class AlertList(ServiceErrors, generics.ListAPIView[Alert]):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "state", str, enum=STATES, required=False, description="open (the default), answered ones, or all"
+                "state",
+                str,
+                enum=ALERT_STATES,
+                required=False,
+                description="open (the default), answered ones, or all",
             )
         ]
     )
@@ -103,8 +108,10 @@ class AlertList(ServiceErrors, generics.ListAPIView[Alert]):
 
     def get_queryset(self) -> QuerySet[Alert]:
         state = self.request.query_params.get("state", Alert.State.OPEN)
-        if state not in STATES:
-            raise ApiValidationError({"state": [_("Choose one of: %(states)s.") % {"states": ", ".join(STATES)}]})
+        if state not in ALERT_STATES:
+            raise ApiValidationError(
+                {"state": [_("Choose one of: %(states)s.") % {"states": ", ".join(ALERT_STATES)}]}
+            )
         alerts = alert_list_for_user(self.request.user, state=None if state == "all" else state)
         return alerts.select_related("intervention__by")
 

@@ -219,6 +219,68 @@ def _recency(row: dict[str, float]) -> str:
     }
 
 
+# Every alert shows at least this many factors (issue 5), however few families raised the score.
+MIN_FACTORS = 3
+# Where a record has too few families that raised the score, the facts that most often matter to
+# a supervisor fill the list, in this order, then the rest of what he has on record.
+RECORD_FAMILIES = ("complaints", "sustained", "allegations", "recency", "other_findings", "measures")
+
+
+def says_nothing(key: str, row: dict[str, float]) -> bool:
+    """Whether the family's sentence would state nothing on the officer's record ("0 complaints
+    of neglect of duty in the last 5 years", "No sustained finding so far"): no reason for a flag."""
+
+    def known(name: str) -> float:
+        value = _value(row, name)
+        return 0.0 if math.isnan(value) else value
+
+    if key.startswith("category:"):
+        recent = _value(row, f"{key}_5y")
+        return not (known(f"{key}_all") if math.isnan(recent) else recent)
+    checks: dict[str, Callable[[], bool]] = {
+        "complaints": lambda: not known("complaints_all"),
+        "allegations": lambda: not known("allegations_all"),
+        "sustained": lambda: not known("sustained_all"),
+        "other_findings": lambda: (
+            not (known("not_sustained_all") + known("unfounded_all") + known("exonerated_all"))
+        ),
+        "recency": lambda: math.isnan(_value(row, "days_since_last_complaint")),
+        "tenure": lambda: math.isnan(_value(row, "tenure_days")),
+        "unit": lambda: math.isnan(_value(row, "unit_peer_mean_1y")),
+        "co_subjects": lambda: not known("co_subjects"),
+        "officials": lambda: not known("officials_named_all"),
+        "escalations": lambda: not known("escalations_all"),
+        "measures": lambda: not known("measures_all"),
+    }
+    check = checks.get(key)
+    return check() if check else True
+
+
+def _stored(value: float) -> float | None:
+    # JSON has no NaN (PostgreSQL refuses it): an unknown figure is stored as null.
+    return None if math.isnan(value) else round(value, 4)
+
+
+def factor_values(family: Family, names: list[str], row: F64) -> dict[str, float | None]:
+    """The figures a family's sentence is written from, kept with the factor so that it can be
+    written again in the reader's language."""
+    wanted = [names[c] for c in family.columns]
+    if family.key == "complaints":
+        wanted.append("unit_ratio_1y")
+    column = {name: i for i, name in enumerate(names)}
+    return {name: _stored(float(row[column[name]])) for name in wanted if name in column}
+
+
+def factor_text(factor: dict[str, object], category_names: dict[str, str]) -> str:
+    """A stored factor in the reader's language (older factors kept only their text)."""
+    values = factor.get("values")
+    family = factor.get("family")
+    if isinstance(values, dict) and isinstance(family, str):
+        row = {str(k): (math.nan if v is None else float(v)) for k, v in values.items()}
+        return describe(family, row, category_names)
+    return str(factor.get("text", ""))
+
+
 def factors_for(
     model: TrainedModel,
     matrix: F64,
@@ -226,27 +288,39 @@ def factors_for(
     category_names: dict[str, str],
     *,
     top: int = TOP_FACTORS,
+    required: list[tuple[str, ...]] | None = None,
 ) -> list[list[dict[str, object]]]:
-    """The ``top`` heaviest families per row, described: ``[{"text", "weight", "family"}, ...]``."""
+    """Per row, the families that raised the score most and state something on the officer's record,
+    described: ``[{"text", "weight", "family", "values"}, ...]``, at most ``top``. ``required`` names,
+    per row, families to put first whatever their weight (what a threshold rule flagged him for).
+    Where fewer than ``MIN_FACTORS`` families raised the score, what else his record holds follows."""
     fams, weights = contributions(model, matrix, score)
     names = model.feature_names
+    index = {fam.key: f for f, fam in enumerate(fams)}
     out = []
-    # A family where the officer has nothing on record (all zero or unknown) says nothing about him:
-    # it comes after every family that does, and families that raise his score come first.
-    empty = np.array(
-        [[not np.nansum(np.abs(matrix[i, list(fam.columns)])) for fam in fams] for i in range(len(matrix))]
-    )
     for i in range(len(matrix)):
         row = dict(zip(names, matrix[i].tolist(), strict=True))
-        order = np.lexsort((-weights[i], empty[i], weights[i] <= 0))[:top].tolist()
+        telling = [f for f, fam in enumerate(fams) if not says_nothing(fam.key, row)]
+        raised = sorted((f for f in telling if weights[i, f] > 0), key=lambda f: -weights[i, f])
+        first = [index[key] for key in (required[i] if required else ()) if key in index]
+        chosen = list(dict.fromkeys([f for f in first if f in telling] + raised))[:top]
+        if len(chosen) < MIN_FACTORS:
+            facts = [index[key] for key in RECORD_FAMILIES if key in index and index[key] in telling]
+            facts += sorted(telling, key=lambda f: -weights[i, f])
+            chosen = list(dict.fromkeys(chosen + facts))[: max(MIN_FACTORS, len(chosen))]
+        if len(chosen) < MIN_FACTORS:
+            # Next to nothing on record: the heaviest families, even those that state an absence.
+            rest = np.argsort(-weights[i], kind="stable").tolist()
+            chosen = list(dict.fromkeys(chosen + rest))[:MIN_FACTORS]
         out.append(
             [
                 {
                     "text": describe(fams[f].key, row, category_names),
                     "weight": round(float(weights[i, f]), 5),
                     "family": fams[f].key,
+                    "values": factor_values(fams[f], names, matrix[i]),
                 }
-                for f in order
+                for f in chosen
             ]
         )
     return out

@@ -17,5 +17,8 @@ class InterventionForm(forms.Form):
 
 class DismissForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why the alert is dismissed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Why the alert is dismissed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Say in a sentence why the alert is dismissed (10 characters or more).")},
     )

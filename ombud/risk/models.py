@@ -86,6 +86,15 @@ class Alert(models.Model):
     def __str__(self) -> str:
         return str(_("alert #%(id)s, %(state)s") % {"id": self.pk, "state": self.get_state_display()})
 
+    @property
+    def rule_as_raised(self) -> str:
+        """The threshold rule that raised the alert as it read then: an administrator may have
+        edited the rule since."""
+        for reason in self.reasons if isinstance(self.reasons, list) else []:
+            if isinstance(reason, dict) and "description" in reason:
+                return str(reason["description"])
+        return self.rule.description if self.rule else ""
+
 
 class Intervention(models.Model):
     class Kind(models.TextChoices):

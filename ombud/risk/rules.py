@@ -69,3 +69,11 @@ def rule_flags(ev: Events, t: int, rule: RuleSpec) -> B:
         mask = (ev.cs_received <= t) & _window(ev.cs_event, t, rule.window_days)
         counts = np.bincount(ev.cs_officer[mask], minlength=n)
     return np.asarray(counts >= rule.min_count)
+
+
+def rule_families(rule: RuleSpec) -> tuple[str, ...]:
+    """The families of features (``ombud.risk.explain``) that state what the rule counts."""
+    categories = tuple(f"category:{code}" for code in rule.categories)
+    if rule.finding:
+        return ("sustained" if rule.finding == "sustained" else "other_findings", *categories)
+    return (*categories, "complaints")

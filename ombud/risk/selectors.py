@@ -53,7 +53,7 @@ def alert_list_for_user(user: Any, *, state: str | None = Alert.State.OPEN) -> Q
     alerts = Alert.objects.filter(officer__in=officers.values("pk"))
     if state:
         alerts = alerts.filter(state=state)
-    return alerts.select_related("officer", "officer__unit", "rule", "score").order_by("-raised_at", "-id")
+    return alerts.select_related("officer", "officer__unit", "unit", "rule", "score").order_by("-raised_at", "-id")
 
 
 def alert_get_for_user(user: Any, alert_id: int) -> Alert:

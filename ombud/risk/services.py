@@ -25,7 +25,7 @@ from ombud.risk.events import NO_DAY, Events, events_load
 from ombud.risk.explain import factors_for
 from ombud.risk.features import LABEL_DAYS, active_rows, features
 from ombud.risk.models import Alert, Evaluation, Intervention, RiskScore, ThresholdRule
-from ombud.risk.rules import rule_flags, rule_specs
+from ombud.risk.rules import rule_families, rule_flags, rule_specs
 from ombud.risk.selectors import alert_list_for_user, simulated_truth
 
 # The share of the force (in %) whose scores raise an alert, unless told otherwise.
@@ -214,7 +214,10 @@ def risk_score(
     names = dict(zip(ev.category_codes, ev.category_names, strict=True))
     factors: dict[int, list[dict[str, object]]] = {}
     if len(explained):
-        described = factors_for(model, matrix[explained], score[explained], names)
+        # An officer a rule flagged is told, first, what the rule counted.
+        counted = {rule.name: rule_families(rule) for rule in rules}
+        required = [counted[ruled[i]] if i in ruled else () for i in explained.tolist()]
+        described = factors_for(model, matrix[explained], score[explained], names, required=required)
         factors = dict(zip(explained.tolist(), described, strict=True))
     rounded = np.round(matrix, 6)
     now = timezone.now()
@@ -266,8 +269,13 @@ def risk_score(
             matched = rule_rows.get(ruled.get(i, ""))
             reasons: list[dict[str, object]] = []
             if matched is not None:
+                # The rule as it read when the alert was raised: an administrator may edit it later.
                 reasons.append(
-                    {"text": _("Threshold rule: %(rule)s") % {"rule": matched.description}, "rule": matched.name}
+                    {
+                        "text": _("Threshold rule: %(rule)s") % {"rule": matched.description},
+                        "rule": matched.name,
+                        "description": matched.description,
+                    }
                 )
             reasons += factors.get(i, [])
             alerts.append(
@@ -329,10 +337,16 @@ def _digest(values: np.ndarray, version: str, as_of: dt.date) -> str:
 # -- a supervisor's answer ----------------------------------------------------------------------------------
 
 
+# A dismissal's reason is what a later review reads: "x" or "123" says nothing.
+DISMISS_REASON_MIN = 10
+
+
 def _answer(*, actor: Any, alert: Alert, kind: str, note: str, state: str) -> Intervention:
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Say what was done, or why the alert is dismissed.")})
+    if state == Alert.State.DISMISSED and len(note) < DISMISS_REASON_MIN:
+        raise ValidationError({"note": _("Say in a sentence why the alert is dismissed (10 characters or more).")})
     with transaction.atomic():
         # The gate is checked again inside the transaction: the alert is re-read through it.
         locked = alert_list_for_user(actor, state=None).select_for_update(of=("self",)).filter(pk=alert.pk).first()

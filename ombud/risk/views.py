@@ -22,9 +22,11 @@ from django.views.decorators.http import require_POST, require_safe
 from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id
 from ombud.core.views import render_page
+from ombud.intake.models import Category
 from ombud.risk.charts import line_chart
+from ombud.risk.explain import factor_text
 from ombud.risk.forms import DismissForm, InterventionForm
-from ombud.risk.models import Alert, Evaluation
+from ombud.risk.models import Alert, Evaluation, RiskScore
 from ombud.risk.selectors import (
     alert_get_for_user,
     alert_list_for_user,
@@ -37,6 +39,7 @@ from ombud.risk.services import alert_dismiss, alert_intervene
 
 # Each open alert carries two forms: a page of them stays short enough to read and answer.
 PAGE_LENGTH = 25
+ALERT_STATES = ("all", *Alert.State.values)
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,22 @@ class AlertItem:
     dismiss: forms.Form
 
 
-def reason_texts(alert: Alert) -> list[str]:
+def category_names() -> dict[str, str]:
+    return dict(Category.objects.values_list("code", "name"))
+
+
+def reason_texts(alert: Alert, names: dict[str, str] | None = None) -> list[str]:
+    """The alert's reasons in the reader's language: the threshold rule as it read when the alert was
+    raised, then each factor written again from its figures (older alerts kept only their text)."""
+    names = category_names() if names is None else names
     out = []
     for reason in alert.reasons if isinstance(alert.reasons, list) else [alert.reasons]:
-        out.append(str(reason.get("text", "")) if isinstance(reason, dict) else str(reason))
+        if not isinstance(reason, dict):
+            out.append(str(reason))
+        elif "rule" in reason and "description" in reason:
+            out.append(_("Threshold rule: %(rule)s") % {"rule": reason["description"]})
+        else:
+            out.append(factor_text(reason, names))
     return [text for text in out if text]
 
 
@@ -60,7 +75,13 @@ def _alerts_page(
     if not may_answer_alerts(request.user):
         raise NotFoundForUser
     bound = bound or {}
-    alerts = alert_list_for_user(request.user)
+    # Open alerts to answer by default; answered ones stay readable with their answer.
+    state = request.GET.get("state", Alert.State.OPEN)
+    if state not in ALERT_STATES:
+        state = Alert.State.OPEN
+    alerts = alert_list_for_user(request.user, state=None if state == "all" else state).select_related(
+        "intervention__by"
+    )
     number: Any = request.GET.get("page")
     if bound:
         # A form sent back with its errors is shown on the page that holds its alert, whichever
@@ -70,16 +91,29 @@ def _alerts_page(
         if held in ids:
             number = ids.index(held) // PAGE_LENGTH + 1
     page = Paginator(alerts, PAGE_LENGTH).get_page(number)
+    names = category_names()
     items = [
         AlertItem(
             alert=alert,
-            reasons=reason_texts(alert),
+            reasons=reason_texts(alert, names),
             intervene=bound.get(alert.pk, {}).get("intervene") or InterventionForm(prefix=f"intervene-{alert.pk}"),
             dismiss=bound.get(alert.pk, {}).get("dismiss") or DismissForm(prefix=f"dismiss-{alert.pk}"),
         )
         for alert in page.object_list
     ]
-    response = render_page(request, "risk/alerts.html", {"items": items, "page": page})
+    states = [(value, label) for value, label in Alert.State.choices] + [("all", _("all"))]
+    response = render_page(
+        request,
+        "risk/alerts.html",
+        {
+            "items": items,
+            "page": page,
+            "state": state,
+            "states": states,
+            # An empty list before any scoring is not an all-clear: the page says which it is.
+            "never_scored": not items and not RiskScore.objects.exists(),
+        },
+    )
     response.status_code = status
     return response
 

@@ -38,7 +38,7 @@ def test_scoring_stores_a_reproducible_score_for_every_active_officer(scored: Fo
     gus = scores.get(officer=scored.officers["gus"])
     assert gus.score == pytest.approx(0.75) and gus.percentile == 0
     assert len(gus.inputs_digest) == 64 and gus.model_version.startswith(f"{risk_model.FORMAT_VERSION}.")
-    assert len(gus.factors) == 5
+    assert 3 <= len(gus.factors) <= 5
 
 
 def test_every_alert_gives_at_least_three_plain_language_factors(scored: Force) -> None:
@@ -52,9 +52,10 @@ def test_every_alert_gives_at_least_three_plain_language_factors(scored: Force) 
     assert texts[0] == "Threshold rule: 3 or more complaints in 12 months"
     # The fixture's records began months ago: the year's count is not known yet, the whole record is.
     assert texts[1] == "3 complaints since the records began"
-    # What he has on record comes before what he has not (no unit, no allegation in the year).
-    assert texts.index("15 years of service") < texts.index("No unit on record for the day")
-    assert texts.index("15 years of service") < texts.index("0 allegations in the last 12 months (0 on record)")
+    # Nothing that states an absence ("no unit", "0 allegations") is given as a reason while his
+    # record has enough that is there.
+    assert "No unit on record for the day" not in texts
+    assert not any(text.startswith(("0 ", "No ")) for text in texts), texts
     assert gus_alert(scored).unit == scored.units["a1"]
 
 
@@ -132,7 +133,7 @@ def test_an_alert_answered_from_the_second_page_keeps_its_page(
     assert alert.state == Alert.State.OPEN
     assert (
         f'id="alert-{alert.pk}"' in refused.content.decode()
-        and "This field is required" in refused.content.decode()
+        and "why the alert is dismissed (10 characters or more)" in refused.content.decode()
     )
     # Answered: back to the page it was on.
     done = client.post(url, {f"dismiss-{alert.pk}-reason": "One incident, already dealt with."})
@@ -175,7 +176,7 @@ def test_a_dismissal_needs_a_reason_and_is_kept(scored: Force, login: Login) -> 
     assert (alert.state, alert.intervention.kind) == (Alert.State.DISMISSED, Intervention.Kind.DISMISSAL)
     assert AuditEntry.objects.filter(action="risk.alert.dismiss").count() == 1
     with pytest.raises(Exception, match="already been answered"):
-        alert_dismiss(actor=scored.users["dave"], alert=alert, reason="again")
+        alert_dismiss(actor=scored.users["dave"], alert=alert, reason="Dismissed once more.")
 
 
 def test_an_alert_answered_meanwhile_says_so_on_the_page(scored: Force, login: Login) -> None:
@@ -331,3 +332,73 @@ def test_a_model_that_scores_everyone_alike_raises_no_alert_of_its_own(force: Fo
     report = risk_score(percent=40)
     assert report.scored == 5 and set(RiskScore.objects.values_list("score", flat=True)) == {0.0}
     assert not Alert.objects.exclude(reasons__0__text__startswith="Threshold rule").exists()
+
+
+def test_an_alert_keeps_the_rule_as_it_read_when_raised(scored: Force, login: Login) -> None:
+    from ombud.risk.models import ThresholdRule
+
+    ThresholdRule.objects.filter(name="3_in_12_months").update(min_count=4, description="4 or more complaints")
+    client = login("dave")
+    page = client.get(reverse("risk_alerts")).content.decode()
+    assert "Threshold rule: 3 or more complaints in 12 months" in page and "4 or more complaints" not in page
+    listed = client.get("/api/v1/risk/alerts/").json()["results"]
+    gus = next(a for a in listed if a["officer_name"] == "Gus Chen")
+    assert gus["reasons"][0] == "Threshold rule: 3 or more complaints in 12 months"
+
+
+def test_the_reasons_are_written_in_the_readers_language(scored: Force, login: Login) -> None:
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("ko"):
+        korean = ngettext(
+            "%(n)d complaint since the records began", "%(n)d complaints since the records began", 3
+        ) % {"n": 3}
+    assert korean != "3 complaints since the records began"
+    client = login("dave")
+    client.cookies["django_language"] = "ko"
+    page = client.get(reverse("risk_alerts")).content.decode()
+    assert korean in page and "3 complaints since the records began" not in page
+    listed = client.get("/api/v1/risk/alerts/", HTTP_ACCEPT_LANGUAGE="ko").json()["results"]
+    assert any(korean in a["reasons"] for a in listed)
+
+
+def test_answered_alerts_stay_readable_by_state(scored: Force, login: Login) -> None:
+    alert = gus_alert(scored)
+    alert_dismiss(actor=scored.users["dave"], alert=alert, reason="One incident, already dealt with.")
+    client = login("dave")
+    assert f'id="alert-{alert.pk}"' not in client.get(reverse("risk_alerts")).content.decode()
+    dismissed = client.get(reverse("risk_alerts"), {"state": "dismissed"}).content.decode()
+    assert f'id="alert-{alert.pk}"' in dismissed and "One incident, already dealt with." in dismissed
+    assert "Dismiss the alert" not in dismissed
+    assert f'id="alert-{alert.pk}"' in client.get(reverse("risk_alerts"), {"state": "all"}).content.decode()
+
+
+def test_a_dismissal_that_says_nothing_is_refused(scored: Force, login: Login) -> None:
+    alert = gus_alert(scored)
+    client = login("dave")
+    for reason in (123, "x", "   "):
+        refused = client.post(
+            f"/api/v1/risk/alerts/{alert.pk}/dismiss/", {"reason": reason}, content_type="application/json"
+        )
+        assert refused.status_code == 400, reason
+    alert.refresh_from_db()
+    assert alert.state == Alert.State.OPEN and not Intervention.objects.exists()
+
+
+def test_an_alert_names_the_unit_it_was_raised_at_and_where_he_is_now(scored: Force, login: Login) -> None:
+    from ombud.org.models import Officer
+
+    # Moved to station A2 after the alert: his new supervisors answer it (here, the administrator).
+    Officer.objects.filter(pk=scored.officers["gus"].pk).update(unit=scored.units["a2"])
+    client = login("admin")
+    listed = client.get("/api/v1/risk/alerts/").json()["results"]
+    assert next(a for a in listed if a["officer_name"] == "Gus Chen")["unit"] == scored.units["a1"].name
+    page = client.get(reverse("risk_alerts")).content.decode()
+    assert f"{scored.units['a1'].name} (now {scored.units['a2'].name})" in page
+
+
+def test_an_empty_list_before_any_scoring_is_not_an_all_clear(force: Force, login: Login) -> None:
+    Alert.objects.all().delete()  # the fixture's own, made without scoring
+    page = login("dave").get(reverse("risk_alerts")).content.decode()
+    assert "No officer has been scored yet" in page and "No open alert" not in page
