@@ -1,5 +1,6 @@
-"""Files people hand in (complaint attachments, evidence): checked by content, not by name;
-images re-encoded without their metadata (GPS position, camera, author); stored by SHA-256
+"""Files people hand in (complaint attachments, evidence): checked by content, not by name; a
+complainant's images re-encoded and PDFs rewritten without their metadata (GPS position, camera,
+author, the program and account that wrote them); stored by SHA-256
 through Django's storage API, so the same bytes are kept once and an object store can replace
 the local folder."""
 
@@ -78,6 +79,48 @@ def strip_image_metadata(data: bytes, content_type: str) -> bytes:
         return out.getvalue()
 
 
+def strip_pdf_metadata(data: bytes) -> bytes:
+    """Rewrite the PDF without its document information (author, creator program, dates) and its
+    XMP metadata; earlier revisions appended to the file (incremental updates) are dropped too, as
+    only what the document shows now is copied. Raises ValueError for a PDF that cannot be read or
+    is locked with a password."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ValueError("encrypted")
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        root = writer.root_object
+        if "/Metadata" in root:
+            del root["/Metadata"]
+        for page in writer.pages:
+            if "/Metadata" in page:
+                del page["/Metadata"]
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ValueError(str(exc)) from None
+    return out.getvalue()
+
+
+_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "application/pdf": "pdf",
+    "text/plain": "txt",
+}
+
+
+def attachment_name(content_type: str, number: int) -> str:
+    """The name a complainant's file is kept under: "attachment-2.pdf". The name it had on the
+    complainant's phone ("IMG_20250301_LiWei.pdf") can say who sent it, so it is not kept."""
+    return f"attachment-{number}.{_EXTENSIONS.get(content_type, 'bin')}"
+
+
 def clean_upload(name: str, data: bytes) -> tuple[bytes, str]:
     """The bytes to keep and their type, or FileRefused saying why, by the file's name."""
     safe_name = (name or "file").replace("/", "_").replace("\\", "_")[:200]
@@ -95,6 +138,13 @@ def clean_upload(name: str, data: bytes) -> tuple[bytes, str]:
             data = strip_image_metadata(data, content_type)
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
             raise FileRefused(safe_name, _("the image cannot be read")) from None
+    elif content_type == "application/pdf":
+        try:
+            data = strip_pdf_metadata(data)
+        except ValueError:
+            raise FileRefused(
+                safe_name, _("the PDF cannot be read, or is locked with a password (send it without one)")
+            ) from None
     return data, content_type
 
 

@@ -116,7 +116,10 @@ class ComplaintForm(forms.Form):
     evidence = MultipleFileField(
         label=_("Photos or documents"),
         required=False,
-        help_text=_("Photos, PDF or text files. Location and camera details are removed from photos."),
+        help_text=_(
+            "Photos, PDF or text files. Location, camera and author details are removed from photos and PDFs, "
+            "and file names are not kept; what a document itself says is kept as it is."
+        ),
     )
     anonymous = forms.ChoiceField(
         label=_("Your name, or not"),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from ombud.audit.services import audit_record
 from ombud.core import keys
-from ombud.core.files import FileRefused, clean_upload, store_blob
+from ombud.core.files import FileRefused, attachment_name, clean_upload, store_blob
 from ombud.core.keys import seal, unseal
 from ombud.intake.models import (
     Category,
@@ -282,12 +282,12 @@ def complaint_file(*, actor: Any, data: ComplaintInput, now: dt.datetime | None 
                 for s in data.subjects
             ]
         )
-        for upload, kept, content_type in cleaned:
+        for number, (_upload, kept, content_type) in enumerate(cleaned, start=1):
             digest = store_blob(kept)
             ComplaintFile.objects.create(
                 complaint=complaint,
                 sha256=digest,
-                name=upload.name[:200],
+                name=attachment_name(content_type, number),
                 content_type=content_type,
                 size=len(kept),
                 added_at=now,
@@ -378,16 +378,18 @@ def complainant_add_files(*, complaint: Complaint, files: list[UploadInput]) -> 
     refused: list[FileRefused] = []
     now = timezone.now()
     with transaction.atomic():
+        number = complaint.files.count()
         for upload in files:
             try:
                 kept, content_type = clean_upload(upload.name, upload.data)
             except FileRefused as exc:
                 refused.append(exc)
                 continue
+            number += 1
             ComplaintFile.objects.create(
                 complaint=complaint,
                 sha256=store_blob(kept),
-                name=upload.name[:200],
+                name=attachment_name(content_type, number),
                 content_type=content_type,
                 size=len(kept),
                 added_at=now,

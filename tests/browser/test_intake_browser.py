@@ -116,7 +116,7 @@ def test_an_anonymous_complaint_with_a_photo_reaches_the_investigator_without_th
     page.locator("#status").wait_for()
     assert complaint.reference in page.locator("h1").inner_text()
     assert "received" in page.locator("#status").inner_text()
-    assert "photo.jpg" in page.locator("#files").inner_text()
+    assert "attachment-1.jpg" in page.locator("#files").inner_text()
     page.screenshot(path="/tmp/portal-status.png", full_page=True)
     assert all(receipt not in cookie["value"] for cookie in page.context.cookies())
 
@@ -130,12 +130,12 @@ def test_an_anonymous_complaint_with_a_photo_reaches_the_investigator_without_th
     page.wait_for_url(f"**/complaints/{complaint.pk}/")
     page.screenshot(path="/tmp/portal-detail.png", full_page=True)
     files = page.locator("#files")
-    assert "photo.jpg" in files.inner_text() and "image/jpeg" in files.inner_text()
-    link = files.locator("a", has_text="photo.jpg")
+    assert "attachment-1.jpg" in files.inner_text() and "image/jpeg" in files.inner_text()
+    link = files.locator("a", has_text="attachment-1.jpg")
     with page.expect_download() as download_info:
         link.click()
     download = download_info.value
-    assert download.suggested_filename == "photo.jpg"
+    assert download.suggested_filename == "attachment-1.jpg"
     with open(download.path(), "rb") as handle:
         received = handle.read()
 

@@ -22,6 +22,7 @@ from ombud.intake.proofs import proof_verify
 from ombud.intake.receipts import receipt_normalize
 from ombud.intake.services import (
     UploadInput,
+    complainant_add_files,
     complainant_identity_reveal,
     complaint_by_receipt,
     complaint_digest,
@@ -147,6 +148,43 @@ def test_a_photo_loses_its_gps_camera_and_author(force: Force) -> None:
         assert image.size == (32, 24)
         assert not image.getexif()
     assert stored.content_type == "image/jpeg"
+
+
+def _pdf(metadata: dict[str, str], password: str = "") -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata(metadata)
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_pdf_loses_its_author_and_the_file_its_name(force: Force) -> None:
+    from pypdf import PdfReader
+
+    pdf = _pdf({"/Author": "Li Wei, 13800138000", "/Creator": "Word - complaint_LiWei.docx"})
+    assert b"Li Wei" in pdf
+    files = [
+        UploadInput("IMG_20250301_LiWei.pdf", pdf),
+        UploadInput("LiWei-notes.txt", b"The store is behind the mill."),
+    ]
+    filed = complaint_file(actor=None, data=complaint_about(force.grain_officer, files=files))
+    stored = list(ComplaintFile.objects.filter(complaint=filed.complaint).order_by("pk"))
+    assert [f.name for f in stored] == ["attachment-1.pdf", "attachment-2.txt"]
+    kept = open_blob(stored[0].sha256)
+    assert b"Li Wei" not in kept and b"LiWei" not in kept
+    assert len(PdfReader(io.BytesIO(kept)).pages) == 1
+    # Added later through the receipt: numbered on.
+    added, refused = complainant_add_files(
+        complaint=filed.complaint,
+        files=[UploadInput("LiWei-2.pdf", pdf), UploadInput("locked.pdf", _pdf({}, "pw"))],
+    )
+    assert added == 1 and [r.name for r in refused] == ["locked.pdf"] and "password" in refused[0].why
+    assert ComplaintFile.objects.filter(complaint=filed.complaint).latest("pk").name == "attachment-3.pdf"
 
 
 def test_a_rejected_file_is_named_and_the_complaint_is_still_filed(force: Force) -> None:
