@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ombud.accounts.barred import NotBarred
+from ombud.audit.services import audit_record_now
 from ombud.cases import selectors
 from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntry, EvidenceItem, Finding
 from ombud.cases.packages import package_build
@@ -383,6 +384,7 @@ class CaseDetail(StaffView):
     @extend_schema(responses={200: CaseDetailSerializer})
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.case_get_for_user(request.user, pk)
+        audit_record_now(actor=request.user, action="case.view", obj=case)
         return Response(CaseDetailSerializer(_case_detail(case)).data)
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from ombud.accounts.scope import scope_for
+from ombud.audit.services import audit_record_now
 from ombud.cases.forms import (
     FIND_OFFICER,
     AllegationForm,
@@ -222,7 +223,10 @@ def case_page_response(
 @login_required
 @require_safe
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    return case_page_response(request, case_id)
+    response = case_page_response(request, case_id)
+    # Past the gate (a case out of reach is a 404 before this): who read a case is on the record.
+    audit_record_now(actor=request.user, action="case.view", object_type=Case._meta.label_lower, object_id=case_id)
+    return response
 
 
 def submit(

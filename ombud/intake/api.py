@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ombud.accounts.barred import NotBarred
+from ombud.audit.services import audit_record_now
 from ombud.core.api_fields import SafePrimaryKeyRelatedField, SafeSlugRelatedField
 from ombud.intake import selectors
 from ombud.intake.models import Category, Complaint
@@ -329,7 +330,9 @@ class StaffComplaintDetail(generics.RetrieveAPIView[Complaint]):
     serializer_class = ComplaintDetailSerializer
 
     def get_object(self) -> Complaint:
-        return selectors.complaint_get_for_user(self.request.user, int(self.kwargs["pk"]))
+        complaint = selectors.complaint_get_for_user(self.request.user, int(self.kwargs["pk"]))
+        audit_record_now(actor=self.request.user, action="complaint.view", obj=complaint)
+        return complaint
 
 
 class StaffComplaintAcknowledge(APIView):

@@ -286,7 +286,10 @@ def _complaint(request: HttpRequest, complaint_id: int) -> Complaint:
 @login_required
 @require_safe
 def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    return _detail_page(request, _complaint(request, complaint_id))
+    complaint = _complaint(request, complaint_id)
+    # A complaint's own words can say who wrote it: who read one is on the record.
+    audit_record_now(actor=request.user, action="complaint.view", obj=complaint)
+    return _detail_page(request, complaint)
 
 
 @login_required

@@ -562,3 +562,12 @@ def test_the_admin_cannot_change_or_delete_an_evidence_item(casework: Casework, 
     assert EvidenceItem.objects.filter(pk=item.pk).values().get() == before
     assert (settings.MEDIA_ROOT / blob_path(item.sha256)).read_bytes() == LEDGER
     assert CustodyEntry.objects.filter(item=item).count() == 1
+
+
+def test_who_read_a_case_is_on_the_record(casework: Casework) -> None:
+    from ombud.audit.models import AuditEntry
+
+    reader = casework.investigator
+    assert logged_in(reader).get(case_url(casework.case)).status_code == 200
+    reads = AuditEntry.objects.filter(action="case.view", object_id=str(casework.case.pk), actor_id=reader.pk)
+    assert reads.count() == 1 and reads.get().object_type == "cases.case"

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from rest_framework.test import APIClient
 
 from ombud.accounts.models import Role
 from ombud.accounts.services import user_create
@@ -490,3 +491,20 @@ def test_an_intake_clerk_is_not_offered_the_complainants_identity(
     )
     assert refused.status_code == 403 and NAME not in html(refused)
     assert not AuditEntry.objects.filter(action="complainant.identity.view").exists()
+
+
+def test_who_read_a_complaint_is_on_the_record(client: Client, force: Force, make_member: Any) -> None:
+    complaint = _named_complaint(force)
+    reader = make_member(force.body_a)
+    client.force_login(reader)
+    client.get(reverse("complaint_detail", args=[complaint.pk]))
+    api = APIClient()
+    api.force_authenticate(reader)
+    assert api.get(f"/api/v1/complaints/{complaint.pk}/").status_code == 200
+    reads = AuditEntry.objects.filter(action="complaint.view", object_id=str(complaint.pk), actor_id=reader.pk)
+    assert reads.count() == 2
+    assert all(NAME not in entry.payload and "grain" not in entry.payload for entry in reads)
+    # A complaint out of reach writes nothing.
+    client.force_login(make_member(force.body_b))
+    assert client.get(reverse("complaint_detail", args=[complaint.pk])).status_code == 404
+    assert AuditEntry.objects.filter(action="complaint.view").count() == 2
