@@ -209,7 +209,7 @@ def package_verify(data: bytes | Path) -> PackageCheck:
         problems.append(_("the signature does not match manifest.json (altered manifest, signature or key)"))
     try:
         manifest = json.loads(members["manifest.json"])
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not _well_formed(manifest):
             raise ValueError
     except ValueError:
         return PackageCheck(
@@ -234,6 +234,20 @@ def package_verify(data: bytes | Path) -> PackageCheck:
         if evidence_file is not None and hashlib.sha256(evidence_file).hexdigest() != item.get("sha256"):
             problems.append(_("evidence %(name)s does not match its own SHA-256") % {"name": item.get("name")})
     return PackageCheck(not problems, signer, problems, manifest, members)
+
+
+def _well_formed(manifest: dict[str, Any]) -> bool:
+    """The manifest's parts have the shapes the checks and the import read (a manifest altered by
+    hand may not)."""
+    files, evidence = manifest.get("files") or {}, manifest.get("evidence", [])
+    return (
+        isinstance(files, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+        and isinstance(evidence, list)
+        and all(isinstance(item, dict) for item in evidence)
+        and isinstance(manifest.get("case"), dict)
+        and all(isinstance(manifest.get(key, []), list) for key in ("allegations", "measures"))
+    )
 
 
 class PackageRefused(Exception):
@@ -282,7 +296,7 @@ def package_import(*, actor: Any, data: bytes, trusted: list[str], body_code: st
     with transaction.atomic():
         body = _receiving_body(actor, body_code)
         case = Case.objects.create(
-            number=f"{body.code}-IMP-{origin['number']}"[:32],
+            number=_imported_number(body.code, source, str(origin["number"])),
             body=body,
             title=origin["title"],
             summary=origin["summary"],
@@ -393,6 +407,19 @@ def package_import(*, actor: Any, data: bytes, trusted: list[str], body_code: st
             },
         )
         return case
+
+
+def _imported_number(body_code: str, source: str, origin: str) -> str:
+    """``<body>-IMP-<origin number>`` where that fits the 32 characters of a case number and is free;
+    else a number made from a digest of the signer and the origin number (kept in ``external_id``),
+    so two long numbers of one series never collide."""
+    from ombud.cases.models import Case
+
+    number = f"{body_code}-IMP-{origin}"
+    if len(number) <= 32 and not Case.objects.filter(number=number).exists():
+        return number
+    digest = hashlib.sha256(f"{source}|{origin}".encode()).hexdigest()[:12]
+    return f"{body_code[:15]}-IMP-{digest}"
 
 
 def _officer_for(data: dict[str, Any], source: str) -> Any:

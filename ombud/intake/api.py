@@ -170,7 +170,10 @@ def _file(request: Request, channel: str, actor: Any) -> Response:
         "routed_to": complaint.routed_to.name if complaint.routed_to else "",
         "proof": filed.proof,
     }
-    return Response(body, status=status.HTTP_200_OK if filed.repeated else status.HTTP_201_CREATED)
+    response = Response(body, status=status.HTTP_200_OK if filed.repeated else status.HTTP_201_CREATED)
+    # The receipt is shown once: no cache along the way may keep a copy.
+    add_never_cache_headers(response)
+    return response
 
 
 class PublicComplaintCreate(APIView):
@@ -200,6 +203,12 @@ class _ReceiptView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
     throttle_classes = [ReceiptThrottle, ReceiptGlobalThrottle]
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        # What a receipt opens (history, messages, files) is the complainant's alone: never cached.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
 
     def complaint(self, request: Request) -> Complaint:
         serializer = ReceiptSerializer(data=request.data)

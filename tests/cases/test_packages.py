@@ -8,7 +8,9 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -49,17 +51,23 @@ def package(casework: Casework) -> bytes:
     return package_build(actor=casework.head, case=casework.case)
 
 
-def _flip(data: bytes, member: str) -> bytes:
+def _rewritten(data: bytes, member: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The package with one member's bytes passed through ``change``."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in source.namelist():
             content = source.read(name)
-            if name == member:
-                middle = len(content) // 2
-                content = content[:middle] + bytes([content[middle] ^ 1]) + content[middle + 1 :]
-            target.writestr(name, content)
+            target.writestr(name, change(content) if name == member else content)
     return out.getvalue()
+
+
+def _flip(data: bytes, member: str) -> bytes:
+    def flip(content: bytes) -> bytes:
+        middle = len(content) // 2
+        return content[:middle] + bytes([content[middle] ^ 1]) + content[middle + 1 :]
+
+    return _rewritten(data, member, flip)
 
 
 def test_a_fresh_package_verifies_and_names_its_signer(package: bytes) -> None:
@@ -112,6 +120,49 @@ def test_a_trusted_package_imports_continuing_the_custody_chain(package: bytes, 
     assert actions == ["received", "packaged", "imported"]
     with pytest.raises(PackageRefused):
         package_import(actor=None, data=package, trusted=[fingerprint()])
+
+
+def _with_manifest(data: bytes, change: Callable[[dict[str, Any]], object]) -> bytes:
+    """The package with its manifest changed by ``change`` (in place, on the parsed manifest)."""
+
+    def rewrite(content: bytes) -> bytes:
+        manifest = json.loads(content)
+        change(manifest)
+        return json.dumps(manifest).encode()
+
+    return _rewritten(data, "manifest.json", rewrite)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda m: m.update(files=list(m["files"])),
+        lambda m: m.update(evidence=["not an object"]),
+        lambda m: m.update(case="no case"),
+    ],
+    ids=["files-as-a-list", "evidence-not-objects", "case-not-an-object"],
+)
+def test_a_manifest_of_the_wrong_shape_is_named_not_a_crash(
+    package: bytes, change: Callable[[dict[str, Any]], object]
+) -> None:
+    check = package_verify(_with_manifest(package, change))
+    assert not check.ok and "manifest.json is not an ombud referral manifest" in check.problems
+
+
+def test_two_cases_whose_long_numbers_share_32_characters_both_import(casework: Casework) -> None:
+    numbers = ["P01-C001-DC-2026-0000000000007", "P01-C001-DC-2026-0000000000008"]
+    imported = []
+    for number in numbers:
+        Case.objects.filter(pk=casework.case.pk).update(number=number)
+        casework.case.refresh_from_db()
+        imported.append(
+            package_import(
+                actor=None, data=package_build(actor=casework.head, case=casework.case), trusted=[fingerprint()]
+            )
+        )
+    assert len({case.number for case in imported}) == 2
+    assert all(len(case.number) <= 32 for case in imported)
+    assert [case.external_id for case in imported] == numbers
 
 
 def test_a_tampered_package_is_refused_even_if_trusted(package: bytes) -> None:

@@ -274,3 +274,25 @@ def test_the_openapi_schema_describes_the_intake_endpoints(api: APIClient, db: N
     assert {"/api/v1/public/complaints/", "/api/v1/public/complaints/status/", "/api/v1/complaints/{id}/"} <= set(
         paths
     )
+
+
+def test_answers_that_hold_a_receipt_or_what_it_opens_are_never_cached(api: APIClient, force: Force) -> None:
+    filed = api.post(
+        "/api/v1/public/complaints/",
+        {"description": "He took grain.", "subjects": [{"officer": force.grain_officer.pk}]},
+        format="json",
+    )
+    assert filed.status_code == 201 and "no-store" in filed["Cache-Control"]
+    status = api.post("/api/v1/public/complaints/status/", {"receipt": filed.json()["receipt"]}, format="json")
+    assert status.status_code == 200 and "no-store" in status["Cache-Control"]
+
+
+def test_a_complaint_naming_an_officer_twice_is_one_row_of_the_inbox(
+    api: APIClient, force: Force, make_member
+) -> None:  # type: ignore[no-untyped-def]
+    officer = {"officer": force.grain_officer.pk}
+    _file(api, description="He took grain, and again.", subjects=[officer, officer])
+    staff = APIClient()
+    staff.force_authenticate(make_member(force.body_a))
+    inbox = staff.get("/api/v1/complaints/", {"officer": force.grain_officer.pk}).json()
+    assert inbox["count"] == 1 and len(inbox["results"]) == 1
