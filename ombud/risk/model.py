@@ -76,6 +76,9 @@ SEED = 20160101
 MIN_LEAF, MAX_LEAF, LEAF_DIVISOR = 20, 100, 200
 # A feature known for fewer training rows than this is not learnt from by the boosted trees.
 MIN_KNOWN = 50
+# Fewer officer-years of one kind (with the label, or without) than this in a calibration fold's
+# training part: the stage is the logistic regression alone.
+MIN_BOOSTED_CLASS = 20
 # The weight of the complaint-count learner (``_Counts``) in the final, geometric blend, and the
 # features it reads. 0.7 was measured against 0.3-0.8 over many as-of dates (bench/risk_pooled.py);
 # docs/early-warning.md has the figures.
@@ -277,12 +280,19 @@ def _fit(x: F64, y: Any, groups: I64, constraints: list[int] | None = None, weig
     folds = min(3, len(np.unique(groups[y])), len(np.unique(groups[~y])))
     if folds < 2:
         return _Constant(float(np.average(y, weights=weight)))
-    leaf = int(np.clip(len(y) // LEAF_DIVISOR, MIN_LEAF, MAX_LEAF))
-    boosted = _estimator(folds, constraints, leaf)
-    boosted.cv = list(GroupKFold(n_splits=folds).split(x, y, groups))
-    boosted.fit(_known_enough(x, boosted.cv), y, sample_weight=weight)
     linear = _linear()
     linear.fit(x, y, logisticregression__sample_weight=weight)
+    cv = list(GroupKFold(n_splits=folds).split(x, y, groups))
+    fewest = min(min(int(y[train].sum()), int((~y[train]).sum())) for train, _test in cv)
+    if fewest < MIN_BOOSTED_CLASS:
+        # A handful of officer-years of one kind in a fold: the boosted trees' early stopping cannot
+        # even set some aside to check itself on (scikit-learn refuses), and would learn noise. The
+        # regression alone serves (a small force, a short record).
+        return _Blend(linear, linear)
+    leaf = int(np.clip(len(y) // LEAF_DIVISOR, MIN_LEAF, MAX_LEAF))
+    boosted = _estimator(folds, constraints, leaf)
+    boosted.cv = cv
+    boosted.fit(_known_enough(x, boosted.cv), y, sample_weight=weight)
     return _Blend(boosted, linear)
 
 

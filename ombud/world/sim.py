@@ -954,13 +954,15 @@ def _intake(
     station = sa.what[_lookup(sa.who * KEY + sa.start, officer, received_day)]
     county = tree.station_county[station]
     province = tree.county_province[county]
-    pa_key = pa.who * KEY + pa.start
-    k = _lookup(pa_key, officer, occurred)
-    valid = (k >= 0) & (pa.who[np.maximum(k, 0)] == officer)
-    k = np.maximum(k, 0)
-    holds = valid & (pa.start[k] <= occurred) & ((pa.end[k] < 0) | (pa.end[k] > occurred))
+    holds, held_place = np.zeros(m, dtype=bool), np.full(m, NONE, dtype=np.int64)
+    if len(pa.who):  # a force of one officer may have no village assignment at all
+        k = _lookup(pa.who * KEY + pa.start, officer, occurred)
+        valid = (k >= 0) & (pa.who[np.maximum(k, 0)] == officer)
+        k = np.maximum(k, 0)
+        holds = valid & (pa.start[k] <= occurred) & ((pa.end[k] < 0) | (pa.end[k] > occurred))
+        held_place = pa.what[k]
     random_place = pl.station_first[station] + np.floor(rng.random(m) * pl.station_count[station]).astype(np.int64)
-    place = np.where(fixed_place >= 0, fixed_place, np.where(holds, pa.what[k], random_place))
+    place = np.where(fixed_place >= 0, fixed_place, np.where(holds, held_place, random_place))
 
     category = _draw_categories(rng, stream)
     second = _draw_categories(rng, stream)
@@ -1340,13 +1342,19 @@ def _casework(
 
     # Complaint statuses follow their case, or are closed by the body without one.
     in_case = case_of >= 0
-    case_closed = np.where(in_case, decided_ok[np.maximum(case_of, 0)], False)
+    # Index the case arrays only where a complaint has a case (a short world may have none at all).
+    case_row = np.maximum(case_of, 0) if len(decided) else np.zeros(0, dtype=np.int64)
+    case_decided_on = np.zeros(m, dtype=decided.dtype)
+    case_closed = np.zeros(m, dtype=bool)
+    if len(decided):
+        case_decided_on = decided[case_row]
+        case_closed = np.where(in_case, decided_ok[case_row], False)
     county_body_now = county_level & body_captured[c.routed_to]
     close = intake.route_time + np.where(
         county_body_now, _uniform(rng, 10 * DAY, 75 * DAY, m), _uniform(rng, 10 * DAY, 28 * DAY, m)
     )
     close = np.maximum(close, intake.ack + DAY)
-    close = np.where(in_case, decided[np.maximum(case_of, 0)] + _uniform(rng, 0, 3 * DAY, m), close)
+    close = np.where(in_case, case_decided_on + _uniform(rng, 0, 3 * DAY, m), close)
     closed = np.where(in_case, case_closed & (close < end), close < end)
     c.closed_at = np.where(closed, close, NONE)
     c.acknowledged_at = np.where(intake.ack < end, intake.ack, NONE)

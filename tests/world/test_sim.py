@@ -230,3 +230,11 @@ def test_no_text_carries_the_ground_truth(demo: World) -> None:
 def test_a_world_needs_someone_in_it() -> None:
     with pytest.raises(ValueError, match="at least one officer"):
         simulate(WorldParams(officers=0))
+
+
+@pytest.mark.parametrize(("officers", "years", "seed"), [(100, 1, 7), (50, 1, 3), (1, 2, 3)])
+def test_a_world_too_small_to_open_a_case_is_still_a_world(officers: int, years: int, seed: int) -> None:
+    # No case opened (100 officers over one year), no village to serve (a force of one).
+    world = simulate(WorldParams(officers=officers, years=years, seed=seed, end_date=END))
+    assert len(world.officers.badge) >= officers
+    assert len(world.complaints.reference) == len(world.complaints.closed_at) == len(world.complaints.status)

@@ -51,6 +51,10 @@ class Command(BaseCommand):
                 stdout=self.stdout,
             )
         logins = demo_users_ensure()
+        from ombud.risk.models import RiskScore
+
+        if not RiskScore.objects.exists():
+            self._early_warning()
         self.stdout.write("")
         self.stdout.write(_("Demo logins (new passwords on every run):"))
         for login in logins:
@@ -63,3 +67,32 @@ class Command(BaseCommand):
         self.stdout.write(_("Open http://127.0.0.1:%(port)s/ and log in.") % {"port": options["port"]})
         self.stdout.flush()
         serve(host="127.0.0.1", port=options["port"], workers=3, threads=4)
+
+    def _early_warning(self) -> None:
+        """Score the force and measure the model once, as the worker and an analyst would, so that
+        the alerts and the evaluation report have something to show from the first login."""
+        import datetime as dt
+
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        from ombud.risk.model import ModelError
+        from ombud.risk.services import risk_evaluate, risk_score
+
+        self.stdout.write(_("Scoring the force for early warning..."))
+        today = timezone.localdate()
+        try:
+            report = risk_score(as_of=today, retrain=True)
+            self.stdout.write(
+                _("%(scored)d officers scored, %(alerts)d alerts raised.")
+                % {"scored": report.scored, "alerts": report.alerts}
+            )
+            run = risk_evaluate(as_of=today - dt.timedelta(days=366))
+            self.stdout.write(
+                _("Model evaluated as of %(date)s (the report at /risk/report/).")
+                % {"date": run.as_of.isoformat()}
+            )
+        except (ModelError, ValidationError) as exc:
+            # Too short a history to learn from (a demo of a year or two): the rest of the demo stands.
+            message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            self.stdout.write(_("Early warning left for later: %(why)s") % {"why": message})
