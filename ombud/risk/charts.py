@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-_PAD_LEFT, _PAD_BOTTOM, _PAD_TOP, _PAD_RIGHT = 44, 40, 12, 16
+_PAD_LEFT, _PAD_BOTTOM, _PAD_TOP, _PAD_RIGHT = 56, 40, 12, 16
 # Presentation attributes on the elements themselves, so the chart reads the same without the
 # stylesheet (in a saved page, a mail, a printout).
 _COLOURS = ("#1f5fa8", "#c0562b", "#3f8f3a", "#7a4fa0")
@@ -20,13 +20,25 @@ def line_chart(
     *,
     title: str,
     x_label: str,
+    y_label: str = "",
     width: int = 520,
     height: int = 240,
 ) -> SafeString:
     """Lines over shared x values; each line's points carry their value as a tooltip, and a legend
     names the lines (the table beside the chart gives every figure)."""
-    top = max((v for _, values in series for v in values), default=0.0) or 1.0
-    top = float(f"{top * 1.1:.2g}")
+    highest = max((v for _, values in series for v in values), default=0.0) or 1.0
+    # Four even steps of a round size (1, 2, 2.5 or 5 times a power of ten): labels read 0, 5, 10,
+    # 15, 20 %, not 0.00, 0.04, 0.09.
+    step = next(
+        (
+            size * 10.0**power
+            for power in range(-4, 1)
+            for size in (1, 2, 2.5, 5)
+            if 4 * size * 10.0**power >= highest
+        ),
+        highest / 4,
+    )
+    top = 4 * step
     left, right = min(xs, default=0), max(xs, default=1)
     span = (right - left) or 1
     plot_w = width - _PAD_LEFT - _PAD_RIGHT
@@ -51,7 +63,7 @@ def line_chart(
                 y(value),
                 _PAD_LEFT - 6,
                 y(value) + 4,
-                f"{value:.2f}",
+                _percent(value, step),
             )
         )
     for value in xs:
@@ -116,6 +128,18 @@ def line_chart(
             x_label,
         )
     )
+    if y_label:
+        parts.append(
+            format_html(
+                '<text class="label" x="{}" y="{}" font-size="11" fill="#333" text-anchor="middle" '
+                'transform="rotate(-90 {} {})">{}</text>',
+                11,
+                _PAD_TOP + plot_h / 2,
+                11,
+                _PAD_TOP + plot_h / 2,
+                y_label,
+            )
+        )
     return format_html(
         '<svg class="chart line-chart" role="img" viewBox="0 0 {} {}"><title>{}</title>{}</svg>',
         width,
@@ -123,3 +147,9 @@ def line_chart(
         title,
         format_html_join("", "{}", ((part,) for part in parts)),
     )
+
+
+def _percent(value: float, step: float) -> str:
+    """A share as a percentage, with a decimal only where the steps need one."""
+    decimals = 0 if float(round(step * 100, 6)).is_integer() else 1
+    return f"{value * 100:.{decimals}f} %"

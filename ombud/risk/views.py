@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id
@@ -26,7 +26,7 @@ from ombud.intake.models import Category
 from ombud.risk.charts import line_chart
 from ombud.risk.explain import factor_text
 from ombud.risk.forms import DismissForm, InterventionForm
-from ombud.risk.models import Alert, Evaluation, RiskScore
+from ombud.risk.models import Alert, Evaluation, RiskScore, ThresholdRule
 from ombud.risk.selectors import (
     alert_get_for_user,
     alert_list_for_user,
@@ -40,6 +40,8 @@ from ombud.risk.services import alert_dismiss, alert_intervene
 # Each open alert carries two forms: a page of them stays short enough to read and answer.
 PAGE_LENGTH = 25
 ALERT_STATES = ("all", *Alert.State.values)
+# The report lists the largest groups of each fairness table; all of them are in the API's figures.
+SHOWN_GROUPS = 25
 
 
 @dataclass(frozen=True)
@@ -161,28 +163,39 @@ def _answer(request: HttpRequest, alert_id: int, key: str) -> HttpResponse:
                 _("Intervention recorded.") if key == "intervene" else _("Alert dismissed; the reason is kept."),
             )
             return redirect(_back(request))
+    # The refused form takes the focus, which brings its alert into view on a long page.
+    next(iter(form.fields.values())).widget.attrs["autofocus"] = True
     return _alerts_page(request, bound={alert.pk: {key: form}}, status=400)
 
 
+def _answer_or_back(request: HttpRequest, alert_id: int, key: str) -> HttpResponse:
+    if request.method == "POST":
+        return _answer(request, alert_id, key)
+    # A reload of a refused answer, or a login that came back to it: the alert on its list.
+    alert_get_for_user(request.user, alert_id)
+    return redirect(f"{_back(request)}#alert-{alert_id}")
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def alert_intervene_page(request: HttpRequest, alert_id: int) -> HttpResponse:
-    return _answer(request, alert_id, "intervene")
+    return _answer_or_back(request, alert_id, "intervene")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def alert_dismiss_page(request: HttpRequest, alert_id: int) -> HttpResponse:
-    return _answer(request, alert_id, "dismiss")
+    return _answer_or_back(request, alert_id, "dismiss")
 
 
 @dataclass(frozen=True)
 class Report:
     evaluation: Evaluation
     result: dict[str, Any]
-    rules: list[tuple[str, dict[str, Any]]]
+    rules: list[tuple[str, str, dict[str, Any]]]
     chart: SafeString
     curve: list[tuple[int, float, float]]
+    fairness: list[tuple[str, list[dict[str, Any]]]]
 
 
 @login_required
@@ -190,23 +203,40 @@ class Report:
 def report_page(request: HttpRequest) -> HttpResponse:
     if not may_read_evaluations(request.user):
         raise NotFoundForUser
-    evaluation = evaluation_get_for_user(request.user, parse_id(request.GET.get("evaluation", "")))
+    asked = request.GET.get("evaluation")
+    wanted = parse_id(asked or "")
+    if asked is not None and wanted is None:
+        raise NotFoundForUser  # not an evaluation's number: no page to show, not the latest
+    evaluation = evaluation_get_for_user(request.user, wanted)
     report = None
     if evaluation is not None:
         result = evaluation.result
+        descriptions = dict(ThresholdRule.objects.values_list("name", "description"))
+        headings = {"unit": _("By unit"), "race": _("By race of the officer"), "sex": _("By sex of the officer")}
         curve = result.get("curve", {"shares": [], "model": [], "count_12m": []})
         report = Report(
             evaluation=evaluation,
             result=result,
-            rules=[(name[5:], figures) for name, figures in result["rankers"].items() if name.startswith("rule:")],
+            rules=[
+                (descriptions.get(name[5:], name[5:]), name[5:], figures)
+                for name, figures in result["rankers"].items()
+                if name.startswith("rule:")
+            ],
             chart=line_chart(
                 curve["shares"],
                 [(_("model"), curve["model"]), (_("complaints in the past 12 months"), curve["count_12m"])],
                 # xgettext:no-python-format
                 title=_("Precision in the top k % of the cohort"),
-                x_label=_("top k %"),
+                # xgettext:no-python-format
+                x_label=_("top k % of the cohort, by each ranking"),
+                y_label=_("share with the label"),
             ),
             curve=list(zip(curve["shares"], curve["model"], curve["count_12m"], strict=True)),
+            fairness=[
+                (headings.get(key, key), groups)
+                for key, groups in result.get("fairness", {}).items()
+                if key != "flag_share"
+            ],
         )
     runs = list(evaluation_list_for_user(request.user).only("pk", "as_of", "label", "created_at")[:50])
-    return render_page(request, "risk/report.html", {"report": report, "runs": runs})
+    return render_page(request, "risk/report.html", {"report": report, "runs": runs, "shown_groups": SHOWN_GROUPS})

@@ -293,7 +293,12 @@ def test_the_report_page_shows_the_evaluation_with_its_chart_to_analysts(scored:
     text = page.content.decode()
     assert "<svg" in text and "polyline" in text and "3_in_12_months" in text and "Station A1" in text
     # None of the unit's flags was right: that is a precision of 0, not a missing figure.
-    assert "<td>0.0</td>" in text
+    assert "<td>0.0 %</td>" in text
+    # Shares read as percentages, the rule by what it says, the chart's axis in round steps.
+    assert "<td>40.0 %</td>" in text and "3 or more complaints in 12 months" in text
+    assert ">0 %</text>" in text and ">100 %</text>" in text and "share with the label" in text
+    assert "How to read these figures" in text and 'aria-current="page"' in text
+    assert login("erin").get(reverse("risk_report"), {"evaluation": "abc"}).status_code == 404
     # The analyst reaches the report from the menu; a supervisor reaches his alerts, not the report.
     assert f'href="{reverse("risk_report")}"' in text
     assert login("dave").get(reverse("risk_report")).status_code == 404
@@ -402,3 +407,14 @@ def test_an_empty_list_before_any_scoring_is_not_an_all_clear(force: Force, logi
     Alert.objects.all().delete()  # the fixture's own, made without scoring
     page = login("dave").get(reverse("risk_alerts")).content.decode()
     assert "No officer has been scored yet" in page and "No open alert" not in page
+
+
+def test_coming_back_to_an_answer_address_shows_the_alert_on_its_list(scored: Force, login: Login) -> None:
+    # A reload after a refused answer, or a login that returns to it, used to meet an empty 405.
+    alert = gus_alert(scored)
+    client = login("dave")
+    back = client.get(reverse("risk_alert_dismiss", args=[alert.pk]) + "?page=1")
+    assert back.status_code == 302 and back["Location"] == reverse("risk_alerts") + f"?page=1#alert-{alert.pk}"
+    refused = client.post(reverse("risk_alert_dismiss", args=[alert.pk]), {f"dismiss-{alert.pk}-reason": " "})
+    assert refused.status_code == 400 and "autofocus" in refused.content.decode()
+    assert login("charlie").get(reverse("risk_alert_intervene", args=[alert.pk])).status_code == 404

@@ -1,0 +1,36 @@
+"""Figures for people: ``{{ 0.0816|percent }}`` is "8.2 %", ``{{ 15183|grouped }}`` "15,183" (in the
+reader's locale). Empty figures read "—"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def percent(value: Any, decimals: int = 1) -> str:
+    """A share (0 to 1) as a percentage."""
+    if value is None or value == "":
+        return "—"
+    try:
+        share = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number_format(share * 100, decimal_pos=int(decimals), use_l10n=True)} %"
+
+
+@register.filter
+def grouped(value: Any) -> str:
+    """A count with its thousands grouped."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    decimals = 0 if number.is_integer() else 1
+    return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
