@@ -66,6 +66,20 @@ def env_int(name: str, default: int, *, minimum: int | None = None, maximum: int
     return number
 
 
+def env_float(name: str, default: float, *, above: float, maximum: float) -> float:
+    """A number in (``above``, ``maximum``]."""
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
+    if not above < number <= maximum:
+        raise ImproperlyConfigured(f"{name}={number} must be above {above} and at most {maximum}")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:

@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ombud.conf import env_bool, env_file, env_int, env_list, env_path, env_str, write_private
+from ombud.conf import env_bool, env_file, env_float, env_int, env_list, env_path, env_str, write_private
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = env_path("OMBUD_DATA_DIR", Path.cwd() / "var")
@@ -246,6 +246,8 @@ DEFAULT_FROM_EMAIL = env_str("OMBUD_EMAIL_FROM", "ombud@localhost")
 
 # How many days of history the officer dossier shows by default (the "last ten years" of an assembly).
 OMBUD_DOSSIER_YEARS = env_int("OMBUD_DOSSIER_YEARS", 10, minimum=1, maximum=100)
+# The share of the force (per cent) whose early-warning score raises an alert.
+OMBUD_RISK_ALERT_PERCENT = env_float("OMBUD_RISK_ALERT_PERCENT", 2.0, above=0, maximum=100)
 
 LOGGING = {
     "version": 1,

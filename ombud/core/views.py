@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -98,7 +98,10 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """The 404 page, with the header, so a user who followed a dead link can find his way back."""
+    """The 404 page, with the header, so a user who followed a dead link can find his way back; under
+    the API, JSON as the API's own 404s are (an address that matches no route, e.g. a word for an id)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     response = render_page(request, "404.html", {})
     response.status_code = 404
     return response

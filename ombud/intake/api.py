@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -64,6 +64,12 @@ class PublicPlaceSerializer(serializers.Serializer[Place]):
     station = serializers.CharField(source="unit.name")
 
 
+SEARCH = extend_schema(
+    parameters=[OpenApiParameter("q", str, required=False, description="a name, a badge or part of one")]
+)
+
+
+@extend_schema_view(get=SEARCH)
 class PublicOfficerSearch(generics.ListAPIView[Officer]):
     """Officers by name or badge, for the complaint form. Serving officers only."""
 
@@ -76,6 +82,7 @@ class PublicOfficerSearch(generics.ListAPIView[Officer]):
         return selectors.officer_search(self.request.query_params.get("q", ""))
 
 
+@extend_schema_view(get=SEARCH)
 class PublicPlaceSearch(generics.ListAPIView[Place]):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
@@ -313,6 +320,19 @@ class ComplaintDetailSerializer(InboxItemSerializer):
         return complaint.complainant is None or complaint.complainant.anonymous
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Complaint.Status.values, required=False),
+            OpenApiParameter(
+                "overdue", str, enum=["1", "true", "yes"], required=False, description="past a deadline"
+            ),
+            OpenApiParameter("q", str, required=False, description="words of the reference or the description"),
+            OpenApiParameter("body", int, required=False, description="routed to this body"),
+            OpenApiParameter("officer", int, required=False, description="naming this officer"),
+        ]
+    )
+)
 class StaffInbox(generics.ListCreateAPIView[Complaint]):
     """The complaints routed to my bodies, overdue first; POST files one received on paper, by phone or letter."""
 

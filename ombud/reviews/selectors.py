@@ -47,6 +47,7 @@ from ombud.intake.selectors import complaint_list_for_user
 from ombud.org.models import Jurisdiction, Officer, PlaceAssignment, StationAssignment, Unit
 from ombud.org.selectors import officer_get_for_user
 from ombud.reviews.models import AgendaItem, Attendance, Directive, DirectiveTarget, Meeting, Resolution
+from ombud.risk.explain import LazyCategoryNames, reason_text
 from ombud.risk.models import Alert
 
 if TYPE_CHECKING:
@@ -347,6 +348,9 @@ class _Record:
     measures: dict[int, MeasureRow] = field(default_factory=dict)
     steps: dict[int, list[MeasureStepRow]] = field(default_factory=dict)
     alerts: list[AlertRow] = field(default_factory=list)
+    # Alerts' factors are written again in the reader's language; category names are read once for
+    # all the records of a page, and only if a factor names a category.
+    names: LazyCategoryNames = field(default_factory=LazyCategoryNames)
 
     def add(self, row: _Row) -> None:
         if row.kind in ("station", "place"):
@@ -378,7 +382,8 @@ class _Record:
             reasons = json.loads(row.detail) if row.detail else []
             reasons = reasons if isinstance(reasons, list) else [reasons]
             state = _label(Alert.State, row.outcome or "")
-            self.alerts.append(AlertRow(timezone.localdate(row.at_from), state, tuple(map(_reason_text, reasons))))
+            texts = tuple(reason_text(reason, self.names) for reason in reasons)
+            self.alerts.append(AlertRow(timezone.localdate(row.at_from), state, tuple(t for t in texts if t)))
 
     def folded(self) -> _Record:
         """The complaints with their categories, the measures with their steps in order."""
@@ -496,9 +501,10 @@ def _records(officer_ids: list[int], user: Any, scope: Scope, *, own: bool) -> d
             )
         )
     records: dict[int, _Record] = {}
+    names = LazyCategoryNames()
     for values in parts[0].union(*parts[1:], all=True):
         row = _Row._make(values)
-        records.setdefault(row.officer, _Record(scope)).add(row)
+        records.setdefault(row.officer, _Record(scope, names=names)).add(row)
     return {officer_id: record.folded() for officer_id, record in records.items()}
 
 
@@ -536,16 +542,6 @@ def _measure_row(row: _Row) -> MeasureRow:
 def _label(choices: type[TextChoices], code: str) -> str:
     """The translated label of a stored choice; an imported value outside the choices shows as is."""
     return str(choices(code).label) if code in choices.values else code
-
-
-def _reason_text(reason: object) -> str:
-    """A contributing factor as stored by the risk model: a sentence, or a small mapping."""
-    if isinstance(reason, dict):
-        for key in ("text", "label", "factor", "name", "rule"):
-            if reason.get(key):
-                return str(reason[key])
-        return ", ".join(f"{key}: {value}" for key, value in reason.items())
-    return str(reason)
 
 
 def _counts(

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ombud.cases.api import ServiceErrors, StaffView
+from ombud.risk.explain import category_names
 from ombud.risk.forms import KINDS
 from ombud.risk.models import Alert, Evaluation, Intervention, ThresholdRule
 from ombud.risk.selectors import (
@@ -24,7 +25,7 @@ from ombud.risk.selectors import (
     evaluation_list_for_user,
 )
 from ombud.risk.services import alert_dismiss, alert_intervene
-from ombud.risk.views import ALERT_STATES, category_names, reason_texts
+from ombud.risk.views import ALERT_STATES, reason_texts
 
 
 class AnswerSerializer(serializers.Serializer[Intervention]):

@@ -271,6 +271,36 @@ def factor_values(family: Family, names: list[str], row: F64) -> dict[str, float
     return {name: _stored(float(row[column[name]])) for name in wanted if name in column}
 
 
+def category_names() -> dict[str, str]:
+    """Category codes and their names, for writing factors again."""
+    from ombud.intake.models import Category
+
+    return dict(Category.objects.values_list("code", "name"))
+
+
+class LazyCategoryNames(dict[str, str]):
+    """``category_names()``, read from the database at the first factor that names a category: a page
+    of alerts whose factors name none reads nothing more."""
+
+    loaded = False
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        if not self.loaded:
+            self.update(category_names())
+            self.loaded = True
+        return super().get(key, default)
+
+
+def reason_text(reason: object, category_names: dict[str, str]) -> str:
+    """One of an alert's stored reasons in the reader's language: the threshold rule as it read when
+    the alert was raised, or a factor written again from its figures (older ones kept only text)."""
+    if not isinstance(reason, dict):
+        return str(reason)
+    if "rule" in reason and "description" in reason:
+        return _("Threshold rule: %(rule)s") % {"rule": reason["description"]}
+    return factor_text(reason, category_names)
+
+
 def factor_text(factor: dict[str, object], category_names: dict[str, str]) -> str:
     """A stored factor in the reader's language (older factors kept only their text)."""
     values = factor.get("values")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +29,6 @@ from ombud.risk.rules import rule_families, rule_flags, rule_specs
 from ombud.risk.selectors import alert_list_for_user, simulated_truth
 
 # The share of the force (in %) whose scores raise an alert, unless told otherwise.
-DEFAULT_ALERT_PERCENT = 2.0
 # Plain-language factors are worked out for this share of the force at the top (and every officer
 # a rule flags): the model is asked once more per family of features for each of them.
 EXPLAIN_PERCENT = 10.0
@@ -45,17 +44,9 @@ ANSWER_HOLDS_DAYS = 180
 
 
 def alert_percent() -> float:
-    """``OMBUD_RISK_ALERT_PERCENT``: the share of the force whose score raises an alert."""
-    raw = os.environ.get("OMBUD_RISK_ALERT_PERCENT", "")
-    if not raw.strip():
-        return DEFAULT_ALERT_PERCENT
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValidationError(_("OMBUD_RISK_ALERT_PERCENT=%(v)r is not a number") % {"v": raw}) from None
-    if not 0 < value <= 100:
-        raise ValidationError(_("OMBUD_RISK_ALERT_PERCENT must be above 0 and at most 100"))
-    return value
+    """``OMBUD_RISK_ALERT_PERCENT``: the share of the force whose score raises an alert (read with the
+    other settings, so a bad value stops start-up naming it)."""
+    return float(settings.OMBUD_RISK_ALERT_PERCENT)
 
 
 def risk_train(

@@ -22,9 +22,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id
 from ombud.core.views import render_page
-from ombud.intake.models import Category
 from ombud.risk.charts import line_chart
-from ombud.risk.explain import factor_text
+from ombud.risk.explain import category_names, reason_text
 from ombud.risk.forms import DismissForm, InterventionForm
 from ombud.risk.models import Alert, Evaluation, RiskScore, ThresholdRule
 from ombud.risk.selectors import (
@@ -52,23 +51,11 @@ class AlertItem:
     dismiss: forms.Form
 
 
-def category_names() -> dict[str, str]:
-    return dict(Category.objects.values_list("code", "name"))
-
-
 def reason_texts(alert: Alert, names: dict[str, str] | None = None) -> list[str]:
-    """The alert's reasons in the reader's language: the threshold rule as it read when the alert was
-    raised, then each factor written again from its figures (older alerts kept only their text)."""
+    """The alert's reasons in the reader's language (``explain.reason_text``)."""
     names = category_names() if names is None else names
-    out = []
-    for reason in alert.reasons if isinstance(alert.reasons, list) else [alert.reasons]:
-        if not isinstance(reason, dict):
-            out.append(str(reason))
-        elif "rule" in reason and "description" in reason:
-            out.append(_("Threshold rule: %(rule)s") % {"rule": reason["description"]})
-        else:
-            out.append(factor_text(reason, names))
-    return [text for text in out if text]
+    reasons = alert.reasons if isinstance(alert.reasons, list) else [alert.reasons]
+    return [text for text in (reason_text(reason, names) for reason in reasons) if text]
 
 
 def _alerts_page(

@@ -50,7 +50,7 @@ def test_a_supervisor_reads_why_an_officer_was_flagged_and_records_an_interventi
     card.locator(f"#id_intervene-{alert.pk}-note").fill("Talked the complaints through with him.")
     card.get_by_role("button", name="Record").click()
     page.wait_for_url(re.compile(r"/risk/alerts/\?page=1$"))
-    assert page.locator("ul.messages").is_visible()
+    assert page.locator("ul.flash").is_visible()
     assert page.locator("article.item", has_text="Gus Chen").count() == 0
     log_out(page)
 

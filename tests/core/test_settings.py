@@ -29,6 +29,9 @@ def _ombud(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
         ("OMBUD_DEBUG", "maybe"),
         ("OMBUD_DOSSIER_YEARS", "0"),
         ("OMBUD_PDF_FONT", "/no/such/font.ttf"),
+        ("OMBUD_RISK_ALERT_PERCENT", "lots"),
+        ("OMBUD_RISK_ALERT_PERCENT", "0"),
+        ("OMBUD_PROXIES", "-1"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(tmp_path: Path, name: str, value: str) -> None:

@@ -296,3 +296,20 @@ def test_a_complaint_naming_an_officer_twice_is_one_row_of_the_inbox(
     staff.force_authenticate(make_member(force.body_a))
     inbox = staff.get("/api/v1/complaints/", {"officer": force.grain_officer.pk}).json()
     assert inbox["count"] == 1 and len(inbox["results"]) == 1
+
+
+def test_the_schema_names_the_search_and_inbox_filters(api: APIClient, db: None) -> None:
+    paths = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+
+    def names(path: str) -> set[str]:
+        return {p["name"] for p in paths[path]["get"].get("parameters", [])}
+
+    assert "q" in names("/api/v1/public/officers/") and "q" in names("/api/v1/public/places/")
+    assert {"status", "overdue", "q", "body", "officer"} <= names("/api/v1/complaints/")
+
+
+def test_an_address_under_the_api_that_matches_nothing_answers_json(api: APIClient, db: None) -> None:
+    for path in ("/api/v1/risk/evaluations/abc/", "/api/v1/nothing-here/"):
+        response = api.get(path)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not found."}

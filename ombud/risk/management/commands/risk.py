@@ -172,21 +172,26 @@ def report_text(result: dict[str, Any]) -> str:
         for key, label in (("corrupt", _("hidden corrupt officers")), ("vampires", _("vampires"))):
             g = truth[key]
             lead = g["mean_years_before_first_sustained"]
-            lines.append(
-                "  "
-                + _(
+            figures = {
+                "label": label,
+                "top": f"{g['in_top_5']:g}",
+                "all": g["in_cohort"],
+                "early": f"{g['flagged_before_any_sustained_finding']:g}",
+                "later": g["sustained_later"],
+                "lead": f"{lead:.2f}" if lead is not None else "",
+            }
+            if lead is None:
+                # Nobody flagged early had a finding later: there is no lead time to average.
+                text = _(
+                    "%(label)s: %(top)s of %(all)d in the top 5%%; %(early)s of them before any sustained finding "
+                    "(none had one later)"
+                )
+            else:
+                text = _(
                     "%(label)s: %(top)s of %(all)d in the top 5%%; %(early)s of them before any sustained finding "
                     "(%(later)d had one later, %(lead)s years later on average)"
                 )
-                % {
-                    "label": label,
-                    "top": f"{g['in_top_5']:g}",
-                    "all": g["in_cohort"],
-                    "early": f"{g['flagged_before_any_sustained_finding']:g}",
-                    "later": g["sustained_later"],
-                    "lead": f"{lead:.2f}" if lead is not None else "-",
-                }
-            )
+            lines.append("  " + text % figures)
         rate, targeted = truth["retaliated_honest_flag_rate"], truth["retaliated_honest_officers"]
         lines.append(
             "  "
