@@ -29,6 +29,11 @@ urlpatterns = [
         "complaints/<int:pk>/messages/", intake_api.StaffComplaintMessage.as_view(), name="api-complaint-message"
     ),
     path(
+        "complaints/<int:pk>/files/<int:file_id>/",
+        intake_api.StaffComplaintFile.as_view(),
+        name="api-complaint-file",
+    ),
+    path(
         "complaints/<int:pk>/identity/",
         intake_api.StaffComplainantIdentity.as_view(),
         name="api-complaint-identity",

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import FileResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -38,6 +40,7 @@ from ombud.intake.services import (
     staff_message,
 )
 from ombud.intake.throttles import FilingThrottle, ReceiptGlobalThrottle, ReceiptThrottle, SearchThrottle
+from ombud.intake.views import complaint_file_response
 from ombud.org.models import Officer, Official, OversightBody, Place
 
 
@@ -301,6 +304,9 @@ class ComplaintDetailSerializer(InboxItemSerializer):
     routing_reason_text = serializers.SerializerMethodField()
     description = serializers.CharField()
     anonymous = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    messages = serializers.SerializerMethodField()
+    files = serializers.SerializerMethodField()
 
     class Meta(InboxItemSerializer.Meta):
         fields = [
@@ -311,6 +317,37 @@ class ComplaintDetailSerializer(InboxItemSerializer):
             "routing_reason",
             "routing_reason_text",
             "anonymous",
+            "history",
+            "messages",
+            "files",
+        ]
+
+    def get_history(self, complaint: Complaint) -> list[dict[str, Any]]:
+        """What happened to it: filed, routed, acknowledged, escalated, closed..."""
+        return [
+            {"at": e.at, "kind": e.kind, "body": e.body.code if e.body else "", "note": e.note}
+            for e in complaint.events.select_related("body")
+        ]
+
+    def get_messages(self, complaint: Complaint) -> list[dict[str, Any]]:
+        """The exchange with the complainant: ``from`` is "complainant" or the staff member's username."""
+        return [
+            {"at": m.at, "from": m.author.get_username() if m.author else "complainant", "body": m.body}
+            for m in complaint.messages.select_related("author")
+        ]
+
+    def get_files(self, complaint: Complaint) -> list[dict[str, Any]]:
+        """The complainant's files (cleaned of their metadata), each with its download address."""
+        return [
+            {
+                "id": f.pk,
+                "name": f.name,
+                "content_type": f.content_type,
+                "size": f.size,
+                "added_at": f.added_at,
+                "download": reverse("api-complaint-file", args=[complaint.pk, f.pk]),
+            }
+            for f in complaint.files.order_by("added_at", "pk")
         ]
 
     def get_routing_reason_text(self, complaint: Complaint) -> list[str]:
@@ -362,6 +399,16 @@ class StaffComplaintDetail(generics.RetrieveAPIView[Complaint]):
         complaint = selectors.complaint_get_for_user(self.request.user, int(self.kwargs["pk"]))
         audit_record_now(actor=self.request.user, action="complaint.view", obj=complaint)
         return complaint
+
+
+class StaffComplaintFile(APIView):
+    """One of the complainant's files, as stored (metadata removed); each download is audited."""
+
+    permission_classes = [IsAuthenticated, NotBarred]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, pk: int, file_id: int) -> FileResponse:
+        return complaint_file_response(request.user, pk, file_id)
 
 
 class StaffComplaintAcknowledge(APIView):

@@ -313,3 +313,39 @@ def test_an_address_under_the_api_that_matches_nothing_answers_json(api: APIClie
         response = api.get(path)
         assert response.status_code == 404 and response["Content-Type"] == "application/json"
         assert response.json() == {"detail": "Not found."}
+
+
+def test_staff_read_a_complaints_history_messages_and_files_through_the_api(
+    api: APIClient,
+    force: Force,
+    make_member,  # type: ignore[no-untyped-def]
+) -> None:
+    from ombud.intake.services import complainant_message, staff_message
+
+    filed = api.post(
+        "/api/v1/public/complaints/",
+        {"description": "He took grain.", "subjects": [{"officer": force.grain_officer.pk}]},
+        format="json",
+    )
+    complaint = Complaint.objects.get(reference=filed.json()["reference"])
+    staff_user = make_member(force.body_a)
+    staff_message(actor=staff_user, complaint=complaint, text="Which day was it?")
+    complainant_message(complaint=complaint, text="Market day.")
+    from ombud.intake.services import UploadInput, complainant_add_files
+
+    complainant_add_files(complaint=complaint, files=[UploadInput("ledger.txt", b"3 sacks, May 1")])
+    staff = APIClient()
+    staff.force_authenticate(staff_user)
+    detail = staff.get(f"/api/v1/complaints/{complaint.pk}/").json()
+    assert [h["kind"] for h in detail["history"]][:2] == ["filed", "routed"]
+    assert [(m["from"], m["body"]) for m in detail["messages"]] == [
+        (staff_user.get_username(), "Which day was it?"),
+        ("complainant", "Market day."),
+    ]
+    (stored,) = detail["files"]
+    download = staff.get(stored["download"])
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"3 sacks, May 1"
+    assert AuditEntry.objects.filter(action="complaint.file.download").count() == 1
+    other = APIClient()
+    other.force_authenticate(make_member(force.body_b))
+    assert other.get(stored["download"]).status_code == 404
