@@ -302,18 +302,28 @@ def test_frank_learns_of_no_complaint_while_it_is_open(login: Login, force: Forc
     assert "CA-0002" not in response.content.decode()
 
 
-def test_frank_sees_a_closed_complaint_only_by_date_reference_and_status(login: Login, force: Force) -> None:
+def test_frank_sees_a_closed_complaint_only_by_month_reference_and_status(login: Login, force: Force) -> None:
+    import datetime as dt
+
     from django.utils import timezone
 
     from ombud.intake.models import Complaint
 
-    Complaint.objects.filter(reference="CA-0002").update(status=Complaint.Status.CLOSED, closed_at=timezone.now())
+    received = dt.datetime(2025, 3, 17, 10, tzinfo=dt.UTC)
+    Complaint.objects.filter(reference="CA-0002").update(
+        status=Complaint.Status.CLOSED, closed_at=timezone.now(), received_at=received
+    )
     response = login("frank").get(dossier_url(force.officers["frank"]))
     (row,) = response.context["dossier"].complaints
     assert (row.reference, row.status, row.categories, row.routed_to) == ("CA-0002", "closed", (), "")
     page = response.content.decode()
     section = page.split('id="complaints"')[1].split("</section>")[0]
     assert "CA-0002" in section
+    # The day could point to who complained: he learns the month, on the table and the timeline.
+    assert "2025-03" in section and "2025-03-17" not in page
+    # The county body's reading keeps the day.
+    other = login("alice").get(dossier_url(force.officers["frank"])).content.decode()
+    assert "2025-03-17" in other
     assert force.categories["grain"].name not in section
     assert "County A discipline committee" not in section
 
