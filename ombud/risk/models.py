@@ -3,7 +3,7 @@ model version, alerts for supervisors, and the interventions that close them."""
 
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +18,14 @@ class ThresholdRule(models.Model):
         max_length=200,
         help_text=_("Shown on every alert the rule raises: keep it in step with the numbers below."),
     )
+    # A window longer than any record (a century) or a count no officer could reach is a typing slip.
     window_days = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1)], help_text=_("Empty: the whole record.")
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(36525)],
+        help_text=_("Days, at most 36525 (a century). Empty: the whole record."),
     )
-    min_count = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    min_count = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(10000)])
     # Count only allegations of these categories / with this finding (empty = any).
     categories = models.ManyToManyField("intake.Category", blank=True, related_name="+")
     finding = models.CharField(

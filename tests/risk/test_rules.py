@@ -115,7 +115,15 @@ def test_an_administrator_edits_a_rule_in_the_admin(login: Login) -> None:
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("finding", "Sustained"), ("finding", "bogus"), ("window_days", 0), ("min_count", 0)]
+    ("field", "value"),
+    [
+        ("finding", "Sustained"),
+        ("finding", "bogus"),
+        ("window_days", 0),
+        ("min_count", 0),
+        ("window_days", 99999999999),  # 270 million years: a typing slip, not a rule
+        ("min_count", 10**9),
+    ],
 )
 def test_a_rule_that_could_never_flag_is_refused_in_the_admin(login: Login, field: str, value: object) -> None:
     rule = ThresholdRule.objects.get(name="3_in_12_months")
