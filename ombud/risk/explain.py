@@ -213,10 +213,19 @@ def _recency(row: dict[str, float]) -> str:
     if math.isnan(days):
         return _("No complaint on record")
     first = _value(row, "days_since_first_complaint")
-    return _("Last complaint %(d)d days before the date scored, the first %(y).1f years before") % {
-        "d": round(days),
-        "y": first / 365.25 if not math.isnan(first) else 0.0,
-    }
+    years = first / 365.25 if not math.isnan(first) else 0.0
+    # The officer's chain of command reads this: the day of the last complaint could point to who
+    # made it, so it is told in months.
+    if days < 31:
+        return _("Last complaint within the month before the date scored, the first %(y).1f years before") % {
+            "y": years
+        }
+    months = int(days // 30.44)
+    return ngettext(
+        "Last complaint about %(m)d month before the date scored, the first %(y).1f years before",
+        "Last complaint about %(m)d months before the date scored, the first %(y).1f years before",
+        months,
+    ) % {"m": months, "y": years}
 
 
 # Every alert shows at least this many factors (issue 5), however few families raised the score.

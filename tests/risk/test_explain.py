@@ -35,6 +35,14 @@ def test_sustained_findings_and_links_read_as_sentences() -> None:
     )
 
 
+def test_the_last_complaint_is_told_in_months_not_days() -> None:
+    # The chain of command reads it: the day of the last complaint could point to who made it.
+    recent = describe("recency", {"days_since_last_complaint": 3.0, "days_since_first_complaint": 800.0}, {})
+    assert recent == "Last complaint within the month before the date scored, the first 2.2 years before"
+    older = describe("recency", {"days_since_last_complaint": 95.0, "days_since_first_complaint": 800.0}, {})
+    assert older == "Last complaint about 3 months before the date scored, the first 2.2 years before"
+
+
 def test_every_feature_belongs_to_a_family() -> None:
     from ombud.risk.features import FeatureSpec
 
