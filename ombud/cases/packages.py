@@ -423,18 +423,31 @@ def _imported_number(body_code: str, source: str, origin: str) -> str:
 
 
 def _officer_for(data: dict[str, Any], source: str) -> Any:
+    """The officer here the package names: the one an earlier package from this signer created, else
+    the one with the same badge *and* name (a badge alone may be another force's numbering), else a
+    new officer with the package's name, rank and badge (the badge kept only if free here)."""
     from ombud.org.models import Officer
 
-    if data.get("badge"):
-        existing = Officer.objects.filter(badge=data["badge"]).first()
-        if existing is not None:
-            return existing
-    officer, _created = Officer.objects.get_or_create(
+    earlier = Officer.objects.filter(source=source, external_id=str(data["id"])).first()
+    if earlier is not None:
+        return earlier
+    badge = str(data.get("badge") or "")
+    if badge:
+        same = Officer.objects.filter(
+            badge=badge, first_name=data["first_name"], last_name=data["last_name"]
+        ).first()
+        if same is not None:
+            return same
+        if Officer.objects.filter(badge=badge).exists():
+            badge = ""
+    return Officer.objects.create(
         source=source,
         external_id=str(data["id"]),
-        defaults={"first_name": data["first_name"], "last_name": data["last_name"], "rank": data.get("rank", "")},
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        rank=data.get("rank", ""),
+        badge=badge,
     )
-    return officer
 
 
 def _receiving_body(actor: Any, body_code: str | None) -> Any:

@@ -208,3 +208,18 @@ def test_a_package_that_cannot_be_written_leaves_no_custody_entry_of_being_made(
         "case", "package", str(casework.case.pk), "--out", str(tmp_path / "case.zip"), stdout=io.StringIO()
     )
     assert CustodyEntry.objects.count() > custody and (tmp_path / "case.zip").stat().st_size > 0
+
+
+def test_an_officer_with_only_the_same_badge_here_is_not_the_one_the_package_names(
+    package: bytes, casework: Casework
+) -> None:
+    from ombud.org.models import Officer
+
+    accused = casework.force.grain_officer
+    # Here, another man holds the accused's badge number: the package's officer is not him.
+    Officer.objects.filter(pk=accused.pk).update(first_name="Someone", last_name="Else")
+    case = package_import(actor=None, data=package, trusted=[fingerprint()])
+    officer = case.allegations.get().officer
+    assert officer is not None and officer.pk != accused.pk
+    assert (officer.first_name, officer.last_name) == (accused.first_name, accused.last_name)
+    assert officer.badge == ""  # held here by someone else
