@@ -244,7 +244,11 @@ def _well_formed(manifest: dict[str, Any]) -> bool:
         isinstance(files, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
         and isinstance(evidence, list)
-        and all(isinstance(item, dict) for item in evidence)
+        and all(
+            isinstance(item, dict)
+            and all(isinstance(item.get(key, ""), str) for key in ("path", "sha256", "name"))
+            for item in evidence
+        )
         and isinstance(manifest.get("case"), dict)
         and all(isinstance(manifest.get(key, []), list) for key in ("allegations", "measures"))
     )

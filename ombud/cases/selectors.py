@@ -26,6 +26,7 @@ from ombud.intake.selectors import (
     names_user_q,
     officer_conflict_q,
     officer_search,
+    place_conflict_q,
 )
 from ombud.org.models import Officer, OversightBody
 from ombud.org.selectors import officer_list_for_user
@@ -39,7 +40,12 @@ def case_list_for_user(user: Any) -> QuerySet[Case]:
     if may_be_conflicted(scope):
         named_in_allegation = Allegation.objects.filter(officer_conflict_q(scope), case=OuterRef("pk"))
         named_in_complaint = ComplaintSubject.objects.filter(names_user_q(scope), complaint__cases=OuterRef("pk"))
-        cases = cases.exclude(Exists(named_in_allegation)).exclude(Exists(named_in_complaint))
+        about_his_place = Complaint.objects.filter(place_conflict_q(scope), cases=OuterRef("pk"))
+        cases = (
+            cases.exclude(Exists(named_in_allegation))
+            .exclude(Exists(named_in_complaint))
+            .exclude(Exists(about_his_place))
+        )
     return cases
 
 

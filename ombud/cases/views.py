@@ -167,6 +167,8 @@ def case_page_response(
     """The case page, with any form just sent (``bound``, keyed by its prefix) shown as it was sent."""
     page: CasePage = case_page_for(request.user, case_id)
     case = page.case
+    # Past the gate (a case out of reach is a 404 before this); every showing, a form's redraw too.
+    audit_record_now(actor=request.user, action="case.view", obj=case)
     bound = bound or {}
     user = request.user
     allegation_form = bound.get("allegation") or AllegationForm(user=user, prefix="allegation")
@@ -223,10 +225,7 @@ def case_page_response(
 @login_required
 @require_safe
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    response = case_page_response(request, case_id)
-    # Past the gate (a case out of reach is a 404 before this): who read a case is on the record.
-    audit_record_now(actor=request.user, action="case.view", object_type=Case._meta.label_lower, object_id=case_id)
-    return response
+    return case_page_response(request, case_id)
 
 
 def submit(

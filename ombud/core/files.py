@@ -79,29 +79,62 @@ def strip_image_metadata(data: bytes, content_type: str) -> bytes:
         return out.getvalue()
 
 
+# JPEG markers that carry metadata (APP1 Exif/XMP, APP2-APP13 incl. IPTC, APP15, comments); APP0
+# (JFIF) and APP14 (Adobe: how to read the colours) are kept.
+_JPEG_METADATA = {*range(0xE1, 0xEE), 0xEF, 0xFE}
+
+
+def strip_jpeg_segments(data: bytes) -> bytes:
+    """The JPEG without its metadata segments, pixels untouched (for pictures inside a PDF, whose
+    re-encoding would change the document); data that is not a well-formed JPEG is left as it is."""
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    out, i = bytearray(b"\xff\xd8"), 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        if marker == 0xDA:  # start of scan: the compressed pixels follow to the end
+            out += data[i:]
+            return bytes(out)
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        if length < 2 or i + 2 + length > len(data):
+            return data
+        if marker not in _JPEG_METADATA:
+            out += data[i : i + 2 + length]
+        i += 2 + length
+    return data
+
+
 def strip_pdf_metadata(data: bytes) -> bytes:
-    """Rewrite the PDF without its document information (author, creator program, dates) and its
-    XMP metadata; earlier revisions appended to the file (incremental updates) are dropped too, as
-    only what the document shows now is copied. Raises ValueError for a PDF that cannot be read or
-    is locked with a password."""
+    """Rewrite the PDF without what can name or place its author: the document information
+    (author, creator program, dates), XMP metadata on any object, annotations' authors, the file
+    identifier, and the metadata segments of the JPEG pictures inside it (GPS, camera, artist);
+    earlier revisions appended to the file are dropped too, as only what the document shows now is
+    copied. What the document itself says is kept. Raises ValueError for a PDF that cannot be read
+    or that opens only with a password (a PDF merely restricted by its author opens without one)."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import PyPdfError
+    from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
+        if reader.is_encrypted and not reader.decrypt(""):
             raise ValueError("encrypted")
         writer = PdfWriter(clone_from=reader)
         writer.metadata = None
-        root = writer.root_object
-        if "/Metadata" in root:
-            del root["/Metadata"]
-        for page in writer.pages:
-            if "/Metadata" in page:
-                del page["/Metadata"]
+        writer._ID = None  # the identifier ties the stored copy to the one on the complainant's phone
+        for obj in writer._objects:
+            target = obj.get_object() if obj is not None else None
+            if not isinstance(target, DictionaryObject):
+                continue
+            target.pop(NameObject("/Metadata"), None)
+            # An annotation (a comment, a highlight) names its author in /T; a form field's /T is its name.
+            if "/Rect" in target and "/Subtype" in target and "/FT" not in target:
+                for key in ("/T", "/RC", "/M", "/CreationDate"):
+                    target.pop(NameObject(key), None)
+            if isinstance(target, StreamObject) and target.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
+                target._data = strip_jpeg_segments(target._data)
         out = io.BytesIO()
         writer.write(out)
-    except (PyPdfError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except Exception as exc:  # a damaged PDF fails inside pypdf in many ways: all mean "unreadable"
         raise ValueError(str(exc)) from None
     return out.getvalue()
 

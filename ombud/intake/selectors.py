@@ -59,6 +59,18 @@ def names_user_q(scope: Scope, subject_rel: str = "") -> Q:
     return q
 
 
+def place_conflict_q(scope: Scope, complaint_rel: str = "") -> Q:
+    """Complaints (reached through ``complaint_rel``) about a place of the user's own unit or of a unit
+    he supervises: one that names no officer ("the tall officer at the post") is still about his
+    station, and routing counts the place's unit as the subject's."""
+    q = Q(pk__in=[])
+    if scope.own_unit_id is not None:
+        q |= Q(**{f"{complaint_rel}place__unit_id": scope.own_unit_id})
+    for path in scope.supervised_paths:
+        q |= Q(**{f"{complaint_rel}place__unit__path__startswith": path})
+    return q
+
+
 def may_be_conflicted(scope: Scope) -> bool:
     """Whether any complaint could name someone the user may not read about (see ``names_user_q``)."""
     return scope.own_officer_id is not None or bool(scope.supervised_paths)
@@ -73,7 +85,7 @@ def complaint_list_for_user(user: Any) -> QuerySet[Complaint]:
     )
     if may_be_conflicted(scope):
         conflicted = ComplaintSubject.objects.filter(names_user_q(scope), complaint=OuterRef("pk"))
-        complaints = complaints.exclude(Exists(conflicted))
+        complaints = complaints.exclude(Exists(conflicted)).exclude(place_conflict_q(scope))
     return complaints
 
 

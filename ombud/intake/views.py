@@ -272,6 +272,8 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) ->
 
 
 def _detail_page(request: HttpRequest, complaint: Complaint, **extra: Any) -> HttpResponse:
+    # Every showing of the complaint, a form's redraw too: its own words can say who wrote it.
+    audit_record_now(actor=request.user, action="complaint.view", obj=complaint)
     response = render_page(request, "intake/detail.html", _detail_context(request, complaint, **extra))
     if any(value for key, value in extra.items() if key.endswith("_errors")):
         response.status_code = 400  # a form on the page was refused
@@ -286,10 +288,7 @@ def _complaint(request: HttpRequest, complaint_id: int) -> Complaint:
 @login_required
 @require_safe
 def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
-    complaint = _complaint(request, complaint_id)
-    # A complaint's own words can say who wrote it: who read one is on the record.
-    audit_record_now(actor=request.user, action="complaint.view", obj=complaint)
-    return _detail_page(request, complaint)
+    return _detail_page(request, _complaint(request, complaint_id))
 
 
 @login_required

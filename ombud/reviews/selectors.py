@@ -351,9 +351,6 @@ class _Record:
     # Alerts' factors are written again in the reader's language; category names are read once for
     # all the records of a page, and only if a factor names a category.
     names: LazyCategoryNames = field(default_factory=LazyCategoryNames)
-    # The officer reading his own record: a complaint's day could point to who made it (the one
-    # villager he met that day), so he learns its month only.
-    own: bool = False
 
     def add(self, row: _Row) -> None:
         if row.kind in ("station", "place"):
@@ -365,8 +362,6 @@ class _Record:
             assert row.at_from is not None
             if row.ref not in self.complaints:
                 received_on = timezone.localdate(row.at_from)
-                if self.own:
-                    received_on = received_on.replace(day=1)
                 status = _label(Complaint.Status, row.outcome or "")
                 self.complaints[row.ref] = ComplaintRow(
                     row.reference or "", received_on, status, (), row.detail or ""
@@ -509,7 +504,7 @@ def _records(officer_ids: list[int], user: Any, scope: Scope, *, own: bool) -> d
     names = LazyCategoryNames()
     for values in parts[0].union(*parts[1:], all=True):
         row = _Row._make(values)
-        records.setdefault(row.officer, _Record(scope, names=names, own=own)).add(row)
+        records.setdefault(row.officer, _Record(scope, names=names)).add(row)
     return {officer_id: record.folded() for officer_id, record in records.items()}
 
 

@@ -131,6 +131,8 @@ def evaluate(
         flagged = int(flags.sum())
         hits = int(y[flags].sum())
         rankers[f"rule:{rule.name}"] = {
+            # As the rule read when measured: an administrator may edit it later.
+            "description": rule.description,
             "flags": flagged,
             "precision": round(hits / flagged, 4) if flagged else None,
             "recall": round(hits / positives, 4) if positives else None,

@@ -205,7 +205,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             evaluation=evaluation,
             result=result,
             rules=[
-                (descriptions.get(name[5:], name[5:]), name[5:], figures)
+                (figures.get("description") or descriptions.get(name[5:], name[5:]), name[5:], figures)
                 for name, figures in result["rankers"].items()
                 if name.startswith("rule:")
             ],

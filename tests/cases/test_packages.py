@@ -139,8 +139,9 @@ def _with_manifest(data: bytes, change: Callable[[dict[str, Any]], object]) -> b
         lambda m: m.update(files=list(m["files"])),
         lambda m: m.update(evidence=["not an object"]),
         lambda m: m.update(case="no case"),
+        lambda m: m["evidence"][0].update(path=["x"]),
     ],
-    ids=["files-as-a-list", "evidence-not-objects", "case-not-an-object"],
+    ids=["files-as-a-list", "evidence-not-objects", "case-not-an-object", "evidence-path-not-text"],
 )
 def test_a_manifest_of_the_wrong_shape_is_named_not_a_crash(
     package: bytes, change: Callable[[dict[str, Any]], object]

@@ -107,6 +107,8 @@ def test_the_evaluation_json_has_the_agreed_keys_and_hand_checked_figures(tmp_pa
         1.0,
     )
     assert result["rankers"]["rule:3_in_180_days"]["flags"] == 1
+    # The rule as it read when measured, for the report to show after an edit.
+    assert rule["description"] == "3 or more complaints in 12 months"
     bribery = result["rankers"]["rule:sustained_bribery"]
     assert (bribery["flags"], bribery["precision"], bribery["model_precision_at_same_flags"]) == (0, None, None)
     units = {g["group"]: g for g in result["fairness"]["unit"]}

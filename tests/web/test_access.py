@@ -339,3 +339,19 @@ def test_a_member_once_named_with_the_accused_cannot_read_the_complaint(force: F
     assert "CA-0001" not in visible
     with pytest.raises(NotFoundForUser):
         complaint_get_for_user(_fresh(hana), force.complaints["gus"].pk)
+
+
+def test_a_complaint_naming_no_officer_at_a_village_of_daves_station_stays_out_of_his_reach(force: Force) -> None:
+    # "The tall officer at the post", at a village of station A1: about his station all the same.
+    membership_grant(actor=None, user=force.users["dave"], role=Role.INVESTIGATOR, body=force.bodies["a"])
+    unnamed = ComplaintFactory(reference="CA-0102", routed_to=force.bodies["a"], place=force.places["a1_north"])
+    ComplaintSubjectFactory(complaint=unnamed, officer=None, kind="unidentified", description="the tall officer")
+    case = CaseFactory(body=force.bodies["a"])
+    case.complaints.add(unnamed)
+    dave = _fresh(force.users["dave"])
+    assert "CA-0102" not in set(complaint_list_for_user(dave).values_list("reference", flat=True))
+    assert case not in case_list_for_user(dave)
+    # Bob, with no tie to station A1, reads both.
+    assert "CA-0102" in set(
+        complaint_list_for_user(_fresh(force.users["bob"])).values_list("reference", flat=True)
+    )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ombud.core.arguments import whole_number
 from ombud.core.demo import demo_users_ensure
@@ -51,10 +52,9 @@ class Command(BaseCommand):
                 stdout=self.stdout,
             )
         logins = demo_users_ensure()
-        from ombud.risk.models import RiskScore
+        from ombud.risk.models import Evaluation, RiskScore
 
-        if not RiskScore.objects.exists():
-            self._early_warning()
+        self._early_warning(score=not RiskScore.objects.exists(), evaluate=not Evaluation.objects.exists())
         self.stdout.write("")
         self.stdout.write(_("Demo logins (new passwords on every run):"))
         for login in logins:
@@ -68,9 +68,11 @@ class Command(BaseCommand):
         self.stdout.flush()
         serve(host="127.0.0.1", port=options["port"], workers=3, threads=4)
 
-    def _early_warning(self) -> None:
-        """Score the force and measure the model once, as the worker and an analyst would, so that
-        the alerts and the evaluation report have something to show from the first login."""
+    def _early_warning(self, *, score: bool, evaluate: bool) -> None:
+        """Score the force and measure the model once (each if not done yet), as the worker and an
+        analyst would, so that the alerts and the evaluation report show from the first login."""
+        if not (score or evaluate):
+            return
         import datetime as dt
 
         from django.core.exceptions import ValidationError
@@ -82,11 +84,17 @@ class Command(BaseCommand):
         self.stdout.write(_("Scoring the force for early warning..."))
         today = timezone.localdate()
         try:
-            report = risk_score(as_of=today, retrain=True)
-            self.stdout.write(
-                _("%(scored)d officers scored, %(alerts)d alerts raised.")
-                % {"scored": report.scored, "alerts": report.alerts}
-            )
+            if score:
+                report = risk_score(as_of=today, retrain=True)
+                scored = ngettext("%(n)d officer scored", "%(n)d officers scored", report.scored) % {
+                    "n": report.scored
+                }
+                raised = ngettext("%(n)d alert raised", "%(n)d alerts raised", report.alerts) % {
+                    "n": report.alerts
+                }
+                self.stdout.write(f"{scored}, {raised}.")
+            if not evaluate:
+                return
             run = risk_evaluate(as_of=today - dt.timedelta(days=366))
             self.stdout.write(
                 _("Model evaluated as of %(date)s (the report at /risk/report/).")
