@@ -8,6 +8,9 @@ import sys
 # ombud's own commands that need no database, or set it up themselves (``demo`` migrates first;
 # ``keys new`` is run to configure an instance before it has one).
 WITHOUT_DATABASE = frozenset({"demo", "keys"})
+# Verbs that only check a file against a signature, which another body runs on whatever instance
+# it has, set up or not.
+VERIFIERS = frozenset({("case", "verify-package"), ("receipt", "verify")})
 
 
 def _unmigrated_command(argv: list[str]) -> str | None:
@@ -18,7 +21,11 @@ def _unmigrated_command(argv: list[str]) -> str | None:
     from django.core.management import get_commands
 
     app = get_commands().get(name, "")
-    if not app.startswith("ombud") or name in WITHOUT_DATABASE:
+    if (
+        not app.startswith("ombud")
+        or name in WITHOUT_DATABASE
+        or (name, argv[2] if len(argv) > 2 else "") in VERIFIERS
+    ):
         return None
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor

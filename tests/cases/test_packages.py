@@ -188,6 +188,9 @@ def test_the_command_line_round_trip_into_an_empty_second_instance(package: byte
     def ombud(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([OMBUD, *args], env=env, capture_output=True, text=True, timeout=300, check=False)
 
+    # Another body checks a package on whatever instance it has, even one never set up.
+    checked = ombud("case", "verify-package", str(path), "--json")
+    assert checked.returncode == 0 and json.loads(checked.stdout)["ok"], checked.stderr
     assert ombud("migrate", "-v0").returncode == 0
     refused = ombud("case", "import-package", str(path))
     assert refused.returncode != 0 and fingerprint() in refused.stderr
