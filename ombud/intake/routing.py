@@ -39,7 +39,8 @@ def _subject_units(officers: list[Officer], place: Place | None) -> list[Unit]:
     return units
 
 
-def _covers(body: OversightBody, unit: Unit) -> bool:
+def body_covers(body: OversightBody, unit: Unit) -> bool:
+    """Whether the unit lies in one of the body's jurisdictions."""
     return any(unit.path.startswith(j.unit.path) for j in body.jurisdictions.all())
 
 
@@ -119,7 +120,7 @@ def route(
             .prefetch_related(Prefetch("jurisdictions", queryset=Jurisdiction.objects.select_related("unit")))
         )
         ceiling = min(u.depth for u in units) - 1
-        candidates = [b for b in bodies if b.level <= ceiling and all(_covers(b, u) for u in units)]
+        candidates = [b for b in bodies if b.level <= ceiling and all(body_covers(b, u) for u in units)]
     else:
         # Nobody and nowhere named: only a body over the whole force can take it.
         bodies = list(OversightBody.objects.all())

@@ -18,14 +18,25 @@ from ombud.cases.models import Allegation
 from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id, search_text
 from ombud.intake.models import Complaint, ComplaintSubject
+from ombud.intake.routing import body_covers
 from ombud.org.models import Officer, Place
+
+
+def _unit_conflict_q(scope: Scope, unit_rel: str) -> Q:
+    """Units (reached through ``unit_rel``) that are the user's own or under one he supervises."""
+    q = Q(pk__in=[])
+    if scope.own_unit_id is not None:
+        q |= Q(**{f"{unit_rel}_id": scope.own_unit_id})
+    for path in scope.supervised_paths:
+        q |= Q(**{f"{unit_rel}__path__startswith": path})
+    return q
 
 
 def officer_conflict_q(scope: Scope, officer_rel: str = "officer") -> Q:
     """Officers (reached through ``officer_rel``) whose complaints and cases the user may not read:
     himself, an officer of his own unit or of a unit he supervises (his own chain of command), and an
     officer named together with him in an earlier complaint or case (routing's conflict rules)."""
-    q = Q(pk__in=[])
+    q = _unit_conflict_q(scope, f"{officer_rel}__unit")
     if scope.own_officer_id is not None:
         own = scope.own_officer_id
         named_with = ComplaintSubject.objects.filter(officer_id=own).values("complaint_id")
@@ -41,34 +52,20 @@ def officer_conflict_q(scope: Scope, officer_rel: str = "officer") -> Q:
         q |= Q(
             **{f"{officer_rel}_id__in": Allegation.objects.filter(case_id__in=alleged_with).values("officer_id")}
         )
-    if scope.own_unit_id is not None:
-        q |= Q(**{f"{officer_rel}__unit_id": scope.own_unit_id})
-    for path in scope.supervised_paths:
-        q |= Q(**{f"{officer_rel}__unit__path__startswith": path})
     return q
 
 
 def names_user_q(scope: Scope, subject_rel: str = "") -> Q:
     """Subjects (reached through ``subject_rel``) the user may not read about: an officer of
     ``officer_conflict_q``, or one who served, when named, in the user's unit or a unit he supervises."""
-    q = officer_conflict_q(scope, f"{subject_rel}officer")
-    if scope.own_unit_id is not None:
-        q |= Q(**{f"{subject_rel}unit_id": scope.own_unit_id})
-    for path in scope.supervised_paths:
-        q |= Q(**{f"{subject_rel}unit__path__startswith": path})
-    return q
+    return officer_conflict_q(scope, f"{subject_rel}officer") | _unit_conflict_q(scope, f"{subject_rel}unit")
 
 
 def place_conflict_q(scope: Scope, complaint_rel: str = "") -> Q:
     """Complaints (reached through ``complaint_rel``) about a place of the user's own unit or of a unit
     he supervises: one that names no officer ("the tall officer at the post") is still about his
     station, and routing counts the place's unit as the subject's."""
-    q = Q(pk__in=[])
-    if scope.own_unit_id is not None:
-        q |= Q(**{f"{complaint_rel}place__unit_id": scope.own_unit_id})
-    for path in scope.supervised_paths:
-        q |= Q(**{f"{complaint_rel}place__unit__path__startswith": path})
-    return q
+    return _unit_conflict_q(scope, f"{complaint_rel}place__unit")
 
 
 def may_be_conflicted(scope: Scope) -> bool:
@@ -103,9 +100,7 @@ def may_reveal_identity(user: Any, complaint: Complaint) -> bool:
     for membership in active_memberships(user):
         if membership.role not in IDENTITY_ROLES or membership.body is None:
             continue
-        if membership.body_id == body.pk or any(
-            body.seat.path.startswith(j.unit.path) for j in membership.body.jurisdictions.all()
-        ):
+        if membership.body_id == body.pk or body_covers(membership.body, body.seat):
             return True
     return False
 

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ombud.cases.api import ServiceErrors, StaffView
-from ombud.risk.explain import category_names
+from ombud.risk.explain import LazyCategoryNames
 from ombud.risk.forms import KINDS
 from ombud.risk.models import Alert, Evaluation, Intervention, ThresholdRule
 from ombud.risk.selectors import (
@@ -59,9 +59,9 @@ class AlertSerializer(serializers.Serializer[Alert]):
         return alert.rule.name if alert.rule else ""
 
     def get_reasons(self, alert: Alert) -> list[str]:
-        if "category_names" not in self.context:
-            self.context["category_names"] = category_names()
-        return reason_texts(alert, self.context["category_names"])
+        # One lazy map for the whole page of alerts (read only if a factor names a category).
+        names = self.context.setdefault("category_names", LazyCategoryNames())
+        return reason_texts(alert, names)
 
     @extend_schema_field(AnswerSerializer(allow_null=True))
     def get_answer(self, alert: Alert) -> dict[str, Any] | None:

@@ -270,14 +270,13 @@ def _stored(value: float) -> float | None:
     return None if math.isnan(value) else round(value, 4)
 
 
-def factor_values(family: Family, names: list[str], row: F64) -> dict[str, float | None]:
+def factor_values(family: Family, names: list[str], row: dict[str, float]) -> dict[str, float | None]:
     """The figures a family's sentence is written from, kept with the factor so that it can be
     written again in the reader's language."""
     wanted = [names[c] for c in family.columns]
     if family.key == "complaints":
         wanted.append("unit_ratio_1y")
-    column = {name: i for i, name in enumerate(names)}
-    return {name: _stored(float(row[column[name]])) for name in wanted if name in column}
+    return {name: _stored(row[name]) for name in wanted if name in row}
 
 
 def category_names() -> dict[str, str]:
@@ -357,7 +356,7 @@ def factors_for(
                     "text": describe(fams[f].key, row, category_names),
                     "weight": round(float(weights[i, f]), 5),
                     "family": fams[f].key,
-                    "values": factor_values(fams[f], names, matrix[i]),
+                    "values": factor_values(fams[f], names, row),
                 }
                 for f in chosen
             ]

@@ -23,7 +23,7 @@ from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.risk.charts import line_chart
-from ombud.risk.explain import category_names, reason_text
+from ombud.risk.explain import LazyCategoryNames, reason_text
 from ombud.risk.forms import DismissForm, InterventionForm
 from ombud.risk.models import Alert, Evaluation, RiskScore, ThresholdRule
 from ombud.risk.selectors import (
@@ -53,7 +53,7 @@ class AlertItem:
 
 def reason_texts(alert: Alert, names: dict[str, str] | None = None) -> list[str]:
     """The alert's reasons in the reader's language (``explain.reason_text``)."""
-    names = category_names() if names is None else names
+    names = LazyCategoryNames() if names is None else names
     reasons = alert.reasons if isinstance(alert.reasons, list) else [alert.reasons]
     return [text for text in (reason_text(reason, names) for reason in reasons) if text]
 
@@ -80,7 +80,7 @@ def _alerts_page(
         if held in ids:
             number = ids.index(held) // PAGE_LENGTH + 1
     page = Paginator(alerts, PAGE_LENGTH).get_page(number)
-    names = category_names()
+    names = LazyCategoryNames()
     items = [
         AlertItem(
             alert=alert,

@@ -11,14 +11,20 @@ from django.utils.formats import number_format
 register = template.Library()
 
 
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @register.filter
 def percent(value: Any, decimals: int = 1) -> str:
     """A share (0 to 1) as a percentage."""
     if value is None or value == "":
         return "—"
-    try:
-        share = float(value)
-    except (TypeError, ValueError):
+    share = _number(value)
+    if share is None:
         return str(value)
     return f"{number_format(share * 100, decimal_pos=int(decimals), use_l10n=True)} %"
 
@@ -28,9 +34,8 @@ def grouped(value: Any) -> str:
     """A count with its thousands grouped."""
     if value is None or value == "":
         return "—"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
+    number = _number(value)
+    if number is None:
         return str(value)
     decimals = 0 if number.is_integer() else 1
     return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
