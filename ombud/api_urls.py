@@ -48,7 +48,9 @@ urlpatterns += [
     path("cases/<int:pk>/notes/", cases_api.CaseNotes.as_view(), name="api-case-notes"),
     path("cases/<int:pk>/tasks/", cases_api.CaseTasks.as_view(), name="api-case-tasks"),
     path("cases/<int:pk>/evidence/", cases_api.CaseEvidence.as_view(), name="api-case-evidence"),
+    path("cases/<int:pk>/close/", cases_api.CaseClose.as_view(), name="api-case-close"),
     path("cases/<int:pk>/package/", cases_api.CasePackage.as_view(), name="api-case-package"),
+    path("tasks/<int:pk>/done/", cases_api.TaskDone.as_view(), name="api-task-done"),
     path("cases/<int:pk>/measures/", discipline_api.CaseMeasures.as_view(), name="api-case-measures"),
     path(
         "allegations/<int:pk>/propose-finding/",
@@ -72,6 +74,10 @@ urlpatterns += [
         discipline_api.MeasureDecideAppeal.as_view(),
         name="api-measure-decide-appeal",
     ),
+    path(
+        "measures/<int:pk>/follow-ups/", discipline_api.MeasureFollowUps.as_view(), name="api-measure-follow-ups"
+    ),
+    path("follow-ups/<int:pk>/done/", discipline_api.FollowUpDone.as_view(), name="api-follow-up-done"),
     path("me/measures/", discipline_api.MyMeasures.as_view(), name="api-my-measures"),
     # The officer's two steps again under /me/, the prefix a suspended officer's session may still use.
     path("me/measures/<int:pk>/respond/", discipline_api.MeasureRespond.as_view(), name="api-my-measure-respond"),

@@ -203,6 +203,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Integrity and accountability for public-security forces.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ombud.core.openapi.declare_errors",
+    ],
 }
 
 SESSION_COOKIE_HTTPONLY = True

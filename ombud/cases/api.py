@@ -34,7 +34,10 @@ from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntr
 from ombud.cases.packages import package_build
 from ombud.cases.services import (
     BRIBERY_GOODS,
+    CLOSING_OUTCOMES,
+    MIN_CLOSING_REASON,
     allegation_add,
+    case_close,
     case_open,
     custody_record,
     evidence_add,
@@ -43,9 +46,10 @@ from ombud.cases.services import (
     finding_propose,
     note_add,
     task_add,
+    task_done,
 )
 from ombud.core.api_fields import SafePrimaryKeyRelatedField, SafeSlugRelatedField
-from ombud.discipline.models import Measure
+from ombud.discipline.models import FollowUp, Measure
 from ombud.intake.models import Category, Complaint
 from ombud.intake.selectors import complaint_list_for_user
 from ombud.org.models import Officer, Official, OversightBody
@@ -171,6 +175,15 @@ class TaskSerializer(serializers.Serializer[CaseTask]):
     done_at = serializers.DateTimeField(allow_null=True)
 
 
+class FollowUpSerializer(serializers.Serializer[FollowUp]):
+    id = serializers.IntegerField()
+    measure = serializers.IntegerField(source="measure_id")
+    description = serializers.CharField()
+    due_on = serializers.DateField()
+    done_at = serializers.DateTimeField(allow_null=True)
+    escalated_at = serializers.DateTimeField(allow_null=True)
+
+
 class MeasureSummarySerializer(serializers.Serializer[Measure]):
     id = serializers.IntegerField()
     officer = serializers.IntegerField(source="officer_id")
@@ -184,6 +197,7 @@ class MeasureSummarySerializer(serializers.Serializer[Measure]):
     proposed_by = UserNameField(allow_null=True)
     decided_by = UserNameField(allow_null=True)
     steps = serializers.SerializerMethodField()
+    follow_ups = FollowUpSerializer(many=True)
 
     def get_steps(self, measure: Measure) -> list[dict[str, Any]]:
         return [{"kind": s.kind, "at": s.at.isoformat(), "text": s.text} for s in measure.steps.all()]
@@ -214,6 +228,7 @@ class CaseListSerializer(serializers.Serializer[Case]):
 
 class CaseDetailSerializer(CaseListSerializer):
     summary = serializers.CharField()
+    closing_reason = serializers.CharField()
     complaint_references = serializers.SerializerMethodField()
     allegations = AllegationSerializer(many=True)
     evidence = serializers.SerializerMethodField()
@@ -235,7 +250,9 @@ class CaseDetailSerializer(CaseListSerializer):
         }
 
     def get_measures(self, case: Case) -> list[dict[str, Any]]:
-        measures = case.measures.select_related("proposed_by", "decided_by").prefetch_related("steps")
+        measures = case.measures.select_related("proposed_by", "decided_by").prefetch_related(
+            "steps", "follow_ups"
+        )
         return many(MeasureSummarySerializer, measures)
 
 
@@ -340,6 +357,11 @@ class TaskAddSerializer(serializers.Serializer[dict[str, Any]]):
     due_on = serializers.DateField()
 
 
+class CaseCloseSerializer(serializers.Serializer[dict[str, Any]]):
+    outcome = serializers.ChoiceField(choices=list(CLOSING_OUTCOMES), default=Case.Status.CLOSED)
+    reason = serializers.CharField(max_length=20000, min_length=MIN_CLOSING_REASON)
+
+
 # -- cases -----------------------------------------------------------------------------------------------
 
 
@@ -427,6 +449,28 @@ class CaseTasks(StaffView):
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
 
 
+class TaskDone(StaffView):
+    """Mark a case's task done (400 if it was already)."""
+
+    @extend_schema(request=None, responses={200: TaskSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        task = task_done(actor=request.user, task=selectors.task_get_for_user(request.user, pk))
+        return Response(TaskSerializer(task).data)
+
+
+class CaseClose(StaffView):
+    """A body head closes the case (``outcome`` "closed", or "referred" for prosecution) with the
+    reasons; every allegation must have its decided finding, and the case's complaints close with it."""
+
+    @extend_schema(request=CaseCloseSerializer, responses={200: CaseDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        case = selectors.case_get_for_user(request.user, pk)
+        serializer = CaseCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = case_close(actor=request.user, case=case, **serializer.validated_data)
+        return Response(CaseDetailSerializer(_case_detail(case)).data)
+
+
 class CasePackage(StaffView):
     """The referral package: a signed ZIP that ``ombud case verify-package`` checks. Building it is a
     custody event for every evidence item."""
@@ -483,6 +527,8 @@ class CaseEvidence(StaffView):
     @extend_schema(responses={200: EvidenceSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.case_get_for_user(request.user, pk)
+        # Who handed each item in can be a witness: a read of the case, audited as the page's is.
+        audit_record_now(actor=request.user, action="case.view", obj=case, data={"evidence": "list"})
         return Response(many(EvidenceSerializer, case.evidence.select_related("added_by")))
 
     @extend_schema(
@@ -514,6 +560,7 @@ class EvidenceDetail(StaffView):
     @extend_schema(responses={200: EvidenceDetailSerializer})
     def get(self, request: Request, pk: int) -> Response:
         item = selectors.evidence_get_for_user(request.user, pk)
+        audit_record_now(actor=request.user, action="case.view", obj=item.case, data={"evidence": item.pk})
         return Response(EvidenceDetailSerializer(item).data)
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from ombud.cases.models import Case, CaseNote, EvidenceItem, Finding
+from ombud.cases.models import Case, CaseNote, EvidenceItem, Finding, Goods
 from ombud.cases.selectors import bodies_for_new_case, complaints_for_new_case, officers_for_allegation
 from ombud.core.typed import parse_id
 from ombud.intake.models import Category, Complaint
@@ -22,14 +22,7 @@ from ombud.org.models import Officer, Official, OversightBody
 MATCHES_SHOWN = 20
 FIND_OFFICER = "find_officer"
 
-GOODS_CHOICES = [
-    ("", _("— not bribery —")),
-    ("money", _("money")),
-    ("cigarettes", _("cigarettes")),
-    ("liquor", _("liquor")),
-    ("grain", _("grain")),
-    ("other", _("other")),
-]
+GOODS_CHOICES = [("", _("— not bribery —")), *Goods.choices]
 
 
 class ServiceForm(forms.Form):
@@ -214,7 +207,14 @@ class FindingDecideForm(ServiceForm):
 class EvidenceForm(ServiceForm):
     file = forms.FileField(label=_("File"))
     description = forms.CharField(
-        label=_("Description"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "The officer concerned reads each item's file name and description once notice of a measure "
+            "is served on him: name no complainant or witness in either. Who handed it in is never shown to him."
+        ),
     )
     received_from = forms.CharField(label=_("Received from"), required=False, max_length=200)
     supersedes = EvidenceChoiceField(
@@ -259,3 +259,20 @@ class NoteForm(ServiceForm):
 class TaskForm(ServiceForm):
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CaseCloseForm(ServiceForm):
+    outcome = forms.ChoiceField(
+        label=_("How the case ends"),
+        choices=[
+            (Case.Status.CLOSED, _("closed")),
+            (Case.Status.REFERRED, _("closed and referred for prosecution")),
+        ],
+        initial=Case.Status.CLOSED,
+    )
+    reason = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+        help_text=_("Kept on the case and in its referral package; the complaints close with the case."),
+    )

@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The ``source`` of every record imported from a referral package begins with this (then the signer).
+PACKAGE_SOURCE_PREFIX = "pkg:"
+
 
 class Case(models.Model):
     class Status(models.TextChoices):
@@ -23,6 +26,8 @@ class Case(models.Model):
     lead = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     opened_at = models.DateTimeField(_("opened"), db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Why the body closed it (or referred it for prosecution): shown on the case and in its package.
+    closing_reason = models.TextField(_("reason for closing"), blank=True)
     source = models.CharField(max_length=32, blank=True)
     external_id = models.CharField(max_length=64, blank=True)
 
@@ -41,6 +46,26 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Goods(models.TextChoices):
+    """What a bribe was paid in (an allegation's particulars)."""
+
+    MONEY = "money", _("money")
+    CIGARETTES = "cigarettes", _("cigarettes")
+    LIQUOR = "liquor", _("liquor")
+    GRAIN = "grain", _("grain")
+    OTHER = "other", _("other")
+
+
+def choice_label(choices: type[models.TextChoices], code: object) -> str:
+    """A stored code in the reader's words; a code these choices do not know, as it was written (a
+    referral package from another instance, an import)."""
+    return str(choices(str(code)).label) if code in choices.values else str(code or "")
+
+
+def goods_label(code: object) -> str:
+    return choice_label(Goods, code)
 
 
 class Finding(models.TextChoices):

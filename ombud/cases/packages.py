@@ -26,7 +26,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ombud.cases.models import Case, CustodyEntry, EvidenceItem
+from ombud.cases.models import PACKAGE_SOURCE_PREFIX, Case, CustodyEntry, EvidenceItem
 from ombud.core import keys
 from ombud.core.files import open_blob
 
@@ -62,6 +62,7 @@ def manifest_for(case: Case) -> dict[str, Any]:
             "status": case.status,
             "opened_at": _iso(case.opened_at),
             "closed_at": _iso(case.closed_at),
+            "closing_reason": case.closing_reason,
             "body": {"code": case.body.code, "name": case.body.name, "level": case.body.level},
         },
         "allegations": [
@@ -290,7 +291,7 @@ def package_import(*, actor: Any, data: bytes, trusted: list[str], body_code: st
             % {"fp": check.signer}
         )
     manifest = check.manifest
-    source = f"pkg:{check.signer.replace(':', '')[:16]}"
+    source = f"{PACKAGE_SOURCE_PREFIX}{check.signer.replace(':', '')[:16]}"
     origin = manifest["case"]
     if Case.objects.filter(source=source, external_id=origin["number"]).exists():
         raise PackageRefused(

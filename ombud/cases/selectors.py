@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Min, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ombud.accounts.models import Role
@@ -30,6 +30,8 @@ from ombud.intake.selectors import (
 )
 from ombud.org.models import Officer, OversightBody
 from ombud.org.selectors import officer_list_for_user
+
+_T = TypeVar("_T", bound=Model)
 
 
 def case_list_for_user(user: Any) -> QuerySet[Case]:
@@ -148,28 +150,27 @@ def officers_for_allegation(user: Any, q: str = "") -> QuerySet[Officer]:
     return officer_search(q).filter(pk__in=visible) if q.strip() else Officer.objects.filter(pk__in=visible)
 
 
-def allegation_get_for_user(user: Any, allegation_id: int) -> Allegation:
-    _check_id(allegation_id)
-    allegation = (
-        Allegation.objects.filter(pk=allegation_id, case__in=case_list_for_user(user))
-        .select_related("case__body", "officer", "official", "category")
-        .first()
-    )
-    if allegation is None:
+def _on_a_case_in_reach(queryset: QuerySet[_T], user: Any, object_id: int) -> _T:
+    """The object of a case the user may open, else a 404 (never a hint that it exists)."""
+    _check_id(object_id)
+    found = queryset.filter(pk=object_id, case__in=case_list_for_user(user)).first()
+    if found is None:
         raise NotFoundForUser
-    return allegation
+    return found
+
+
+def allegation_get_for_user(user: Any, allegation_id: int) -> Allegation:
+    return _on_a_case_in_reach(
+        Allegation.objects.select_related("case__body", "officer", "official", "category"), user, allegation_id
+    )
 
 
 def evidence_get_for_user(user: Any, item_id: int) -> EvidenceItem:
-    _check_id(item_id)
-    item = (
-        EvidenceItem.objects.filter(pk=item_id, case__in=case_list_for_user(user))
-        .select_related("case__body", "added_by")
-        .first()
-    )
-    if item is None:
-        raise NotFoundForUser
-    return item
+    return _on_a_case_in_reach(EvidenceItem.objects.select_related("case__body", "added_by"), user, item_id)
+
+
+def task_get_for_user(user: Any, task_id: int) -> CaseTask:
+    return _on_a_case_in_reach(CaseTask.objects.select_related("case__body"), user, task_id)
 
 
 def measure_list_for_user(user: Any) -> QuerySet[Measure]:
@@ -188,6 +189,20 @@ def measure_get_for_user(user: Any, measure_id: int) -> Measure:
     if measure is None:
         raise NotFoundForUser
     return measure
+
+
+def follow_up_get_for_user(user: Any, follow_up_id: int) -> FollowUp:
+    _check_id(follow_up_id)
+    found = (
+        FollowUp.objects.filter(
+            pk=follow_up_id, measure__in=measure_list_for_user(user), measure__case__isnull=False
+        )
+        .select_related("measure__case__body")
+        .first()
+    )
+    if found is None:
+        raise NotFoundForUser
+    return found
 
 
 # -- the case page ------------------------------------------------------------------------------------
@@ -240,8 +255,11 @@ def measure_actions(
     S = Measure.State
     actions: set[str] = set()
     decide_after = None
-    if measure.state == S.PROPOSED and acts_for(user, body_id, WORK_ROLES):
-        actions.add("notify")
+    if acts_for(user, body_id, WORK_ROLES):
+        if measure.state == S.PROPOSED:
+            actions.add("notify")
+        if measure.state in (S.DECIDED, S.IN_FORCE, S.ENDED):
+            actions.add("follow_up")
     if acts_for(user, body_id, HEAD_ROLES):
         if measure.state in (S.NOTIFIED, S.RESPONDED) and me != measure.proposed_by_id:
             day = today or timezone.localdate()
@@ -339,6 +357,8 @@ class OwnMeasure:
     evidence: list[OwnEvidence]
     can_respond: bool
     can_appeal: bool
+    # The last moment to appeal, once decided (none once appealed).
+    appeal_until: dt.datetime | None = None
 
 
 def _own_allegation(allegation: Allegation) -> OwnAllegation:
@@ -388,9 +408,8 @@ def measures_own(user: Any, *, today: dt.date | None = None) -> list[OwnMeasure]
         )
         steps = list(measure.steps.all())
         appealed = any(step.kind == MeasureStep.Kind.APPEAL for step in steps)
-        appeal_open = measure.decided_at is None or timezone.now() <= measure.decided_at + dt.timedelta(
-            days=appeal_days
-        )
+        appeal_ends = measure.decided_at + dt.timedelta(days=appeal_days) if measure.decided_at else None
+        appeal_open = appeal_ends is None or timezone.now() <= appeal_ends
         own.append(
             OwnMeasure(
                 id=measure.pk,
@@ -403,7 +422,7 @@ def measures_own(user: Any, *, today: dt.date | None = None) -> list[OwnMeasure]
                 ends_on=measure.ends_on,
                 response_due_on=measure.response_due_on,
                 case_number=measure.case.number if measure.case else "",
-                steps=[OwnStep(s.kind, s.get_kind_display(), s.at, s.text) for s in steps],
+                steps=[OwnStep(s.kind, s.get_kind_display(), s.at, s.shown_text) for s in steps],
                 allegations=[_own_allegation(a) for a in allegations],
                 evidence=[OwnEvidence(e.name, e.description, timezone.localdate(e.added_at)) for e in evidence],
                 can_respond=measure.state == Measure.State.NOTIFIED
@@ -411,6 +430,7 @@ def measures_own(user: Any, *, today: dt.date | None = None) -> list[OwnMeasure]
                 can_appeal=measure.state in (Measure.State.DECIDED, Measure.State.IN_FORCE)
                 and not appealed
                 and appeal_open,
+                appeal_until=timezone.localtime(appeal_ends) if appeal_ends and not appealed else None,
             )
         )
     return own

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from ombud.accounts.models import Role
 from ombud.accounts.scope import scope_for
 from ombud.audit.services import audit_record
-from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntry, EvidenceItem, Finding
+from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntry, EvidenceItem, Finding, Goods
+from ombud.core.arguments import FIRST_DATE
 from ombud.core.files import MAX_BYTES, sniff, store_blob
 from ombud.intake.models import Category, Complaint, ComplaintEvent
 from ombud.org.models import Officer, Official, OversightBody
 
-BRIBERY_GOODS = ("money", "cigarettes", "liquor", "grain", "other")
+BRIBERY_GOODS = tuple(Goods.values)
 
 
 def _require_body_role(actor: Any, body: OversightBody, roles: set[str]) -> None:
@@ -94,7 +95,8 @@ def case_open(
 
 def _check_particulars(category: Category, particulars: dict[str, Any]) -> dict[str, Any]:
     if not category.is_bribery:
-        return particulars
+        # What was given and its value belong to bribery; elsewhere they would mislead the reader.
+        return {k: v for k, v in particulars.items() if k not in ("goods", "value")}
     goods = particulars.get("goods")
     if goods not in BRIBERY_GOODS:
         raise ValidationError({"particulars": _("Say what was given: money, cigarettes, liquor, grain or other.")})
@@ -122,9 +124,13 @@ def allegation_add(
     if (officer is None) == (official is None):
         raise ValidationError({"subject": _("An allegation names one subject: an officer or an official.")})
     _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
-    _require_open(case)
+    if occurred_on is not None and not FIRST_DATE <= occurred_on <= timezone.localdate():
+        raise ValidationError(
+            {"occurred_on": _("The date must be between %(first)s and today.") % {"first": FIRST_DATE.isoformat()}}
+        )
     checked = _check_particulars(category, particulars or {})
     with transaction.atomic():
+        _require_open(case)
         allegation = Allegation.objects.create(
             case=case,
             officer=officer,
@@ -148,7 +154,10 @@ def allegation_add(
 
 
 def _require_open(case: Case) -> None:
-    if case.status != Case.Status.OPEN:
+    """Inside the write's transaction: the case as stored, locked, so that nothing is added to a case
+    closed a moment ago by someone else (the caller's copy may be older)."""
+    status = Case.objects.select_for_update().filter(pk=case.pk).values_list("status", flat=True).first()
+    if status != Case.Status.OPEN:
         raise ValidationError(_("The case is closed."))
 
 
@@ -165,10 +174,27 @@ def note_add(*, actor: Any, case: Case, text: str, kind: str = CaseNote.Kind.NOT
 def task_add(*, actor: Any, case: Case, title: str, due_on: dt.date, assignee: Any = None) -> CaseTask:
     if not title.strip():
         raise ValidationError({"title": _("Say what is to be done.")})
+    if due_on < timezone.localdate(case.opened_at):
+        raise ValidationError({"due_on": _("A task cannot be due before the case was opened.")})
     _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
+        _require_open(case)
         task = CaseTask.objects.create(case=case, title=title.strip(), due_on=due_on, assignee=assignee)
         audit_record(actor=actor, action="case.task", obj=case, data={"task": task.pk, "due_on": str(due_on)})
+        return task
+
+
+def task_done(*, actor: Any, task: CaseTask) -> CaseTask:
+    """Mark a task done (once: a second time changes nothing and says so)."""
+    _require_body_role(actor, task.case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
+    with transaction.atomic():
+        task = CaseTask.objects.select_for_update().select_related("case").get(pk=task.pk)
+        _require_open(task.case)
+        if task.done_at is not None:
+            raise ValidationError(_("This task was marked done already."))
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        audit_record(actor=actor, action="case.task.done", obj=task.case, data={"task": task.pk})
         return task
 
 
@@ -196,7 +222,6 @@ def evidence_add(
             {"file": _("%(name)s is larger than the limit of %(mb)s MB.") % {"name": name, "mb": limit // 2**20}}
         )
     _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
-    _require_open(case)
     if supersedes is not None:
         if supersedes.case_id != case.pk:
             raise ValidationError({"supersedes": _("An item can only supersede evidence of the same case.")})
@@ -204,6 +229,7 @@ def evidence_add(
             raise ValidationError({"supersedes": _("That item was already superseded.")})
     now = timezone.now()
     with transaction.atomic():
+        _require_open(case)
         digest = store_blob(data)
         item = EvidenceItem.objects.create(
             case=case,
@@ -336,17 +362,37 @@ def finding_decide(
         return allegation
 
 
-def case_close(*, actor: Any, case: Case) -> Case:
+CLOSING_OUTCOMES = (Case.Status.CLOSED, Case.Status.REFERRED)
+MIN_CLOSING_REASON = 10
+
+
+def case_close(*, actor: Any, case: Case, reason: str, outcome: str = Case.Status.CLOSED) -> Case:
+    """A body head closes the case, or closes it as referred for prosecution, with the reasons in
+    a sentence; its complaints close with it. Every allegation must have its decided finding."""
+    reason = reason.strip()
+    if outcome not in CLOSING_OUTCOMES:
+        raise ValidationError({"outcome": _("Choose how the case ends: closed, or referred for prosecution.")})
+    if len(reason) < MIN_CLOSING_REASON:
+        raise ValidationError(
+            {
+                "reason": _("Say in a sentence why the case ends (at least %(n)d characters).")
+                % {"n": MIN_CLOSING_REASON}
+            }
+        )
     _require_body_role(actor, case.body, {Role.BODY_HEAD})
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
         _require_open(case)
+        case = Case.objects.get(pk=case.pk)
+        if not case.allegations.exists():
+            raise ValidationError(_("Add the allegations and decide their findings before the case closes."))
         if case.allegations.filter(finding="").exists():
             raise ValidationError(_("Every allegation needs a decided finding before the case closes."))
+        open_tasks = case.tasks.filter(done_at__isnull=True).count()
         now = timezone.now()
-        case.status = Case.Status.CLOSED
+        case.status = outcome
         case.closed_at = now
-        case.save(update_fields=["status", "closed_at"])
+        case.closing_reason = reason
+        case.save(update_fields=["status", "closed_at", "closing_reason"])
         complaints = list(case.complaints.exclude(status=Complaint.Status.CLOSED))
         Complaint.objects.filter(pk__in=[c.pk for c in complaints]).update(
             status=Complaint.Status.CLOSED, closed_at=now
@@ -357,5 +403,10 @@ def case_close(*, actor: Any, case: Case) -> Case:
                 for c in complaints
             ]
         )
-        audit_record(actor=actor, action="case.close", obj=case)
+        audit_record(
+            actor=actor,
+            action="case.close",
+            obj=case,
+            data={"outcome": outcome, "complaints": [c.pk for c in complaints], "open_tasks": open_tasks},
+        )
         return case

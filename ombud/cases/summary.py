@@ -6,7 +6,26 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ombud.cases.models import Case, Finding, choice_label, goods_label
 from ombud.core.pdf import Document
+from ombud.discipline.models import Measure
+
+
+def _day(iso: str | None) -> str:
+    return (iso or "")[:10]
+
+
+def _particulars(particulars: dict[str, Any]) -> str:
+    parts = []
+    if particulars.get("goods"):
+        parts.append(f"{_('What was given')}: {goods_label(particulars['goods'])}")
+    if particulars.get("value") not in (None, ""):
+        value = particulars["value"]
+        shown = f"{value:g}" if isinstance(value, float | int) else str(value)
+        parts.append(f"{_('Estimated value')}: {shown}")
+    if particulars.get("details"):
+        parts.append(str(particulars["details"]))
+    return "; ".join(parts)
 
 
 def case_summary_pdf(manifest: dict[str, Any], fingerprint: str) -> bytes:
@@ -14,11 +33,13 @@ def case_summary_pdf(manifest: dict[str, Any], fingerprint: str) -> bytes:
     doc = Document(f"{case['number']} {case['title']}")
     doc.heading(_("Referral package: case %(number)s") % {"number": case["number"]}, 16)
     doc.para(
-        f"{case['title']}\n{_('Body')}: {case['body']['name']}\n{_('Opened')}: {case['opened_at']}"
-        f"\n{_('Status')}: {case['status']}"
+        f"{case['title']}\n{_('Body')}: {case['body']['name']}\n{_('Opened')}: {_day(case['opened_at'])}"
+        f"\n{_('Status')}: {choice_label(Case.Status, case['status'])}"
     )
     if case["summary"]:
         doc.para(case["summary"])
+    if case.get("closing_reason"):  # packages made before it was kept have none
+        doc.para(f"{_('Reason for closing')}: {case['closing_reason']}")
     doc.heading(_("Allegations and findings"), 12)
     doc.grid(
         [_("Subject"), _("Category"), _("Occurred"), _("Finding"), _("Particulars")],
@@ -36,8 +57,8 @@ def case_summary_pdf(manifest: dict[str, Any], fingerprint: str) -> bytes:
                 ),
                 a["category"]["name"],
                 a["occurred_on"] or "",
-                a["finding"] or _("pending"),
-                ", ".join(f"{k}: {v}" for k, v in sorted(a["particulars"].items())),
+                choice_label(Finding, a["finding"]) if a["finding"] else _("pending"),
+                _particulars(a["particulars"]),
             ]
             for a in manifest["allegations"]
         ],
@@ -48,7 +69,13 @@ def case_summary_pdf(manifest: dict[str, Any], fingerprint: str) -> bytes:
         doc.grid(
             [_("Kind"), _("State"), _("From"), _("Until"), _("Reason")],
             [
-                [m["kind"], m["state"], m["starts_on"] or "", m["ends_on"] or "", m["reason"][:200]]
+                [
+                    choice_label(Measure.Kind, m["kind"]),
+                    choice_label(Measure.State, m["state"]),
+                    m["starts_on"] or "",
+                    m["ends_on"] or "",
+                    m["reason"][:200],
+                ]
                 for m in manifest["measures"]
             ],
             [35, 25, 22, 22, 76],

@@ -34,5 +34,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("cases/<int:case_id>/notes/", views.note_add_page, name="case_note_add"),
     path("cases/<int:case_id>/tasks/", views.task_add_page, name="case_task_add"),
+    path("cases/<int:case_id>/tasks/<int:task_id>/done/", views.task_done_page, name="case_task_done"),
+    path("cases/<int:case_id>/close/", views.case_close_page, name="case_close"),
     path("cases/<int:case_id>/package/", views.case_package_page, name="case_package"),
 ]

@@ -31,6 +31,7 @@ from ombud.audit.services import audit_record_now
 from ombud.cases.forms import (
     FIND_OFFICER,
     AllegationForm,
+    CaseCloseForm,
     CaseOpenForm,
     CustodyForm,
     EvidenceForm,
@@ -54,10 +55,12 @@ from ombud.cases.selectors import (
     case_page_for,
     case_workspace,
     evidence_get_for_user,
+    task_get_for_user,
     workspace_filters,
 )
 from ombud.cases.services import (
     allegation_add,
+    case_close,
     case_open,
     custody_record,
     evidence_add,
@@ -66,11 +69,12 @@ from ombud.cases.services import (
     finding_propose,
     note_add,
     task_add,
+    task_done,
 )
 from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id
 from ombud.core.views import render_page
-from ombud.discipline.forms import AppealDecideForm, DecideForm, MeasureProposeForm, NotifyForm
+from ombud.discipline.forms import AppealDecideForm, DecideForm, FollowUpForm, MeasureProposeForm, NotifyForm
 
 WORKSPACE_PAGE_SIZE = 50
 
@@ -154,6 +158,9 @@ class MeasureItem:
     notify: forms.Form
     decide: forms.Form
     decide_appeal: forms.Form
+    follow_up: forms.Form
+    # A refused "done" on one of the measure's follow-ups, with its message.
+    follow_up_done: forms.Form | None
 
 
 def case_page_response(
@@ -198,6 +205,8 @@ def case_page_response(
                 bound.get(f"notify-{pk}") or NotifyForm(prefix=f"notify-{pk}"),
                 bound.get(f"mdecide-{pk}") or DecideForm(prefix=f"mdecide-{pk}"),
                 bound.get(f"appeal-{pk}") or AppealDecideForm(prefix=f"appeal-{pk}"),
+                bound.get(f"followup-{pk}") or FollowUpForm(prefix=f"followup-{pk}"),
+                bound.get(f"followupdone-{pk}"),
             )
         )
     context = {
@@ -213,6 +222,8 @@ def case_page_response(
         "evidence_form": bound.get("evidence") or EvidenceForm(case=case, prefix="evidence"),
         "note_form": bound.get("note") or NoteForm(prefix="note"),
         "task_form": bound.get("task") or TaskForm(prefix="task"),
+        "close_form": bound.get("close") or CaseCloseForm(prefix="close"),
+        "done_form": bound.get("done"),
         "measure_form": bound.get("measure") or MeasureProposeForm(case=case, prefix="measure"),
         "show_errors": bool(bound) and status >= 400,
         "user_id": getattr(user, "pk", None),
@@ -410,6 +421,38 @@ def task_add_page(request: HttpRequest, case_id: int) -> HttpResponse:
         lambda data: task_add(actor=request.user, case=case, **data),
         success=_("Task added."),
         anchor="tasks",
+    )
+
+
+@login_required
+@require_POST
+def task_done_page(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
+    task = task_get_for_user(request.user, task_id)
+    if task.case_id != case_id:
+        raise NotFoundForUser
+    form = ServiceForm(request.POST, prefix="done")
+    return submit(
+        request,
+        case_id,
+        form,
+        lambda data: task_done(actor=request.user, task=task),
+        success=_("Task marked done."),
+        anchor="tasks",
+    )
+
+
+@login_required
+@require_POST
+def case_close_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    form = CaseCloseForm(request.POST, prefix="close")
+    return submit(
+        request,
+        case.pk,
+        form,
+        lambda data: case_close(actor=request.user, case=case, **data),
+        success=_("The case is closed."),
+        anchor="case",
     )
 
 

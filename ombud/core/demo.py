@@ -248,6 +248,7 @@ def demo_casework_ensure(*, body: OversightBody, investigator: User, head: User)
             ends = starts + dt.timedelta(days=90) if kind == Measure.Kind.SUSPENSION else None
             if stage == "ended":
                 starts, ends = today - dt.timedelta(days=120), today - dt.timedelta(days=30)
+            backdated = starts < today
             measure = measure_propose(
                 actor=investigator,
                 case=case,
@@ -255,9 +256,13 @@ def demo_casework_ensure(*, body: OversightBody, investigator: User, head: User)
                 kind=kind,
                 allegation=allegation,
                 reason="Sustained finding of bribery in grain.",
-                starts_on=starts,
-                ends_on=ends,
+                starts_on=today if backdated else starts,
+                ends_on=today + (ends - starts) if backdated and ends else ends,
             )
+            if backdated:
+                # As if proposed months ago: the service itself refuses a start before today.
+                Measure.objects.filter(pk=measure.pk).update(starts_on=starts, ends_on=ends)
+                measure.refresh_from_db()
             if stage == "proposed":
                 continue
             measure_notify(actor=investigator, measure=measure, response_days=1 if stage != "notified" else 14)

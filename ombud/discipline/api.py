@@ -18,13 +18,15 @@ from rest_framework.views import APIView
 
 from ombud.accounts.barred import NotBarred
 from ombud.cases import selectors
-from ombud.cases.api import MeasureSummarySerializer, ServiceErrors, StaffView, many
+from ombud.cases.api import FollowUpSerializer, MeasureSummarySerializer, ServiceErrors, StaffView, many
 from ombud.cases.models import Allegation, Case
 from ombud.cases.selectors import OwnMeasure
 from ombud.core.access import NotFoundForUser
 from ombud.core.api_fields import SafePrimaryKeyRelatedField
 from ombud.discipline.models import Measure
 from ombud.discipline.services import (
+    follow_up_add,
+    follow_up_done,
     measure_appeal,
     measure_appeal_decide,
     measure_decide,
@@ -117,6 +119,7 @@ class OwnMeasureSerializer(serializers.Serializer[OwnMeasure]):
     evidence = OwnEvidenceSerializer(many=True)
     can_respond = serializers.BooleanField()
     can_appeal = serializers.BooleanField()
+    appeal_until = serializers.DateTimeField(allow_null=True)
 
 
 def _own(user: Any, measure: Measure) -> dict[str, Any]:
@@ -228,3 +231,31 @@ class MeasureAppeal(_OfficerStep):
         serializer.is_valid(raise_exception=True)
         measure = measure_appeal(actor=request.user, measure=measure, text=serializer.validated_data["text"])
         return Response(_own(request.user, measure))
+
+
+class FollowUpAddSerializer(serializers.Serializer[dict[str, Any]]):
+    description = serializers.CharField(max_length=2000)
+    due_on = serializers.DateField()
+
+
+class MeasureFollowUps(StaffView):
+    """What must follow a decided measure, and by when; escalated to the body above if not done."""
+
+    @extend_schema(request=FollowUpAddSerializer, responses={201: FollowUpSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        measure = selectors.measure_get_for_user(request.user, pk)
+        serializer = FollowUpAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        follow_up = follow_up_add(actor=request.user, measure=measure, **serializer.validated_data)
+        return Response(FollowUpSerializer(follow_up).data, status=status.HTTP_201_CREATED)
+
+
+class FollowUpDone(StaffView):
+    """Mark a follow-up done (400 if it was already)."""
+
+    @extend_schema(request=None, responses={200: FollowUpSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        follow_up = follow_up_done(
+            actor=request.user, follow_up=selectors.follow_up_get_for_user(request.user, pk)
+        )
+        return Response(FollowUpSerializer(follow_up).data)

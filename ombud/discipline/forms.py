@@ -28,7 +28,8 @@ class AllegationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class MeasureProposeForm(ServiceForm):
     officer = OfficerChoiceField(label=_("Officer"), queryset=Officer.objects.none())
-    kind = forms.ChoiceField(label=_("Measure"), choices=Measure.Kind.choices)
+    # No kind chosen in advance: a measure forgotten in the form must not be proposed as a warning.
+    kind = forms.ChoiceField(label=_("Measure"), choices=[("", _("— choose —")), *Measure.Kind.choices])
     allegation = AllegationChoiceField(
         label=_("Following the sustained allegation"),
         queryset=Allegation.objects.none(),
@@ -56,6 +57,11 @@ class MeasureProposeForm(ServiceForm):
         allegation.queryset = case.allegations.filter(officer__isnull=False).select_related("officer", "category")
 
 
+class FollowUpForm(ServiceForm):
+    description = forms.CharField(label=_("What must follow"), max_length=2000)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class NotifyForm(ServiceForm):
     response_days = forms.IntegerField(
         label=_("Days to respond"),
@@ -73,7 +79,11 @@ class DecideForm(ServiceForm):
         widget=forms.RadioSelect,
     )
     text = forms.CharField(
-        label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=20000
+        label=_("Reasons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=20000,
+        help_text=_("Required when the officer has responded: the decision answers him."),
     )
 
 

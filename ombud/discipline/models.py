@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,6 +97,19 @@ class MeasureStep(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def shown_text(self) -> str:
+        """The step's words in the reader's language where the system wrote them (kept in English,
+        so that an officer reading in Korean is not shown the Chinese of the head who decided)."""
+        return gettext(self.text) if self.text in SYSTEM_STEP_TEXTS else self.text
+
+
+# What the system writes into a step when a person wrote nothing: kept as these English words, shown
+# translated (``MeasureStep.shown_text``).
+APPROVED = gettext_noop("Approved.")
+REJECTED = gettext_noop("Rejected.")
+SYSTEM_STEP_TEXTS = frozenset({APPROVED, REJECTED})
 
 
 class FollowUp(models.Model):

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from ombud.accounts.models import Role
 from ombud.audit.services import audit_record
-from ombud.cases.models import Allegation, Case, Finding
+from ombud.cases.models import PACKAGE_SOURCE_PREFIX, Allegation, Case, Finding
 from ombud.cases.services import _require_body_role
-from ombud.discipline.models import FollowUp, Measure, MeasureStep
+from ombud.discipline.models import APPROVED, REJECTED, FollowUp, Measure, MeasureStep
 from ombud.org.models import Officer, OversightBody
 from ombud.org.services import officer_release_places
 
@@ -71,6 +71,9 @@ def measure_propose(
         raise ValidationError({"reason": _("Give the reasons for the measure.")})
     if kind in NEEDS_PERIOD and ends_on is None:
         raise ValidationError({"ends_on": _("A temporary suspension needs an end date.")})
+    if starts_on is not None and starts_on < timezone.localdate():
+        # A measure takes effect once decided, never backdated: due process comes first.
+        raise ValidationError({"starts_on": _("A measure cannot start before today.")})
     if ends_on is not None and (starts_on is None or ends_on < starts_on):
         raise ValidationError({"ends_on": _("The end date must come after the start date.")})
     if allegation is not None:
@@ -110,9 +113,8 @@ def measure_notify(*, actor: Any, measure: Measure, response_days: int | None = 
         measure.notified_at = now
         measure.response_due_on = timezone.localdate(now) + dt.timedelta(days=days)
         measure.save(update_fields=["state", "notified_at", "response_due_on"])
-        _step(
-            measure, MeasureStep.Kind.NOTICE, actor, _("Respond by %(date)s.") % {"date": measure.response_due_on}
-        )
+        # The date to respond by is the measure's own (shown in each reader's language), not words here.
+        _step(measure, MeasureStep.Kind.NOTICE, actor)
         audit_record(actor=actor, action="measure.notify", obj=measure, data={"due": str(measure.response_due_on)})
         return measure
 
@@ -154,12 +156,16 @@ def measure_decide(*, actor: Any, measure: Measure, approve: bool, text: str = "
             raise ValidationError(
                 _("The officer may still respond until %(date)s.") % {"date": measure.response_due_on}
             )
+        if measure.state == S.RESPONDED and not text.strip():
+            raise ValidationError(
+                {"text": _("The officer responded: give the reasons for the decision, answering him.")}
+            )
         now = timezone.now()
         measure.state = S.DECIDED if approve else S.REJECTED
         measure.decided_by = actor
         measure.decided_at = now
         measure.save(update_fields=["state", "decided_by", "decided_at"])
-        _step(measure, MeasureStep.Kind.DECISION, actor, text or (_("Approved.") if approve else _("Rejected.")))
+        _step(measure, MeasureStep.Kind.DECISION, actor, text or (APPROVED if approve else REJECTED))
         audit_record(actor=actor, action="measure.decide", obj=measure, data={"approved": approve})
         return measure
 
@@ -204,13 +210,20 @@ def measure_appeal_decide(*, actor: Any, measure: Measure, uphold: bool, text: s
 
 
 def _restore_status(measure: Measure, on: dt.date, actor: Any) -> None:
+    """The officer's status once this measure no longer holds: that of another suspension or standby
+    still in force (a suspension before a standby), else active."""
     officer = Officer.objects.select_for_update().get(pk=measure.officer_id)
     if measure.kind in STATUS_WHILE_IN_FORCE and officer.status == STATUS_WHILE_IN_FORCE[measure.kind]:
-        others = Measure.objects.filter(
-            officer=officer, state=S.IN_FORCE, kind__in=list(STATUS_WHILE_IN_FORCE)
-        ).exclude(pk=measure.pk)
-        if not others.exists():
-            officer.status = Officer.Status.ACTIVE
+        others = set(
+            Measure.objects.filter(officer=officer, state=S.IN_FORCE, kind__in=list(STATUS_WHILE_IN_FORCE))
+            .exclude(pk=measure.pk)
+            .values_list("kind", flat=True)
+        )
+        still = next(
+            (STATUS_WHILE_IN_FORCE[k] for k in STATUS_WHILE_IN_FORCE if k in others), Officer.Status.ACTIVE
+        )
+        if officer.status != still:
+            officer.status = still
             officer.save(update_fields=["status"])
             audit_record(actor=actor, action="officer.status", obj=officer, data={"status": officer.status})
 
@@ -220,10 +233,13 @@ def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str,
     changing officers' status: the worker runs this daily; it is idempotent."""
     day = on or timezone.localdate()
     started = ended = 0
+    # A measure imported with a referral package records what the sending body decided: it is
+    # never enforced here, where nobody decided it.
+    decided_here = ~Q(source__startswith=PACKAGE_SOURCE_PREFIX)
     with transaction.atomic():
         starting = (
             Measure.objects.select_for_update()
-            .filter(state=S.DECIDED)
+            .filter(decided_here, state=S.DECIDED)
             .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=day))
         )
         for measure in starting.select_related("officer"):
@@ -241,7 +257,7 @@ def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str,
             audit_record(actor=actor, action="measure.in_force", obj=measure)
             started += 1
         ending = Measure.objects.select_for_update().filter(
-            state=S.IN_FORCE, ends_on__isnull=False, ends_on__lt=day
+            decided_here, state=S.IN_FORCE, ends_on__isnull=False, ends_on__lt=day
         )
         for measure in ending:
             measure.state = S.ENDED
@@ -253,11 +269,19 @@ def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str,
     return {"started": started, "ended": ended}
 
 
+FOLLOWED_UP = (S.DECIDED, S.IN_FORCE, S.ENDED)
+
+
 def follow_up_add(*, actor: Any, measure: Measure, description: str, due_on: dt.date) -> FollowUp:
+    """What must follow a decided measure, and by when (escalated to the body above if overdue)."""
     if not description.strip():
         raise ValidationError({"description": _("Say what must follow.")})
+    if due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("A follow-up cannot be due before today.")})
     _require_body_role(actor, _deciding_body(measure), {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
+        measure = _locked(measure)
+        _require_state(measure, *FOLLOWED_UP)
         follow_up = FollowUp.objects.create(measure=measure, description=description.strip(), due_on=due_on)
         audit_record(
             actor=actor, action="followup.add", obj=measure, data={"follow_up": follow_up.pk, "due": str(due_on)}
@@ -268,6 +292,9 @@ def follow_up_add(*, actor: Any, measure: Measure, description: str, due_on: dt.
 def follow_up_done(*, actor: Any, follow_up: FollowUp) -> FollowUp:
     _require_body_role(actor, _deciding_body(follow_up.measure), {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if follow_up.done_at is not None:
+            raise ValidationError(_("This follow-up was marked done already."))
         follow_up.done_at = timezone.now()
         follow_up.save(update_fields=["done_at"])
         audit_record(actor=actor, action="followup.done", obj=follow_up.measure, data={"follow_up": follow_up.pk})

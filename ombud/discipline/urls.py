@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern] = [
     path(
         "measures/<int:measure_id>/decide-appeal/", views.measure_decide_appeal_page, name="measure_decide_appeal"
     ),
+    path("measures/<int:measure_id>/follow-ups/", views.follow_up_add_page, name="follow_up_add"),
+    path("follow-ups/<int:follow_up_id>/done/", views.follow_up_done_page, name="follow_up_done"),
     path("me/measures/", views.my_measures, name="my_measures"),
     path("me/measures/<int:measure_id>/respond/", views.my_measure_respond, name="my_measure_respond"),
     path("me/measures/<int:measure_id>/appeal/", views.my_measure_appeal, name="my_measure_appeal"),

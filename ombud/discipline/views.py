@@ -22,7 +22,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ombud.accounts.scope import scope_for
 from ombud.cases.forms import ServiceForm
-from ombud.cases.selectors import OwnMeasure, case_get_for_user, measure_get_for_user, measures_own
+from ombud.cases.selectors import (
+    OwnMeasure,
+    case_get_for_user,
+    follow_up_get_for_user,
+    measure_get_for_user,
+    measures_own,
+)
 from ombud.cases.views import submit
 from ombud.core.access import NotFoundForUser
 from ombud.core.views import render_page
@@ -30,12 +36,15 @@ from ombud.discipline.forms import (
     AppealDecideForm,
     AppealForm,
     DecideForm,
+    FollowUpForm,
     MeasureProposeForm,
     NotifyForm,
     ResponseForm,
 )
 from ombud.discipline.models import Measure
 from ombud.discipline.services import (
+    follow_up_add,
+    follow_up_done,
     measure_appeal,
     measure_appeal_decide,
     measure_decide,
@@ -119,6 +128,36 @@ def measure_decide_appeal_page(request: HttpRequest, measure_id: int) -> HttpRes
         ),
         success=_("Appeal decided."),
         anchor=f"measure-{measure.pk}",
+    )
+
+
+@login_required
+@require_POST
+def follow_up_add_page(request: HttpRequest, measure_id: int) -> HttpResponse:
+    measure = _staff_measure(request, measure_id)
+    form = FollowUpForm(request.POST, prefix=f"followup-{measure.pk}")
+    return submit(
+        request,
+        measure.case_id or 0,
+        form,
+        lambda data: follow_up_add(actor=request.user, measure=measure, **data),
+        success=_("Follow-up added: it is escalated to the body above if it is not done by its date."),
+        anchor=f"measure-{measure.pk}",
+    )
+
+
+@login_required
+@require_POST
+def follow_up_done_page(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    follow_up = follow_up_get_for_user(request.user, follow_up_id)
+    form = ServiceForm(request.POST, prefix=f"followupdone-{follow_up.measure_id}")
+    return submit(
+        request,
+        follow_up.measure.case_id or 0,
+        form,
+        lambda data: follow_up_done(actor=request.user, follow_up=follow_up),
+        success=_("Follow-up marked done."),
+        anchor=f"measure-{follow_up.measure_id}",
     )
 
 

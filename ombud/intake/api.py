@@ -192,6 +192,8 @@ class PublicComplaintCreate(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
     throttle_classes = [FilingThrottle]
+    # JSON only: a form body cannot carry the list of subjects, which would be lost unseen (415 instead).
+    parser_classes = [JSONParser]
 
     @extend_schema(request=ComplaintFileSerializer, responses={201: FILED_RESPONSE})
     def post(self, request: Request) -> Response:
@@ -375,6 +377,8 @@ class StaffInbox(generics.ListCreateAPIView[Complaint]):
 
     permission_classes = [IsAuthenticated, NotBarred]
     serializer_class = InboxItemSerializer
+    # A filing is JSON: a form body cannot carry the list of subjects, which would be lost unseen.
+    parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet[Complaint]:
         return selectors.complaint_inbox(self.request.user, **selectors.inbox_filters(self.request.query_params))
@@ -421,6 +425,8 @@ class StaffComplaintAcknowledge(APIView):
             complaint = complaint_acknowledge(actor=request.user, complaint=complaint)
         except DjangoValidationError as exc:
             raise _django_errors(exc) from None
+        # The answer carries the complaint itself: a showing of it, audited as every other.
+        audit_record_now(actor=request.user, action="complaint.view", obj=complaint)
         return Response(ComplaintDetailSerializer(complaint).data)
 
 

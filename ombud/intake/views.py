@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ombud.accounts.scope import scope_for
 from ombud.audit.services import audit_record_now
+from ombud.cases.selectors import WORK_ROLES, acts_for, case_list_for_user
 from ombud.core import keys
 from ombud.core.access import NotFoundForUser
 from ombud.core.files import open_blob
@@ -135,6 +136,11 @@ def _receipt_page(request: HttpRequest, filed: FiledComplaint, respond: Renderer
             "receipt_groups": filed.receipt.split("-"),
             "complaint": complaint,
             "body": complaint.routed_to,
+            # A body the complainant chose that does not oversee whom he named: said here, or he
+            # would believe it went where he asked.
+            "addressee_refused": complaint.addressee
+            if complaint.routing_reason.get("addressee_refused") == complaint.addressee_id
+            else None,
             "proof": filed.proof,
             "refused": filed.refused_files,
         },
@@ -267,6 +273,10 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) ->
         "related": list(related_complaints(complaint, request.user)),
         "anonymous": complainant is None or complainant.anonymous,
         "may_reveal": may_reveal_identity(request.user, complaint),
+        "cases": list(case_list_for_user(request.user).filter(complaints=complaint).order_by("opened_at")),
+        "may_open_case": complaint.status != Complaint.Status.CLOSED
+        and complaint.routed_to_id is not None
+        and acts_for(request.user, complaint.routed_to_id, WORK_ROLES),
         **extra,
     }
 

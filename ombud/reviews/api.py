@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ombud.audit.services import audit_record_now
 from ombud.cases.api import StaffView, many
 from ombud.core.access import NotFoundForUser
 from ombud.core.api_fields import SafePrimaryKeyRelatedField
@@ -267,7 +268,10 @@ class DirectiveMeetings(StaffView):
 class MeetingDetail(StaffView):
     @extend_schema(responses={200: MeetingRecordSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(_meeting_data(request.user, meeting_get_for_user(request.user, pk)))
+        meeting = meeting_get_for_user(request.user, pk)
+        # As on the page: the agenda carries officers' compiled records.
+        audit_record_now(actor=request.user, action="meeting.view", obj=meeting)
+        return Response(_meeting_data(request.user, meeting))
 
 
 class MeetingAttendance(StaffView):

@@ -27,7 +27,7 @@ from ombud.reviews.services import (
     meeting_sign_off,
     resolution_add,
 )
-from ombud.transparency.services import outcome_draft, outcome_publish
+from ombud.transparency.services import measures_not_final, outcome_draft, outcome_publish
 
 
 def demo_reviews_ensure() -> None:
@@ -128,7 +128,7 @@ def _hold(meeting: Meeting, *, investigator: User, head: User, sign: bool, resol
 
 
 def _publish_an_outcome(*, body_id: int, investigator: User, head: User) -> None:
-    measure = (
+    candidates = (
         Measure.objects.filter(
             case__body_id=body_id,
             kind=Measure.Kind.SUSPENSION,
@@ -136,8 +136,9 @@ def _publish_an_outcome(*, body_id: int, investigator: User, head: User) -> None
         )
         .select_related("case", "officer__unit")
         .order_by("pk")
-        .first()
     )
+    # Only a case whose measures are final may have its outcome published.
+    measure = next((m for m in candidates if m.case is not None and not measures_not_final(m.case)), None)
     if measure is None or measure.case is None:
         return
     where = measure.officer.unit.name if measure.officer.unit else "the county"

@@ -195,7 +195,8 @@ class Figures:
     closed: int
     escalations: int
     allegations: int
-    # Allegations with a finding; the sustained rate is sustained / decided.
+    # Allegations decided (a finding, or closed without one); the sustained rate is sustained over
+    # those with a finding: a closure without a finding says nothing either way.
     decided: int
     sustained: int
     by_category: dict[str, int]
@@ -209,7 +210,8 @@ class Figures:
 
     @property
     def sustained_rate(self) -> float | None:
-        return round(100 * self.sustained / self.decided, 1) if self.decided else None
+        found = self.decided - self.by_finding.get(Finding.CLOSED, 0)
+        return round(100 * self.sustained / found, 1) if found else None
 
 
 def figures(facts: Facts, since: dt.date, until: dt.date, path: str | None) -> Figures:
@@ -441,6 +443,16 @@ def report_csv(report: PeriodReport) -> str:
 # --- PDF --------------------------------------------------------------------------------------------
 
 
+def _centred(doc: Document, x: float, baseline: float, text: str) -> None:
+    """Text centred on ``x`` with its baseline near ``baseline``. A cell, not ``text()``: only cells
+    fall back to the CJK font for glyphs the body font lacks (Korean and Chinese labels)."""
+    line = doc.font_size * 1.2
+    # fpdf2 reads a negative x as measured from the right edge: the cell never starts left of 0.
+    half = min(20.0, x - 0.1)
+    doc.set_xy(x - half, baseline - line * 0.75)
+    doc.cell(2 * half, line, doc.clean(text), align="C")
+
+
 def _pdf_bars(doc: Document, bars: Sequence[tuple[str, float]], title: str) -> None:
     """A bar chart drawn with fpdf2's own lines and rectangles: the value above each bar, the label
     below (every n-th label when they would collide)."""
@@ -455,7 +467,7 @@ def _pdf_bars(doc: Document, bars: Sequence[tuple[str, float]], title: str) -> N
     doc.line(x0, y0 + height, x0 + width, y0 + height)
     if not bars:
         doc.set_font(doc.family_name, "", 8)
-        doc.text(x0 + 2, y0 + height / 2, doc.clean(_("Nothing in this period.")))
+        _centred(doc, x0 + width / 2, y0 + height / 2, _("Nothing in this period."))
     top = max((value for _label, value in bars), default=0) or 1
     slot = width / max(len(bars), 1)
     thick = slot * 0.7
@@ -468,11 +480,11 @@ def _pdf_bars(doc: Document, bars: Sequence[tuple[str, float]], title: str) -> N
         if tall > 0:
             doc.rect(x, y0 + height - tall, thick, tall, style="F")
         if slot >= 6:
-            text = doc.clean(f"{value:g}")
-            doc.text(x + thick / 2 - doc.get_string_width(text) / 2, y0 + height - tall - 1, text)
+            _centred(doc, x + thick / 2, y0 + height - tall - 1, f"{value:g}")
         if index % every == 0:
-            text = doc.clean(chart_label(label, width=max(CHART_LABEL, int(slot / 1.6))))
-            doc.text(x + thick / 2 - doc.get_string_width(text) / 2, y0 + height + 4, text)
+            _centred(
+                doc, x + thick / 2, y0 + height + 4, chart_label(label, width=max(CHART_LABEL, int(slot / 1.6)))
+            )
     # fpdf2's tables draw with the current colours: give them back.
     doc.set_fill_color(255, 255, 255)
     doc.set_draw_color(0, 0, 0)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -24,7 +25,7 @@ from ombud.risk.selectors import (
     evaluation_get_for_user,
     evaluation_list_for_user,
 )
-from ombud.risk.services import alert_dismiss, alert_intervene
+from ombud.risk.services import DISMISS_REASON_MIN, alert_dismiss, alert_intervene
 from ombud.risk.views import ALERT_STATES, reason_texts
 
 
@@ -76,7 +77,14 @@ class InterventionInput(serializers.Serializer[dict[str, Any]]):
 
 
 class DismissInput(serializers.Serializer[dict[str, Any]]):
-    reason = serializers.CharField(max_length=5000)
+    # Checked here as the service does, so that a short reason is named under the field sent.
+    reason = serializers.CharField(
+        max_length=5000,
+        min_length=DISMISS_REASON_MIN,
+        error_messages={
+            "min_length": gettext_lazy("Say in a sentence why the alert is dismissed (10 characters or more).")
+        },
+    )
 
 
 class InterventionSerializer(serializers.Serializer[Intervention]):

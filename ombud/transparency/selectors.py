@@ -84,11 +84,15 @@ class PublicYear:
 
 @dataclass(frozen=True)
 class PublicFigures:
+    # Complete years only: a year still running would change from one day to the next, and the
+    # difference between two days' figures could single out one complaint or one measure.
     years: list[PublicYear]
     # Complaints received last year, by branch (the units two levels below the top): (name, count).
     branches: list[tuple[str, Shown]]
     branch_year: int
+    # Over the same years as ``years``, so that the kinds add up to that column and no more.
     measures_by_kind: list[tuple[str, Shown]]
+    as_of: dt.date
 
 
 def published_outcomes() -> QuerySet[PublishedOutcome]:
@@ -125,17 +129,25 @@ def public_figures(*, today: dt.date | None = None) -> PublicFigures:
         .annotate(n=Count("pk"))
         .values_list("year", "n")
     )
-    years = sorted({y for y in [*complaints, *sustained, *measures] if y is not None and y <= today.year})
-    rows = []
-    for year in years:
-        shown = [suppress([complaints.get(year, 0)])[0], suppress([sustained.get(year, 0)])[0]]
-        rows.append(PublicYear(year, shown[0], shown[1], suppress([measures.get(year, 0)])[0]))
     last_year = today.year - 1
+    years = sorted({y for y in [*complaints, *sustained, *measures] if y is not None and y <= last_year})
+    # Each column is suppressed as a whole: its years add up to a total that another table shows.
+    columns = [suppress([counts.get(year, 0) for year in years]) for counts in (complaints, sustained, measures)]
+    rows = [PublicYear(year, *(column[i] for column in columns)) for i, year in enumerate(years)]
     report = period_report(unit=None, since=dt.date(last_year, 1, 1), until=dt.date(last_year, 12, 31))
     depth = min((row.unit.depth for row in report.rows if row.unit is not None), default=0) + 2
-    branches = [row for row in report.rows if row.unit is not None and row.unit.depth == depth]
+    branches = sorted(
+        (row for row in report.rows if row.unit is not None and row.unit.depth == depth),
+        key=lambda row: row.unit.name if row.unit else "",
+    )
     branch_counts = suppress([row.current.complaints for row in branches])
-    by_kind = dict(taken.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    by_kind = dict(
+        taken.filter(decided_at__year__lte=last_year)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
     kinds = [(str(label), by_kind.get(code, 0)) for code, label in Measure.Kind.choices]
     return PublicFigures(
         years=rows,
@@ -144,4 +156,5 @@ def public_figures(*, today: dt.date | None = None) -> PublicFigures:
         ],
         branch_year=last_year,
         measures_by_kind=list(zip([k for k, _n in kinds], suppress([n for _k, n in kinds]), strict=True)),
+        as_of=today,
     )

@@ -6,11 +6,14 @@ is refused outright, and the reviewer answers for the rest by ticking the checkl
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +22,7 @@ from ombud.accounts.models import Role
 from ombud.audit.services import audit_record
 from ombud.cases.models import Case
 from ombud.cases.services import _require_body_role
-from ombud.discipline.models import Measure
+from ombud.discipline.models import Measure, MeasureStep
 from ombud.intake.models import Complaint
 from ombud.transparency.models import PublishedOutcome
 
@@ -80,6 +83,22 @@ def case_has_decided_outcome(case: Case) -> bool:
     )
 
 
+def measures_not_final(case: Case, now: dt.datetime | None = None) -> list[Measure]:
+    """The case's measures whose outcome can still change: awaiting notice, response, decision or an
+    appeal's decision, or decided with the time to appeal still running."""
+    now = now or timezone.now()
+    pending = (Measure.State.PROPOSED, Measure.State.NOTIFIED, Measure.State.RESPONDED, Measure.State.APPEALED)
+    appealable = Q(state__in=(Measure.State.DECIDED, Measure.State.IN_FORCE), decided_at__isnull=False) & Q(
+        decided_at__gt=now - dt.timedelta(days=settings.OMBUD_APPEAL_DAYS)
+    )
+    appealed = MeasureStep.objects.filter(measure=OuterRef("pk"), kind=MeasureStep.Kind.APPEAL)
+    return list(
+        Measure.objects.filter(case=case)
+        .filter(Q(state__in=pending) | (appealable & ~Exists(appealed)))
+        .order_by("pk")
+    )
+
+
 def _check(title: str, text: str, case: Case) -> None:
     if not title.strip():
         raise ValidationError({"title": _("Give the outcome a title.")})
@@ -126,6 +145,13 @@ def outcome_publish(*, actor: Any, outcome: PublishedOutcome, checklist: list[st
         if missing:
             raise ValidationError({"checklist": _("Confirm every item of the checklist before publishing.")})
         _check(outcome.title, outcome.text, outcome.case)
+        if measures_not_final(outcome.case):
+            raise ValidationError(
+                _(
+                    "A measure of this case is still awaiting its steps or open to appeal: publish once every "
+                    "measure is final."
+                )
+            )
         outcome.state = PublishedOutcome.State.PUBLISHED
         outcome.checklist = sorted(CHECKLIST)
         outcome.published_at = timezone.now()

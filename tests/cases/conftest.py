@@ -10,7 +10,10 @@ import pytest
 from ombud.accounts.models import Role, User
 from ombud.accounts.services import user_create
 from ombud.cases.models import Case
-from ombud.cases.services import case_open
+from ombud.cases.services import allegation_add, case_open, finding_decide, finding_propose
+from ombud.discipline.models import Measure
+from ombud.discipline.services import measure_propose
+from ombud.intake.models import Category
 from ombud.intake.services import complaint_file
 from tests.intake.conftest import Force, _fresh_throttles, complaint_about, force, make_member, reference_data  # noqa: F401
 
@@ -36,3 +39,23 @@ def casework(force: Force, make_member) -> Casework:  # type: ignore[no-untyped-
         actor=investigator, body=force.body_a, title="Grain taken at Songhak", complaints=[filed.complaint]
     )
     return Casework(force, investigator, head, deputy, officer_user, case)
+
+
+def proposed_warning(casework: Casework) -> Measure:
+    """A warning proposed after a sustained bribery finding against the grain officer."""
+    allegation = allegation_add(
+        actor=casework.investigator,
+        case=casework.case,
+        category=Category.objects.get(code="bribery"),
+        officer=casework.force.grain_officer,
+        particulars={"goods": "grain", "value": 300},
+    )
+    finding_propose(actor=casework.investigator, allegation=allegation, finding="sustained", reason="The ledger.")
+    finding_decide(actor=casework.head, allegation=allegation)
+    return measure_propose(
+        actor=casework.investigator,
+        case=casework.case,
+        officer=casework.force.grain_officer,
+        kind="warning",
+        reason="Grain.",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from ombud.accounts.models import User
+from ombud.audit.models import AuditEntry
 from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem
 from ombud.cases.packages import package_verify
 from ombud.cases.services import allegation_add, case_open, evidence_add, finding_decide, finding_propose
@@ -22,13 +24,14 @@ from ombud.discipline.services import measures_apply
 from ombud.intake.models import Category
 from ombud.intake.services import complaint_file
 from ombud.org.models import Officer
-from tests.cases.conftest import Casework
+from tests.cases.conftest import Casework, proposed_warning
 from tests.conftest import in_language
 from tests.intake.conftest import complaint_about
 
 NAME, PHONE = "Qorvath Zindelmeyer", "+850-19-7731-4482"
 SECRET_TEXT = "Seven sacks went through the back door of the Songhak granary at midnight"
 LEDGER = b"Grain ledger, Songhak farm, 2026: 2 sacks to the station officer.\n"
+DUE = str(timezone.localdate() + dt.timedelta(days=9))
 
 
 def client_for(user: User) -> APIClient:
@@ -115,9 +118,7 @@ def test_the_case_detail_carries_allegations_evidence_measures_notes_and_tasks(c
         ).status_code
         == 201
     )
-    task = api.post(
-        f"/api/v1/cases/{casework.case.pk}/tasks/", {"title": "Weigh the store", "due_on": "2026-09-01"}
-    )
+    task = api.post(f"/api/v1/cases/{casework.case.pk}/tasks/", {"title": "Weigh the store", "due_on": DUE})
     assert task.status_code == 201
     proposed = api.post(
         f"/api/v1/cases/{casework.case.pk}/measures/",
@@ -141,7 +142,7 @@ def test_the_case_detail_carries_allegations_evidence_measures_notes_and_tasks(c
     assert [m["kind"] for m in detail["measures"]] == ["warning"]
     assert [n["kind"] for n in detail["notes"]] == ["interview"]
     assert [t["title"] for t in detail["tasks"]] == ["Weigh the store"]
-    assert detail["open_tasks"][0]["due_on"] == "2026-09-01"
+    assert detail["open_tasks"][0]["due_on"] == DUE
 
 
 def test_a_bribery_allegation_says_what_was_given(casework: Casework) -> None:
@@ -491,6 +492,70 @@ def test_the_officer_sees_his_measures_but_never_the_complainant_or_the_complain
 
 def test_a_user_without_an_officer_record_has_no_measures(casework: Casework) -> None:
     assert client_for(casework.investigator).get("/api/v1/me/measures/").json() == []
+
+
+def test_reading_the_evidence_through_the_api_is_audited(casework: Casework) -> None:
+    item = evidence_add(
+        actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER, received_from="a witness"
+    )
+    api = client_for(casework.head)
+    assert api.get(f"/api/v1/cases/{casework.case.pk}/evidence/").status_code == 200
+    assert api.get(f"/api/v1/evidence/{item.pk}/").json()["received_from"] == "a witness"
+    reads = AuditEntry.objects.filter(
+        action="case.view", object_id=str(casework.case.pk), actor_id=casework.head.pk
+    )
+    assert [json.loads(entry.payload) for entry in reads] == [{"evidence": "list"}, {"evidence": item.pk}]
+
+
+def test_a_case_is_closed_and_its_tasks_done_through_the_api(casework: Casework) -> None:
+    allegation = bribery_allegation(casework)
+    investigator, head = client_for(casework.investigator), client_for(casework.head)
+    task = investigator.post(
+        f"/api/v1/cases/{casework.case.pk}/tasks/", {"title": "Weigh the store", "due_on": DUE}
+    )
+    done = investigator.post(f"/api/v1/tasks/{task.json()['id']}/done/")
+    assert done.status_code == 200 and done.json()["done_at"]
+    assert investigator.post(f"/api/v1/tasks/{task.json()['id']}/done/").status_code == 400
+    close = f"/api/v1/cases/{casework.case.pk}/close/"
+    reasons = {"outcome": "closed", "reason": "Not sustained after the witnesses were heard."}
+    assert head.post(close, reasons, format="json").status_code == 400
+    finding_propose(
+        actor=casework.investigator, allegation=allegation, finding="not_sustained", reason="Witnesses."
+    )
+    finding_decide(actor=casework.head, allegation=allegation)
+    assert investigator.post(close, reasons, format="json").status_code == 403
+    short = head.post(close, {"reason": "no"}, format="json")
+    assert short.status_code == 400 and "reason" in short.json()
+    assert head.post(close, {**reasons, "outcome": "open"}, format="json").status_code == 400
+    closed = head.post(close, reasons, format="json")
+    assert closed.status_code == 200, closed.json()
+    assert closed.json()["status"] == "closed" and closed.json()["closing_reason"] == reasons["reason"]
+    assert head.post(close, reasons, format="json").status_code == 400
+    assert Case.objects.get(pk=casework.case.pk).complaints.get().status == "closed"
+
+
+def test_a_follow_up_is_added_and_done_through_the_api(casework: Casework) -> None:
+    from ombud.discipline.services import measure_decide, measure_notify, measure_respond
+
+    measure = proposed_warning(casework)
+    measure_notify(actor=casework.investigator, measure=measure)
+    measure_respond(actor=casework.officer_user, measure=measure, text="A gift.")
+    measure_decide(actor=casework.head, measure=measure, approve=True, text="The ledger says otherwise.")
+    api = client_for(casework.investigator)
+    url = f"/api/v1/measures/{measure.pk}/follow-ups/"
+    assert (
+        api.post(url, {"description": "Grain returned", "due_on": "2001-01-01"}, format="json").status_code == 400
+    )
+    added = api.post(url, {"description": "Grain returned", "due_on": DUE}, format="json")
+    assert added.status_code == 201 and added.json()["done_at"] is None
+    done = api.post(f"/api/v1/follow-ups/{added.json()['id']}/done/")
+    assert done.status_code == 200 and done.json()["done_at"]
+    assert api.post(f"/api/v1/follow-ups/{added.json()['id']}/done/").status_code == 400
+    case = api.get(f"/api/v1/cases/{casework.case.pk}/").json()
+    assert [f["description"] for f in case["measures"][0]["follow_ups"]] == ["Grain returned"]
+    assert (
+        client_for(casework.officer_user).post(f"/api/v1/follow-ups/{added.json()['id']}/done/").status_code == 403
+    )
 
 
 def test_the_api_needs_an_account(casework: Casework) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
+from ombud.audit.models import AuditEntry
 from ombud.audit.selectors import audit_verify
-from ombud.cases.models import Allegation, CustodyEntry, EvidenceItem
+from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem
 from ombud.cases.services import (
     allegation_add,
     case_close,
@@ -19,6 +22,8 @@ from ombud.cases.services import (
     evidence_read,
     finding_decide,
     finding_propose,
+    task_add,
+    task_done,
 )
 from ombud.core.files import blob_path
 from ombud.intake.models import Category, Complaint, ComplaintEvent
@@ -196,14 +201,75 @@ def test_departing_from_the_proposal_needs_reasons(casework: Casework) -> None:
         finding_decide(actor=casework.deputy_head, allegation=allegation)
 
 
+REASONS = "Every allegation is decided; the measures go on."
+
+
 def test_a_case_closes_only_when_every_finding_is_decided(casework: Casework) -> None:
+    with pytest.raises(ValidationError, match="Add the allegations"):
+        case_close(actor=casework.head, case=casework.case, reason=REASONS)
     allegation = _proposed(casework)
-    with pytest.raises(ValidationError):
-        case_close(actor=casework.head, case=casework.case)
+    with pytest.raises(ValidationError, match="decided finding"):
+        case_close(actor=casework.head, case=casework.case, reason=REASONS)
     finding_decide(actor=casework.head, allegation=allegation)
-    closed = case_close(actor=casework.head, case=casework.case)
-    assert closed.status == "closed"
-    assert casework.case.complaints.get().status == Complaint.Status.CLOSED
+    with pytest.raises(PermissionDenied):
+        case_close(actor=casework.investigator, case=casework.case, reason=REASONS)
+    with pytest.raises(ValidationError) as short:
+        case_close(actor=casework.head, case=casework.case, reason="done")
+    assert "reason" in short.value.error_dict
+    assert Case.objects.get(pk=casework.case.pk).status == "open"
+    closed = case_close(actor=casework.head, case=casework.case, reason=REASONS, outcome="referred")
+    assert (closed.status, closed.closing_reason) == ("referred", REASONS)
+    complaint = casework.case.complaints.get()
+    assert complaint.status == Complaint.Status.CLOSED and complaint.events.filter(kind="closed").count() == 1
+    assert AuditEntry.objects.filter(action="case.close", object_id=str(closed.pk)).count() == 1
+    with pytest.raises(ValidationError, match="closed"):
+        case_close(actor=casework.head, case=casework.case, reason=REASONS)
+    with pytest.raises(ValidationError):
+        allegation_add(
+            actor=casework.investigator,
+            case=casework.case,
+            category=Category.objects.get(code="abuse_of_authority"),
+            officer=casework.force.grain_officer,
+        )
+
+
+def test_a_task_is_done_once_and_never_due_before_the_case(casework: Casework) -> None:
+    with pytest.raises(ValidationError) as early:
+        task_add(
+            actor=casework.investigator,
+            case=casework.case,
+            title="Weigh the store",
+            due_on=timezone.localdate(casework.case.opened_at) - dt.timedelta(days=1),
+        )
+    assert "due_on" in early.value.error_dict
+    task = task_add(
+        actor=casework.investigator, case=casework.case, title="Weigh the store", due_on=timezone.localdate()
+    )
+    assert task_done(actor=casework.investigator, task=task).done_at is not None
+    with pytest.raises(ValidationError, match="already"):
+        task_done(actor=casework.investigator, task=task)
+
+
+def test_an_allegation_s_date_is_a_real_day_up_to_today(casework: Casework) -> None:
+    for day in (dt.date(1899, 12, 31), timezone.localdate() + dt.timedelta(days=1)):
+        with pytest.raises(ValidationError) as refused:
+            allegation_add(
+                actor=casework.investigator,
+                case=casework.case,
+                category=Category.objects.get(code="abuse_of_authority"),
+                officer=casework.force.grain_officer,
+                occurred_on=day,
+            )
+        assert "occurred_on" in refused.value.error_dict
+    kept = allegation_add(
+        actor=casework.investigator,
+        case=casework.case,
+        category=Category.objects.get(code="abuse_of_authority"),
+        officer=casework.force.grain_officer,
+        particulars={"goods": "grain", "value": 3, "details": "Struck at the gate."},
+    )
+    # What was given belongs to bribery only.
+    assert kept.particulars == {"details": "Struck at the gate."}
 
 
 def test_only_the_case_s_body_records_custody_or_packages_it(casework: Casework, make_member) -> None:  # type: ignore[no-untyped-def]

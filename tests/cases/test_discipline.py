@@ -13,6 +13,7 @@ from ombud.cases.services import allegation_add, finding_decide, finding_propose
 from ombud.discipline.models import FollowUp, Measure
 from ombud.discipline.services import (
     follow_up_add,
+    follow_up_done,
     follow_ups_escalate_overdue,
     measure_appeal,
     measure_appeal_decide,
@@ -26,6 +27,8 @@ from ombud.intake.models import Category
 from ombud.org.models import Officer, PlaceAssignment
 from ombud.org.services import officer_assign_place
 from tests.cases.conftest import Casework
+
+REASONS = "The response does not explain the grain."
 
 TODAY = timezone.localdate()
 
@@ -58,7 +61,7 @@ def _suspension(casework: Casework, starts: dt.date = TODAY, ends: dt.date | Non
 def _decided(casework: Casework, **dates: dt.date) -> Measure:
     measure = measure_notify(actor=casework.investigator, measure=_suspension(casework, **dates))
     measure_respond(actor=casework.officer_user, measure=measure, text="The sacks were a gift for my mother.")
-    return measure_decide(actor=casework.head, measure=measure, approve=True)
+    return measure_decide(actor=casework.head, measure=measure, approve=True, text=REASONS)
 
 
 def test_a_suspension_without_an_end_date_is_refused(casework: Casework) -> None:
@@ -72,6 +75,13 @@ def test_a_suspension_without_an_end_date_is_refused(casework: Casework) -> None
             starts_on=TODAY,
         )
     assert "ends_on" in raised.value.message_dict
+    assert not Measure.objects.exists()
+
+
+def test_a_measure_never_starts_before_today(casework: Casework) -> None:
+    with pytest.raises(ValidationError) as backdated:
+        _suspension(casework, starts=TODAY - dt.timedelta(days=1))
+    assert "starts_on" in backdated.value.error_dict
     assert not Measure.objects.exists()
 
 
@@ -96,14 +106,14 @@ def test_a_measure_needs_a_sustained_finding_on_its_allegation(casework: Casewor
 def test_a_measure_cannot_be_decided_before_notice(casework: Casework) -> None:
     measure = _suspension(casework)
     with pytest.raises(ValidationError):
-        measure_decide(actor=casework.head, measure=measure, approve=True)
+        measure_decide(actor=casework.head, measure=measure, approve=True, text=REASONS)
 
 
 def test_the_officer_keeps_his_time_to_respond(casework: Casework) -> None:
     measure = measure_notify(actor=casework.investigator, measure=_suspension(casework))
     assert measure.response_due_on == TODAY + dt.timedelta(days=14)
     with pytest.raises(ValidationError):
-        measure_decide(actor=casework.head, measure=measure, approve=True)
+        measure_decide(actor=casework.head, measure=measure, approve=True, text=REASONS)
 
 
 def test_only_the_officer_himself_responds(casework: Casework) -> None:
@@ -126,8 +136,10 @@ def test_the_proposer_cannot_decide_the_measure(casework: Casework) -> None:
     measure_notify(actor=casework.head, measure=measure)
     measure_respond(actor=casework.officer_user, measure=measure, text="Noted.")
     with pytest.raises(PermissionDenied):
-        measure_decide(actor=casework.head, measure=measure, approve=True)
-    assert measure_decide(actor=casework.deputy_head, measure=measure, approve=True).state == "decided"
+        measure_decide(actor=casework.head, measure=measure, approve=True, text=REASONS)
+    assert (
+        measure_decide(actor=casework.deputy_head, measure=measure, approve=True, text=REASONS).state == "decided"
+    )
 
 
 def test_a_decided_suspension_suspends_the_officer_until_its_end_date(casework: Casework) -> None:
@@ -145,6 +157,29 @@ def test_a_decided_suspension_suspends_the_officer_until_its_end_date(casework: 
     assert measures_apply(on=TODAY + dt.timedelta(days=31))["ended"] == 1
     assert Officer.objects.get(pk=officer.pk).status == "active"
     assert Measure.objects.get(pk=measure.pk).state == "ended"
+
+
+def test_when_a_suspension_ends_a_standby_still_in_force_keeps_the_officer_on_standby(casework: Casework) -> None:
+    officer = casework.force.grain_officer
+    _decided(casework, starts=TODAY, ends=TODAY + dt.timedelta(days=10))
+    standby = measure_propose(
+        actor=casework.investigator,
+        case=casework.case,
+        officer=officer,
+        kind="standby",
+        reason="Kept off duty while the prosecutor decides.",
+        starts_on=TODAY,
+        ends_on=TODAY + dt.timedelta(days=60),
+    )
+    measure_notify(actor=casework.investigator, measure=standby)
+    measure_respond(actor=casework.officer_user, measure=standby, text="I await the prosecutor.")
+    measure_decide(actor=casework.head, measure=standby, approve=True, text=REASONS)
+    assert measures_apply(on=TODAY)["started"] == 2
+    assert Officer.objects.get(pk=officer.pk).status == "suspended"
+    assert measures_apply(on=TODAY + dt.timedelta(days=11))["ended"] == 1
+    assert Officer.objects.get(pk=officer.pk).status == "standby"
+    assert measures_apply(on=TODAY + dt.timedelta(days=61))["ended"] == 1
+    assert Officer.objects.get(pk=officer.pk).status == "active"
 
 
 def test_an_appeal_is_decided_by_a_third_person_and_overturning_restores_the_officer(casework: Casework) -> None:
@@ -181,6 +216,31 @@ def test_an_overdue_follow_up_is_escalated_once(casework: Casework) -> None:
     assert follow_ups_escalate_overdue(on=TODAY + dt.timedelta(days=11)) == 1
     assert follow_ups_escalate_overdue(on=TODAY + dt.timedelta(days=12)) == 0
     assert FollowUp.objects.get().escalated_at is not None
+
+
+def test_a_follow_up_follows_a_decision_and_is_done_once(casework: Casework) -> None:
+    proposed = _suspension(casework)
+    with pytest.raises(ValidationError, match="not possible now"):
+        follow_up_add(actor=casework.head, measure=proposed, description="Weigh the grain.", due_on=TODAY)
+    measure_notify(actor=casework.investigator, measure=proposed)
+    measure_respond(actor=casework.officer_user, measure=proposed, text="A gift.")
+    measure = measure_decide(actor=casework.head, measure=proposed, approve=True, text=REASONS)
+    with pytest.raises(ValidationError) as past:
+        follow_up_add(
+            actor=casework.head,
+            measure=measure,
+            description="Weigh the grain.",
+            due_on=TODAY - dt.timedelta(days=1),
+        )
+    assert "due_on" in past.value.error_dict
+    follow_up = follow_up_add(
+        actor=casework.investigator, measure=measure, description="Weigh the grain.", due_on=TODAY
+    )
+    assert follow_up_done(actor=casework.head, follow_up=follow_up).done_at is not None
+    with pytest.raises(ValidationError, match="already"):
+        follow_up_done(actor=casework.head, follow_up=follow_up)
+    # Done in time: never escalated.
+    assert follow_ups_escalate_overdue(on=TODAY + dt.timedelta(days=30)) == 0
 
 
 def test_a_suspended_officer_s_account_gets_403_on_staff_actions_until_the_suspension_ends(

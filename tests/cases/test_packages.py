@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -15,16 +16,19 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from ombud.audit.models import AuditEntry
 from ombud.cases.models import Case, CustodyEntry
 from ombud.cases.packages import PackageRefused, package_build, package_import, package_verify
 from ombud.cases.services import allegation_add, evidence_add, finding_decide, finding_propose
 from ombud.core.keys import fingerprint
+from ombud.discipline.models import Measure
 from ombud.intake.models import Category
 from tests.cases.conftest import Casework
 
 OMBUD = str(Path(sys.executable).with_name("ombud"))
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -120,6 +124,38 @@ def test_a_trusted_package_imports_continuing_the_custody_chain(package: bytes, 
     assert actions == ["received", "packaged", "imported"]
     with pytest.raises(PackageRefused):
         package_import(actor=None, data=package, trusted=[fingerprint()])
+
+
+def test_an_imported_measure_is_a_record_never_enforced_here(package: bytes, casework: Casework) -> None:
+    from ombud.discipline.services import (
+        measure_decide,
+        measure_notify,
+        measure_propose,
+        measure_respond,
+        measures_apply,
+    )
+
+    measure = measure_propose(
+        actor=casework.investigator,
+        case=casework.case,
+        officer=casework.force.grain_officer,
+        kind="standby",
+        reason="Off duty while the prosecutor decides.",
+        starts_on=TODAY + dt.timedelta(days=5),
+        ends_on=TODAY + dt.timedelta(days=50),
+    )
+    measure_notify(actor=casework.investigator, measure=measure)
+    measure_respond(actor=casework.officer_user, measure=measure, text="I await the prosecutor.")
+    measure_decide(
+        actor=casework.head, measure=measure, approve=True, text="The response does not explain the grain."
+    )
+    data = package_build(actor=casework.head, case=casework.case)
+    imported = package_import(actor=None, data=data, trusted=[fingerprint()]).measures.get()
+    assert imported.state == "decided"
+    # The body that decided it brings it into force; its copy from the package never comes into force.
+    assert measures_apply(on=TODAY + dt.timedelta(days=5)) == {"started": 1, "ended": 0}
+    assert Measure.objects.get(pk=measure.pk).state == "in_force"
+    assert Measure.objects.get(pk=imported.pk).state == "decided"
 
 
 def _with_manifest(data: bytes, change: Callable[[dict[str, Any]], object]) -> bytes:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ombud.accounts.models import Role, User
-from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem, Finding
+from ombud.cases.models import Allegation, Case, CaseTask, CustodyEntry, EvidenceItem, Finding
 from ombud.cases.packages import package_verify
 from ombud.cases.services import allegation_add, case_open, evidence_add, finding_decide, finding_propose, task_add
 from ombud.core import keys
@@ -29,7 +29,7 @@ from ombud.discipline.services import measure_notify, measure_propose, measures_
 from ombud.intake.models import Category, Complaint
 from ombud.intake.services import complaint_file
 from ombud.org.models import Officer
-from tests.cases.conftest import Casework
+from tests.cases.conftest import Casework, proposed_warning
 from tests.intake.conftest import complaint_about
 
 NAME, PHONE = "Qorvath Zindelmeyer", "+850-19-7731-4482"
@@ -81,9 +81,14 @@ def allegation_data(**fields: Any) -> dict[str, Any]:
 
 
 def test_the_workspace_lists_my_cases_with_their_open_tasks(casework: Casework) -> None:
-    task_add(
-        actor=casework.investigator, case=casework.case, title="Weigh the hidden store", due_on=dt.date(2020, 1, 1)
+    task = task_add(
+        actor=casework.investigator,
+        case=casework.case,
+        title="Weigh the hidden store",
+        due_on=timezone.localdate(),
     )
+    # Time passes: the task falls due.
+    CaseTask.objects.filter(pk=task.pk).update(due_on=timezone.localdate() - dt.timedelta(days=3))
     client = logged_in(casework.investigator)
     page = html(client.get(reverse("case_list")))
     assert casework.case.number in page and "Weigh the hidden store" in page
@@ -102,6 +107,9 @@ def test_someone_who_works_no_cases_is_told_so(casework: Casework) -> None:
 def test_an_investigator_opens_a_case_from_a_complaint_routed_to_his_body(casework: Casework) -> None:
     filed = complaint_file(actor=None, data=complaint_about(casework.force.grain_officer))
     client = logged_in(casework.investigator)
+    # The complaint's page leads there.
+    link = f"{reverse('case_open')}?complaint={filed.complaint.pk}"
+    assert link in html(client.get(reverse("complaint_detail", args=[filed.complaint.pk])))
     form = html(client.get(reverse("case_open"), {"complaint": filed.complaint.pk}))
     assert filed.complaint.reference in form
     assert re.search(rf'value="{filed.complaint.pk}"[^>]*checked', form)
@@ -117,6 +125,7 @@ def test_an_investigator_opens_a_case_from_a_complaint_routed_to_his_body(casewo
     case = Case.objects.get(title="Second grain case")
     assert response.status_code == 302 and response["Location"] == case_url(case)
     assert list(case.complaints.all()) == [filed.complaint]
+    assert case.number in html(client.get(reverse("complaint_detail", args=[filed.complaint.pk])))
     filed.complaint.refresh_from_db()
     assert filed.complaint.status == Complaint.Status.INVESTIGATING
     assert filed.complaint.reference in html(client.get(case_url(case)))
@@ -310,7 +319,7 @@ def test_notes_and_tasks_are_added_from_the_page(casework: Casework) -> None:
     assert (
         client.post(
             reverse("case_task_add", args=[casework.case.pk]),
-            {"task-title": "Weigh the store", "task-due_on": "2026-09-01"},
+            {"task-title": "Weigh the store", "task-due_on": str(timezone.localdate() + dt.timedelta(days=9))},
         ).status_code
         == 302
     )
@@ -390,6 +399,11 @@ def test_a_measure_goes_through_due_process_on_the_pages(casework: Casework) -> 
     assert Officer.objects.get(pk=casework.force.grain_officer.pk).status == Officer.Status.SUSPENDED
     officer = logged_in(User.objects.get(pk=casework.officer_user.pk))
     assert officer.get(reverse("case_list")).status_code == 403  # suspended: no staff page
+    decided_at = Measure.objects.get(pk=measure.pk).decided_at
+    assert decided_at is not None
+    appeal_by = timezone.localtime(decided_at + dt.timedelta(days=settings.OMBUD_APPEAL_DAYS))
+    mine = html(officer.get(reverse("my_measures")))
+    assert f'id="appeal-by-{measure.pk}">{appeal_by:%Y-%m-%d %H:%M}' in mine and "<dt>Respond by</dt>" not in mine
     appealed = officer.post(
         reverse("my_measure_appeal", args=[measure.pk]), {f"appeal-{measure.pk}-text": "The sacks were mine."}
     )
@@ -523,6 +537,61 @@ def test_a_finding_proposed_and_decided_outside_ombud_shows_on_the_case_page(cas
     assert f'<span class="muted">{timezone.localdate().isoformat()}</span>' in page
 
 
+def test_a_body_head_closes_the_case_from_its_page_once_every_finding_is_decided(casework: Casework) -> None:
+    allegation = bribery_allegation(casework)
+    task = task_add(
+        actor=casework.investigator, case=casework.case, title="Weigh the store", due_on=timezone.localdate()
+    )
+    investigator, head = logged_in(casework.investigator), logged_in(casework.head)
+    assert 'id="close"' not in html(investigator.get(case_url(casework.case)))
+    close = reverse("case_close", args=[casework.case.pk])
+    reasons = {
+        "close-outcome": "referred",
+        "close-reason": "The ledger proves it; the prosecutor has the package.",
+    }
+    refused = head.post(close, reasons)
+    assert refused.status_code == 400 and "Every allegation needs a decided finding" in html(refused)
+    assert investigator.post(close, reasons).status_code == 403
+    # The investigator marks his task done from the list.
+    done = reverse("case_task_done", args=[casework.case.pk, task.pk])
+    assert investigator.post(done).status_code == 302
+    again = investigator.post(done)
+    assert again.status_code == 400 and "marked done already" in html(again)
+    finding_propose(actor=casework.investigator, allegation=allegation, finding="sustained", reason="The ledger.")
+    finding_decide(actor=casework.head, allegation=allegation)
+    assert head.post(close, {**reasons, "close-reason": "done"}).status_code == 400
+    assert head.post(close, reasons).status_code == 302
+    page = html(head.get(case_url(casework.case)))
+    assert "status-referred" in page and "the prosecutor has the package" in page
+    assert 'id="close"' not in page and 'id="add-evidence"' not in page
+    assert casework.case.complaints.get().status == Complaint.Status.CLOSED
+
+
+def test_a_follow_up_is_added_to_a_decided_measure_and_marked_done_from_the_case_page(casework: Casework) -> None:
+    measure = proposed_warning(casework)
+    investigator = logged_in(casework.investigator)
+    assert "Add a follow-up" not in html(investigator.get(case_url(casework.case)))  # not decided yet
+    measure_notify(actor=casework.investigator, measure=measure, response_days=1)
+    Measure.objects.filter(pk=measure.pk).update(state="decided", decided_at=timezone.now())
+    assert "Add a follow-up" in html(investigator.get(case_url(casework.case)))
+    add = reverse("follow_up_add", args=[measure.pk])
+    late = investigator.post(
+        add,
+        {f"followup-{measure.pk}-description": "Grain returned", f"followup-{measure.pk}-due_on": "2001-01-01"},
+    )
+    assert late.status_code == 400 and "cannot be due before today" in html(late)
+    today = timezone.localdate().isoformat()
+    ok = investigator.post(
+        add, {f"followup-{measure.pk}-description": "Grain returned", f"followup-{measure.pk}-due_on": today}
+    )
+    assert ok.status_code == 302
+    follow_up = measure.follow_ups.get()
+    assert investigator.post(reverse("follow_up_done", args=[follow_up.pk])).status_code == 302
+    again = investigator.post(reverse("follow_up_done", args=[follow_up.pk]))
+    assert again.status_code == 400 and "marked done already" in html(again)
+    assert f"done on {today}" in html(investigator.get(case_url(casework.case)))
+
+
 def test_an_id_no_database_could_hold_is_a_404(casework: Casework) -> None:
     assert logged_in(casework.investigator).get(f"/cases/{2**70}/").status_code == 404
 
@@ -562,6 +631,21 @@ def test_the_admin_cannot_change_or_delete_an_evidence_item(casework: Casework, 
     assert EvidenceItem.objects.filter(pk=item.pk).values().get() == before
     assert (settings.MEDIA_ROOT / blob_path(item.sha256)).read_bytes() == LEDGER
     assert CustodyEntry.objects.filter(item=item).count() == 1
+
+
+def test_the_admin_shows_who_holds_an_api_token_but_never_the_key_and_has_no_groups(
+    casework: Casework, superuser: User
+) -> None:
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=casework.investigator)
+    client = logged_in(superuser)
+    listing = client.get("/admin/authtoken/tokenproxy/")
+    assert listing.status_code == 200 and casework.investigator.username in html(listing)
+    assert token.key not in html(listing)
+    assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 403
+    assert client.get(f"/admin/authtoken/tokenproxy/{token.key}/change/").status_code in (302, 403, 404)
+    assert client.get("/admin/auth/group/").status_code == 404
 
 
 def test_who_read_a_case_is_on_the_record(casework: Casework) -> None:

@@ -28,6 +28,14 @@ def _file(api: APIClient, **body: object) -> tuple[int, dict[str, object]]:
     return response.status_code, response.json()
 
 
+def test_a_filing_sent_as_a_form_is_refused_not_filed_without_its_subjects(api: APIClient, force: Force) -> None:
+    form = {"description": "He took two sacks of grain.", "subjects": "abc"}
+    response = api.post("/api/v1/public/complaints/", form)  # multipart, as a browser form would
+    assert response.status_code == 415
+    assert api.post("/api/v1/public/complaints/", form, format="json").status_code == 400
+    assert not Complaint.objects.exists()
+
+
 def test_the_public_can_find_an_officer_by_name_or_badge(api: APIClient, force: Force) -> None:
     by_name = api.get("/api/v1/public/officers/", {"q": "kang"}).json()["results"]
     by_badge = api.get("/api/v1/public/officers/", {"q": "A1-001"}).json()["results"]

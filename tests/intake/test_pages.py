@@ -104,6 +104,15 @@ def test_filing_anonymously_shows_a_receipt_that_opens_the_status_page(client: C
     assert "no-store" in status["Cache-Control"]
 
 
+def test_a_body_chosen_that_does_not_oversee_the_officer_is_named_on_the_receipt(
+    client: Client, force: Force
+) -> None:
+    page = html(file_through_portal(client, force, addressee=force.body_b.pk)[0])
+    assert 'id="addressee-refused"' in page and force.body_b.name in page and force.body_a.name in page
+    honoured = html(file_through_portal(Client(), force, addressee=force.national.pk)[0])
+    assert 'id="addressee-refused"' not in honoured and force.national.name in honoured
+
+
 def test_the_receipt_never_appears_in_a_url_a_cookie_or_the_session(client: Client, force: Force) -> None:
     response, receipt = file_through_portal(client, force)
     assert "Location" not in response

@@ -30,6 +30,8 @@ from tests.conftest import Force, Login
 from tests.factories import OfficerFactory, PlaceAssignmentFactory
 from tests.reviews.conftest import schedule, today
 
+REASONS = "The response does not explain the grain."
+
 pytestmark = pytest.mark.django_db
 
 
@@ -146,8 +148,8 @@ def test_a_resolution_proposing_a_suspension_enters_due_process(force: Force, me
     measure_notify(actor=force.users["bob"], measure=measure)
     measure_respond(actor=force.users["frank"], measure=measure, text="I ask for the witnesses to be heard.")
     with pytest.raises(PermissionDenied):
-        measure_decide(actor=force.users["bob"], measure=measure, approve=True)
-    measure = measure_decide(actor=force.users["alice"], measure=measure, approve=True)
+        measure_decide(actor=force.users["bob"], measure=measure, approve=True, text=REASONS)
+    measure = measure_decide(actor=force.users["alice"], measure=measure, approve=True, text=REASONS)
     assert measure.state == Measure.State.DECIDED
 
 

@@ -172,6 +172,9 @@ def test_the_api_records_a_meeting_from_schedule_to_sign_off(
     assert signed.status_code == 200 and signed.json()["signed_off_at"]
     frozen = bob.post(url, {"present": present}, content_type="application/json")
     assert frozen.status_code == 400
+    # Reading the meeting, with the officers' records on its agenda, is audited as on the page.
+    assert bob.get(reverse("api-meeting", args=[meeting["id"]])).status_code == 200
+    assert AuditEntry.objects.filter(action="meeting.view", object_id=str(meeting["id"])).count() == 1
 
 
 def test_the_api_hides_a_meeting_from_another_county(login: Login, force: Force, meeting: Meeting) -> None:

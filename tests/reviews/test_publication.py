@@ -3,21 +3,36 @@ write it; texts that could lead to a complainant are refused; the public page hi
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ombud.cases.models import Case
+from ombud.discipline.models import Measure, MeasureStep
 from ombud.transparency.models import PublishedOutcome
 from ombud.transparency.selectors import Shown, suppress
 from ombud.transparency.services import CHECKLIST, outcome_draft, outcome_publish, outcome_text_problems
 from tests.conftest import Force, Login
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, ComplaintFactory, MeasureStepFactory
 
 pytestmark = pytest.mark.django_db
 
 TEXT = "Two officers of the County A branch were suspended pending criminal proceedings."
+
+
+@pytest.fixture(autouse=True)
+def final_measure(force: Force) -> Measure:
+    """The test force's reprimand, decided long enough ago that the time to appeal it has run out."""
+    measure = force.measures["frank"]
+    decided = timezone.now() - dt.timedelta(days=settings.OMBUD_APPEAL_DAYS + 1)
+    Measure.objects.filter(pk=measure.pk).update(decided_at=decided)
+    measure.refresh_from_db()
+    return measure
 
 
 def draft(force: Force, text: str = TEXT, case: Case | None = None) -> PublishedOutcome:
@@ -70,6 +85,26 @@ def test_dates_case_numbers_and_plain_words_pass(force: Force) -> None:
     assert outcome_text_problems(f"{TEXT} Decided on 2026-11-02 in case K-A-001, after 90 days.") == []
 
 
+def test_no_outcome_is_published_while_a_measure_of_its_case_can_still_change(
+    force: Force, final_measure: Measure
+) -> None:
+    outcome = draft(force)
+    Measure.objects.filter(pk=final_measure.pk).update(decided_at=timezone.now() - dt.timedelta(days=2))
+    with pytest.raises(ValidationError, match="open to appeal"):
+        outcome_publish(actor=force.users["alice"], outcome=outcome, checklist=list(CHECKLIST))
+    Measure.objects.filter(pk=final_measure.pk).update(state=Measure.State.APPEALED)
+    MeasureStepFactory(measure=final_measure, kind=MeasureStep.Kind.APPEAL)
+    with pytest.raises(ValidationError, match="open to appeal"):
+        outcome_publish(actor=force.users["alice"], outcome=outcome, checklist=list(CHECKLIST))
+    assert PublishedOutcome.objects.get(pk=outcome.pk).state == "draft"
+    # The appeal decided: the measure is final, and the outcome may go out.
+    Measure.objects.filter(pk=final_measure.pk).update(state=Measure.State.IN_FORCE)
+    assert (
+        outcome_publish(actor=force.users["alice"], outcome=outcome, checklist=list(CHECKLIST)).state
+        == "published"
+    )
+
+
 def test_an_undecided_case_has_no_outcome_to_publish(force: Force) -> None:
     with pytest.raises(ValidationError):
         draft(force, case=CaseFactory(body=force.bodies["a"]))
@@ -82,12 +117,28 @@ def test_the_public_page_shows_published_outcomes_only_and_needs_no_account(forc
     assert published.text in page and "Still a draft" not in page
 
 
-def test_the_public_page_hides_small_counts(force: Force) -> None:
+def test_the_public_page_shows_complete_years_and_hides_small_counts(force: Force) -> None:
+    # The test force's four complaints, all this year, and three more two years ago, and forty last year.
+    ComplaintFactory.create_batch(3, received_at=timezone.now() - dt.timedelta(days=800))
+    last_year = timezone.localdate().year - 1
+    ComplaintFactory.create_batch(40, received_at=dt.datetime(last_year, 6, 1, tzinfo=dt.UTC))
     page = Client().get(reverse("public_outcomes")).content.decode()
-    # The test force holds four complaints, all this year.
     figures = page.split('id="figures"')[1]
-    assert "fewer than 5" in figures
-    assert ">4<" not in figures
+    this_year = str(timezone.localdate().year)
+    assert f">{last_year}<" in figures and f">{this_year}<" not in figures
+    # The lone small year hides the smallest other year with it: no total gives it away.
+    assert figures.count("fewer than 5") >= 2 and ">3<" not in figures and ">40<" not in figures
+
+
+def test_the_kinds_of_measures_add_up_to_the_years_shown_only(force: Force, final_measure: Measure) -> None:
+    from ombud.transparency.selectors import public_figures
+
+    Measure.objects.filter(pk=final_measure.pk).update(decided_at=timezone.now())
+    figures = public_figures()
+    shown_years = {row.year for row in figures.years}
+    assert all(year < timezone.localdate().year for year in shown_years)
+    # The test force's only measure was decided this year: it counts in no year shown, nor by kind.
+    assert all(count.value in (0, None) for _kind, count in figures.measures_by_kind)
 
 
 def test_a_lone_small_count_takes_the_next_smallest_with_it() -> None:

@@ -387,6 +387,8 @@ def test_a_dismissal_that_says_nothing_is_refused(scored: Force, login: Login) -
             f"/api/v1/risk/alerts/{alert.pk}/dismiss/", {"reason": reason}, content_type="application/json"
         )
         assert refused.status_code == 400, reason
+        # Named under the field the client sent.
+        assert "reason" in refused.json(), refused.json()
     alert.refresh_from_db()
     assert alert.state == Alert.State.OPEN and not Intervention.objects.exists()
 

@@ -31,9 +31,10 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from ombud.accounts.models import Membership, User
 from ombud.audit.models import AuditEntry
+from ombud.cases.models import Case
 from ombud.intake.services import complaint_file
 from ombud.org.models import Officer
-from tests.factories import AlertFactory
+from tests.factories import AlertFactory, CaseTaskFactory
 from tests.intake.conftest import complaint_about
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +47,12 @@ ROUTE_IDS = {
     "complaint_id": "intake.Complaint",
     "directive_id": "reviews.Directive",
     "file_id": "intake.ComplaintFile",
+    "follow_up_id": "discipline.FollowUp",
     "measure_id": "discipline.Measure",
     "meeting_id": "reviews.Meeting",
     "officer_id": "org.Officer",
     "outcome_id": "transparency.PublishedOutcome",
+    "task_id": "cases.CaseTask",
     "unit_id": "org.Unit",
 }
 # The API's {id}, by the segment before it.
@@ -59,8 +62,10 @@ API_IDS = {
     "complaints": "intake.Complaint",
     "directives": "reviews.Directive",
     "evidence": "cases.EvidenceItem",
+    "follow-ups": "discipline.FollowUp",
     "measures": "discipline.Measure",
     "meetings": "reviews.Meeting",
+    "tasks": "cases.CaseTask",
     "alerts": "risk.Alert",
     "evaluations": "risk.Evaluation",
 }
@@ -116,6 +121,9 @@ def province(db: None, monkeypatch: pytest.MonkeyPatch) -> Province:
     call_command("demo", no_serve=True, officers=150, years=3, seed=5, stdout=io.StringIO())
     station = Membership.objects.get(user__username="supervisor").unit
     AlertFactory(officer=Officer.objects.filter(unit=station).first())
+    # Open tasks on the first and the last open case, which the sweep's ids are drawn from.
+    for case in (Case.objects.filter(status="open").first(), Case.objects.filter(status="open").last()):
+        CaseTaskFactory(case=case)
     filed = complaint_file(actor=None, data=complaint_about(Officer.objects.first()))
     return Province([*User.objects.order_by("pk"), None], filed.receipt)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ombud.core.arguments import FIRST_DATE
 from ombud.intake.models import Complaint
 from ombud.org.models import Officer
 from ombud.world.importers.base import (
@@ -47,9 +48,8 @@ OFFICER_COLUMNS = (
 )
 COMPLAINT_COLUMNS = ("occurred_on", "place", "closed_on", "source", "summary")
 ALLEGATION_COLUMNS = ("category", "finding", "outcome", "finding_raw")
-# Dates outside these bounds are typing errors (0202 for 2020), not history; kept, they would make
+# Dates before FIRST_DATE are typing errors (0202 for 2020), not history; kept, they would make
 # the early-warning model train on decades with no records as if nobody had complained.
-EARLIEST = dt.date(1900, 1, 1)
 
 
 def _dates(row: dict[str, str], *columns: str, future: tuple[str, ...] = ()) -> list[dt.date | None]:
@@ -65,7 +65,7 @@ def _dates(row: dict[str, str], *columns: str, future: tuple[str, ...] = ()) -> 
                 _("%(column)s %(value)r is not an ISO date (YYYY-MM-DD)")
                 % {"column": column, "value": row[column]}
             ) from None
-        if day is not None and (day < EARLIEST or (day > today and column not in future)):
+        if day is not None and (day < FIRST_DATE or (day > today and column not in future)):
             raise ValueError(
                 _("%(column)s %(value)s is not a plausible date (before 1900 or in the future)")
                 % {"column": column, "value": day.isoformat()}
