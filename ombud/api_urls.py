@@ -89,9 +89,17 @@ urlpatterns += [
     path("directives/", reviews_api.DirectiveListCreate.as_view(), name="api-directives"),
     path("directives/<int:pk>/", reviews_api.DirectiveDetail.as_view(), name="api-directive"),
     path("directives/<int:pk>/meetings/", reviews_api.DirectiveMeetings.as_view(), name="api-directive-meetings"),
+    path("officers/<int:pk>/dossier/", reviews_api.OfficerDossier.as_view(), name="api-officer-dossier"),
     path("meetings/<int:pk>/", reviews_api.MeetingDetail.as_view(), name="api-meeting"),
     path("meetings/<int:pk>/attendance/", reviews_api.MeetingAttendance.as_view(), name="api-meeting-attendance"),
     path("meetings/<int:pk>/agenda/", reviews_api.MeetingAgenda.as_view(), name="api-meeting-agenda"),
+    path("meetings/<int:pk>/minutes/", reviews_api.MeetingMinutes.as_view(), name="api-meeting-minutes"),
+    path(
+        "meetings/<int:pk>/resolutions/", reviews_api.MeetingResolutions.as_view(), name="api-meeting-resolutions"
+    ),
+    path(
+        "agenda-items/<int:pk>/minutes/", reviews_api.MeetingItemMinutes.as_view(), name="api-agenda-item-minutes"
+    ),
     path("meetings/<int:pk>/sign-off/", reviews_api.MeetingSignOff.as_view(), name="api-meeting-sign-off"),
     path("reports/period/", reviews_api.PeriodReport.as_view(), name="api-period-report"),
 ]
@@ -106,4 +114,13 @@ urlpatterns += [
     path("risk/rules/", risk_api.RuleList.as_view(), name="api-risk-rules"),
     path("risk/evaluations/", risk_api.EvaluationList.as_view(), name="api-risk-evaluations"),
     path("risk/evaluations/<int:pk>/", risk_api.EvaluationDetail.as_view(), name="api-risk-evaluation"),
+]
+
+# Publication: outcomes drafted and published, and the public page's content (docs/reviews.md).
+from ombud.transparency import api as transparency_api  # noqa: E402
+
+urlpatterns += [
+    path("outcomes/", transparency_api.OutcomeListCreate.as_view(), name="api-outcomes"),
+    path("outcomes/<int:pk>/publish/", transparency_api.OutcomePublish.as_view(), name="api-outcome-publish"),
+    path("public/outcomes/", transparency_api.PublicOutcomes.as_view(), name="api-public-outcomes"),
 ]

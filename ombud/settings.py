@@ -203,6 +203,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Integrity and accountability for public-security forces.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for a choice set that several fields share (a measure's kind, a resolution's measure).
+    "ENUM_NAME_OVERRIDES": {"MeasureKindEnum": "ombud.discipline.models.Measure.Kind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ombud.core.openapi.declare_errors",

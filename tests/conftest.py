@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -81,6 +82,12 @@ def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Nothing cached by one test (throttle counts, the public figures) is read by the next."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -468,6 +468,8 @@ class CaseClose(StaffView):
         serializer = CaseCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         case = case_close(actor=request.user, case=case, **serializer.validated_data)
+        # The answer is the whole case: a showing of it, audited as the detail's is.
+        audit_record_now(actor=request.user, action="case.view", obj=case)
         return Response(CaseDetailSerializer(_case_detail(case)).data)
 
 

@@ -115,7 +115,8 @@ def case_workspace(user: Any, *, status: str | None = None, q: str | None = None
     return (
         cases.select_related("body", "lead")
         .prefetch_related(Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks"), "complaints")
-        .annotate(next_due=Min("tasks__due_on", filter=Q(tasks__done_at__isnull=True)))
+        # Only an open case's tasks put it at the top of the list.
+        .annotate(next_due=Min("tasks__due_on", filter=Q(tasks__done_at__isnull=True, status=Case.Status.OPEN)))
         .order_by(F("next_due").asc(nulls_last=True), "-opened_at", "-pk")
     )
 
@@ -191,12 +192,17 @@ def measure_get_for_user(user: Any, measure_id: int) -> Measure:
     return measure
 
 
+def staff_measure_get_for_user(user: Any, measure_id: int) -> Measure:
+    """A measure for a staff step (notice, decision, appeal decision, follow-ups): through its case's
+    gate only, never through the officer's own reach to his measures, so that an officer who also
+    holds a body role can take no step on his own."""
+    return _on_a_case_in_reach(Measure.objects.select_related("case__body", "officer"), user, measure_id)
+
+
 def follow_up_get_for_user(user: Any, follow_up_id: int) -> FollowUp:
     _check_id(follow_up_id)
     found = (
-        FollowUp.objects.filter(
-            pk=follow_up_id, measure__in=measure_list_for_user(user), measure__case__isnull=False
-        )
+        FollowUp.objects.filter(pk=follow_up_id, measure__case__in=case_list_for_user(user))
         .select_related("measure__case__body")
         .first()
     )
@@ -430,7 +436,11 @@ def measures_own(user: Any, *, today: dt.date | None = None) -> list[OwnMeasure]
                 can_appeal=measure.state in (Measure.State.DECIDED, Measure.State.IN_FORCE)
                 and not appealed
                 and appeal_open,
-                appeal_until=timezone.localtime(appeal_ends) if appeal_ends and not appealed else None,
+                appeal_until=timezone.localtime(appeal_ends)
+                if appeal_ends
+                and not appealed
+                and measure.state in (Measure.State.DECIDED, Measure.State.IN_FORCE)
+                else None,
             )
         )
     return own

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -188,8 +189,8 @@ def task_done(*, actor: Any, task: CaseTask) -> CaseTask:
     """Mark a task done (once: a second time changes nothing and says so)."""
     _require_body_role(actor, task.case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
+        # A closed case's leftover task may still be marked done: the case's list stays true.
         task = CaseTask.objects.select_for_update().select_related("case").get(pk=task.pk)
-        _require_open(task.case)
         if task.done_at is not None:
             raise ValidationError(_("This task was marked done already."))
         task.done_at = timezone.now()
@@ -393,7 +394,13 @@ def case_close(*, actor: Any, case: Case, reason: str, outcome: str = Case.Statu
         case.closed_at = now
         case.closing_reason = reason
         case.save(update_fields=["status", "closed_at", "closing_reason"])
-        complaints = list(case.complaints.exclude(status=Complaint.Status.CLOSED))
+        # A complaint another open case still investigates stays open with it.
+        still_investigated = Case.objects.filter(complaints=OuterRef("pk"), status=Case.Status.OPEN).exclude(
+            pk=case.pk
+        )
+        complaints = list(
+            case.complaints.exclude(status=Complaint.Status.CLOSED).exclude(Exists(still_investigated))
+        )
         Complaint.objects.filter(pk__in=[c.pk for c in complaints]).update(
             status=Complaint.Status.CLOSED, closed_at=now
         )

@@ -168,7 +168,7 @@ class MeasureNotify(StaffView):
 
     @extend_schema(request=NotifySerializer, responses={200: MeasureSummarySerializer})
     def post(self, request: Request, pk: int) -> Response:
-        measure = selectors.measure_get_for_user(request.user, pk)
+        measure = selectors.staff_measure_get_for_user(request.user, pk)
         serializer = NotifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         days = serializer.validated_data.get("response_days")
@@ -181,7 +181,7 @@ class MeasureDecide(StaffView):
 
     @extend_schema(request=DecideSerializer, responses={200: MeasureSummarySerializer})
     def post(self, request: Request, pk: int) -> Response:
-        measure = selectors.measure_get_for_user(request.user, pk)
+        measure = selectors.staff_measure_get_for_user(request.user, pk)
         serializer = DecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         measure = measure_decide(actor=request.user, measure=measure, **serializer.validated_data)
@@ -193,7 +193,7 @@ class MeasureDecideAppeal(StaffView):
 
     @extend_schema(request=AppealDecideSerializer, responses={200: MeasureSummarySerializer})
     def post(self, request: Request, pk: int) -> Response:
-        measure = selectors.measure_get_for_user(request.user, pk)
+        measure = selectors.staff_measure_get_for_user(request.user, pk)
         serializer = AppealDecideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         measure = measure_appeal_decide(actor=request.user, measure=measure, **serializer.validated_data)
@@ -243,7 +243,7 @@ class MeasureFollowUps(StaffView):
 
     @extend_schema(request=FollowUpAddSerializer, responses={201: FollowUpSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        measure = selectors.measure_get_for_user(request.user, pk)
+        measure = selectors.staff_measure_get_for_user(request.user, pk)
         serializer = FollowUpAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         follow_up = follow_up_add(actor=request.user, measure=measure, **serializer.validated_data)

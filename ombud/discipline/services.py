@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ombud.accounts.models import Role
 from ombud.audit.services import audit_record
 from ombud.cases.models import PACKAGE_SOURCE_PREFIX, Allegation, Case, Finding
-from ombud.cases.services import _require_body_role
+from ombud.cases.services import _require_body_role, _require_open
 from ombud.discipline.models import APPROVED, REJECTED, FollowUp, Measure, MeasureStep
 from ombud.org.models import Officer, OversightBody
 from ombud.org.services import officer_release_places
@@ -26,8 +26,6 @@ from ombud.org.services import officer_release_places
 K = Measure.Kind
 S = Measure.State
 # Measures that take an officer off duty while in force, and the status they give him.
-STATUS_WHILE_IN_FORCE: dict[str, str] = {K.SUSPENSION: Officer.Status.SUSPENDED, K.STANDBY: Officer.Status.STANDBY}
-STATUS_FOR_GOOD: dict[str, str] = {K.DISMISSAL: Officer.Status.DISMISSED}
 NEEDS_PERIOD = {K.SUSPENSION}
 
 
@@ -39,6 +37,17 @@ def _deciding_body(measure: Measure) -> OversightBody:
     if measure.case is not None:
         return measure.case.body
     raise ValidationError(_("This measure belongs to no case, so no body can decide it."))
+
+
+def _require_staff_step(actor: Any, measure: Measure) -> None:
+    """No step of the body's on a measure against the actor himself, nor on one imported with a
+    referral package (the sending body's record: its steps were taken there)."""
+    if measure.officer_id is not None and getattr(actor, "officer_id", None) == measure.officer_id:
+        raise PermissionDenied(_("Nobody takes a step on a measure against himself."))
+    if measure.source.startswith(PACKAGE_SOURCE_PREFIX):
+        raise ValidationError(
+            _("This measure was imported with a referral package: its steps are the sending body's.")
+        )
 
 
 def _locked(measure: Measure) -> Measure:
@@ -82,7 +91,10 @@ def measure_propose(
         if allegation.finding != Finding.SUSTAINED:
             raise ValidationError({"allegation": _("A measure follows a sustained finding.")})
     _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
+    if getattr(actor, "officer_id", None) == officer.pk:
+        raise PermissionDenied(_("Nobody takes a step on a measure against himself."))
     with transaction.atomic():
+        _require_open(case)
         measure = Measure.objects.create(
             officer=officer,
             case=case,
@@ -107,6 +119,7 @@ def measure_notify(*, actor: Any, measure: Measure, response_days: int | None = 
     with transaction.atomic():
         measure = _locked(measure)
         _require_body_role(actor, _deciding_body(measure), {Role.INVESTIGATOR, Role.BODY_HEAD})
+        _require_staff_step(actor, measure)
         _require_state(measure, S.PROPOSED)
         now = timezone.now()
         measure.state = S.NOTIFIED
@@ -145,6 +158,7 @@ def measure_decide(*, actor: Any, measure: Measure, approve: bool, text: str = "
     with transaction.atomic():
         measure = _locked(measure)
         _require_body_role(actor, _deciding_body(measure), {Role.BODY_HEAD})
+        _require_staff_step(actor, measure)
         _require_state(measure, S.NOTIFIED, S.RESPONDED)
         if measure.proposed_by_id is not None and measure.proposed_by_id == getattr(actor, "pk", None):
             raise PermissionDenied(_("The person who proposed a measure cannot decide it (four eyes)."))
@@ -177,6 +191,10 @@ def measure_appeal(*, actor: Any, measure: Measure, text: str) -> Measure:
     with transaction.atomic():
         measure = _locked(measure)
         _require_the_officer(actor, measure)
+        if measure.source.startswith(PACKAGE_SOURCE_PREFIX):
+            raise ValidationError(
+                _("This measure was imported with a referral package: appeal it where it was decided.")
+            )
         _require_state(measure, S.DECIDED, S.IN_FORCE)
         if measure.decided_at and timezone.now() > measure.decided_at + dt.timedelta(days=days):
             raise ValidationError(_("The time to appeal has ended."))
@@ -195,6 +213,7 @@ def measure_appeal_decide(*, actor: Any, measure: Measure, uphold: bool, text: s
     with transaction.atomic():
         measure = _locked(measure)
         _require_body_role(actor, _deciding_body(measure), {Role.BODY_HEAD})
+        _require_staff_step(actor, measure)
         _require_state(measure, S.APPEALED)
         if getattr(actor, "pk", None) in (measure.decided_by_id, measure.proposed_by_id):
             raise PermissionDenied(
@@ -204,28 +223,48 @@ def measure_appeal_decide(*, actor: Any, measure: Measure, uphold: bool, text: s
         measure.state = S.DECIDED if uphold else S.REJECTED
         measure.save(update_fields=["state"])
         if not uphold:
-            _restore_status(measure, timezone.localdate(), actor)
+            _settle_status(
+                measure.officer_id,
+                timezone.localdate(),
+                actor,
+                dismissal_overturned=measure.kind == K.DISMISSAL,
+            )
         audit_record(actor=actor, action="measure.appeal_decide", obj=measure, data={"upheld": uphold})
         return measure
 
 
-def _restore_status(measure: Measure, on: dt.date, actor: Any) -> None:
-    """The officer's status once this measure no longer holds: that of another suspension or standby
-    still in force (a suspension before a standby), else active."""
-    officer = Officer.objects.select_for_update().get(pk=measure.officer_id)
-    if measure.kind in STATUS_WHILE_IN_FORCE and officer.status == STATUS_WHILE_IN_FORCE[measure.kind]:
-        others = set(
-            Measure.objects.filter(officer=officer, state=S.IN_FORCE, kind__in=list(STATUS_WHILE_IN_FORCE))
-            .exclude(pk=measure.pk)
-            .values_list("kind", flat=True)
-        )
-        still = next(
-            (STATUS_WHILE_IN_FORCE[k] for k in STATUS_WHILE_IN_FORCE if k in others), Officer.Status.ACTIVE
-        )
-        if officer.status != still:
-            officer.status = still
-            officer.save(update_fields=["status"])
-            audit_record(actor=actor, action="officer.status", obj=officer, data={"status": officer.status})
+# What a measure in force makes of the officer, the strongest first.
+STATUS_PRECEDENCE: list[tuple[str, str]] = [
+    (K.DISMISSAL, Officer.Status.DISMISSED),
+    (K.SUSPENSION, Officer.Status.SUSPENDED),
+    (K.STANDBY, Officer.Status.STANDBY),
+]
+# Measures imported with a referral package record what the sending body decided: never enforced here.
+DECIDED_HERE = ~Q(source__startswith=PACKAGE_SOURCE_PREFIX)
+
+
+def _settle_status(officer_id: int, on: dt.date, actor: Any, *, dismissal_overturned: bool = False) -> None:
+    """The officer's status from the measures decided here that hold him now (in force, or in force
+    and under appeal): the strongest of dismissal, suspension and standby, else active. A dismissal
+    stands until an appeal overturns it; a retired officer is left as he is."""
+    officer = Officer.objects.select_for_update().get(pk=officer_id)
+    if officer.status == Officer.Status.RETIRED:
+        return
+    if officer.status == Officer.Status.DISMISSED and not dismissal_overturned:
+        return
+    holding = set(
+        Measure.objects.filter(DECIDED_HERE, officer_id=officer_id, kind__in=[k for k, _s in STATUS_PRECEDENCE])
+        .filter(Q(state=S.IN_FORCE) | Q(state=S.APPEALED, steps__kind=MeasureStep.Kind.IN_FORCE))
+        .values_list("kind", flat=True)
+    )
+    status = next((status for kind, status in STATUS_PRECEDENCE if kind in holding), Officer.Status.ACTIVE)
+    if officer.status == status:
+        return
+    officer.status = status
+    officer.save(update_fields=["status"])
+    if status != Officer.Status.ACTIVE:
+        officer_release_places(actor=actor, officer=officer, on=on)
+    audit_record(actor=actor, action="officer.status", obj=officer, data={"status": status})
 
 
 def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str, int]:
@@ -233,13 +272,10 @@ def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str,
     changing officers' status: the worker runs this daily; it is idempotent."""
     day = on or timezone.localdate()
     started = ended = 0
-    # A measure imported with a referral package records what the sending body decided: it is
-    # never enforced here, where nobody decided it.
-    decided_here = ~Q(source__startswith=PACKAGE_SOURCE_PREFIX)
     with transaction.atomic():
         starting = (
             Measure.objects.select_for_update()
-            .filter(decided_here, state=S.DECIDED)
+            .filter(DECIDED_HERE, state=S.DECIDED)
             .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=day))
         )
         for measure in starting.select_related("officer"):
@@ -247,23 +283,17 @@ def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str,
             measure.state = S.IN_FORCE
             measure.save(update_fields=["state"])
             _step(measure, MeasureStep.Kind.IN_FORCE, actor)
-            officer = Officer.objects.select_for_update().get(pk=measure.officer_id)
-            status = STATUS_WHILE_IN_FORCE.get(measure.kind) or STATUS_FOR_GOOD.get(measure.kind)
-            if status and officer.status != status:
-                officer.status = status
-                officer.save(update_fields=["status"])
-                officer_release_places(actor=actor, officer=officer, on=day)
-                audit_record(actor=actor, action="officer.status", obj=officer, data={"status": status})
+            _settle_status(measure.officer_id, day, actor)
             audit_record(actor=actor, action="measure.in_force", obj=measure)
             started += 1
         ending = Measure.objects.select_for_update().filter(
-            decided_here, state=S.IN_FORCE, ends_on__isnull=False, ends_on__lt=day
+            DECIDED_HERE, state=S.IN_FORCE, ends_on__isnull=False, ends_on__lt=day
         )
         for measure in ending:
             measure.state = S.ENDED
             measure.save(update_fields=["state"])
             _step(measure, MeasureStep.Kind.ENDED, actor)
-            _restore_status(measure, day, actor)
+            _settle_status(measure.officer_id, day, actor)
             audit_record(actor=actor, action="measure.end", obj=measure)
             ended += 1
     return {"started": started, "ended": ended}
@@ -281,6 +311,7 @@ def follow_up_add(*, actor: Any, measure: Measure, description: str, due_on: dt.
     _require_body_role(actor, _deciding_body(measure), {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
         measure = _locked(measure)
+        _require_staff_step(actor, measure)
         _require_state(measure, *FOLLOWED_UP)
         follow_up = FollowUp.objects.create(measure=measure, description=description.strip(), due_on=due_on)
         audit_record(
@@ -291,6 +322,7 @@ def follow_up_add(*, actor: Any, measure: Measure, description: str, due_on: dt.
 
 def follow_up_done(*, actor: Any, follow_up: FollowUp) -> FollowUp:
     _require_body_role(actor, _deciding_body(follow_up.measure), {Role.INVESTIGATOR, Role.BODY_HEAD})
+    _require_staff_step(actor, follow_up.measure)
     with transaction.atomic():
         follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
         if follow_up.done_at is not None:

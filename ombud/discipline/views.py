@@ -28,6 +28,7 @@ from ombud.cases.selectors import (
     follow_up_get_for_user,
     measure_get_for_user,
     measures_own,
+    staff_measure_get_for_user,
 )
 from ombud.cases.views import submit
 from ombud.core.access import NotFoundForUser
@@ -76,10 +77,7 @@ def measure_propose_page(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _staff_measure(request: HttpRequest, measure_id: int) -> Measure:
-    measure = measure_get_for_user(request.user, measure_id)
-    if measure.case_id is None:
-        raise NotFoundForUser
-    return measure
+    return staff_measure_get_for_user(request.user, measure_id)
 
 
 @login_required

@@ -157,6 +157,7 @@ FILED_RESPONSE = inline_serializer(
         "status": serializers.CharField(),
         "reference": serializers.CharField(),
         "routed_to": serializers.CharField(),
+        "addressee_refused": serializers.CharField(allow_null=True),
         "proof": serializers.CharField(),
     },
 )
@@ -178,6 +179,10 @@ def _file(request: Request, channel: str, actor: Any) -> Response:
         "status": complaint.status,
         "reference": complaint.reference,
         "routed_to": complaint.routed_to.name if complaint.routed_to else "",
+        # The body the complainant asked for, when it could not take the complaint (else null).
+        "addressee_refused": complaint.addressee.code
+        if complaint.addressee and complaint.routing_reason.get("addressee_refused") == complaint.addressee_id
+        else None,
         "proof": filed.proof,
     }
     response = Response(body, status=status.HTTP_200_OK if filed.repeated else status.HTTP_201_CREATED)

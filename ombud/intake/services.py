@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -437,6 +438,24 @@ class Identity:
     contact: str
 
 
+def _unsealed(complainant: Complainant | None, field_keys: keys.FieldKeys) -> Identity | None:
+    if complainant is None or complainant.anonymous or complainant.name_sealed is None:
+        return None
+    sealed_contact = complainant.contact_sealed
+    return Identity(
+        name=keys.unseal(bytes(complainant.name_sealed), "complainant.name", field_keys),
+        contact=keys.unseal(bytes(sealed_contact), "complainant.contact", field_keys) if sealed_contact else "",
+    )
+
+
+def complainant_names(complaints: Iterable[Complaint]) -> list[str]:
+    """The names of these complaints' named complainants, unsealed in memory only for a machine
+    check (a text to be published must not hold one); never shown, so not an audited read."""
+    field_keys = keys.field_keys()
+    identities = (_unsealed(c.complainant, field_keys) for c in complaints)
+    return [identity.name for identity in identities if identity is not None and identity.name.strip()]
+
+
 def complainant_identity_reveal(*, actor: Any, complaint: Complaint, reason: str) -> Identity | None:
     """A named complainant's identity, for a stated reason that goes into the audit log's record of
     the read (as a digest: the reason may itself hold personal data)."""
@@ -448,15 +467,9 @@ def complainant_identity_reveal(*, actor: Any, complaint: Complaint, reason: str
         raise ValidationError(
             {"reason": _("State why you need the complainant's identity (10 characters or more).")}
         )
-    complainant = complaint.complainant
-    if complainant is None or complainant.anonymous or complainant.name_sealed is None:
+    identity = _unsealed(complaint.complainant, keys.field_keys())
+    if identity is None:
         return None
-    field_keys = keys.field_keys()
-    sealed_contact = complainant.contact_sealed
-    identity = Identity(
-        name=keys.unseal(bytes(complainant.name_sealed), "complainant.name", field_keys),
-        contact=keys.unseal(bytes(sealed_contact), "complainant.contact", field_keys) if sealed_contact else "",
-    )
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -18,6 +19,7 @@ from ombud.cases.api import StaffView, many
 from ombud.core.access import NotFoundForUser
 from ombud.core.api_fields import SafePrimaryKeyRelatedField
 from ombud.core.typed import search_text
+from ombud.discipline.models import Measure
 from ombud.org.models import OversightBody, Unit
 from ombud.org.selectors import unit_list_for_user
 from ombud.reviews.models import AgendaItem, Attendance, Directive, Meeting, MeetingKind
@@ -26,16 +28,22 @@ from ombud.reviews.selectors import (
     directive_compliance,
     directive_get_for_user,
     directive_list_for_user,
+    dossier_json,
+    dossier_read,
     meeting_get_for_user,
+    meeting_list_for_user,
     meeting_page,
     report_units_for_user,
 )
 from ombud.reviews.services import (
     agenda_compile,
+    agenda_item_minutes,
     attendance_record,
     directive_issue,
+    meeting_minutes,
     meeting_schedule,
     meeting_sign_off,
+    resolution_add,
 )
 
 # -- input -----------------------------------------------------------------------------------------------
@@ -114,6 +122,7 @@ class ResolutionSerializer(serializers.Serializer[Any]):
 
 
 class AgendaItemSerializer(serializers.Serializer[AgendaItem]):
+    id = serializers.IntegerField()
     position = serializers.IntegerField()
     officer = serializers.IntegerField(source="officer_id")
     name = serializers.CharField(source="officer.full_name")
@@ -188,6 +197,9 @@ class PeriodReportSerializer(serializers.Serializer[Any]):
 
 
 def _meeting_data(user: Any, meeting: Meeting) -> dict[str, Any]:
+    """The meeting as every answer about it carries it; its agenda holds officers' compiled records,
+    so each such answer is a read, audited as the page's showing is."""
+    audit_record_now(actor=user, action="meeting.view", obj=meeting)
     page = meeting_page(user, meeting)
     return {
         **MeetingSerializer(meeting).data,
@@ -265,13 +277,28 @@ class DirectiveMeetings(StaffView):
         return Response(_meeting_data(request.user, meeting), status=status.HTTP_201_CREATED)
 
 
+class OfficerDossier(StaffView):
+    """An officer's whole record, as on his dossier page (reading it is audited). The complaints and
+    allegations are left out for readers the page shows none to (``shows_cases`` false)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "years", int, description="the summary's period in years (default OMBUD_DOSSIER_YEARS)"
+            ),
+            OpenApiParameter("since", str, description="a period's first day, YYYY-MM-DD (with until)"),
+            OpenApiParameter("until", str, description="a period's last day, YYYY-MM-DD"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(dossier_json(dossier_read(request.user, pk, request.query_params)))
+
+
 class MeetingDetail(StaffView):
     @extend_schema(responses={200: MeetingRecordSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        meeting = meeting_get_for_user(request.user, pk)
-        # As on the page: the agenda carries officers' compiled records.
-        audit_record_now(actor=request.user, action="meeting.view", obj=meeting)
-        return Response(_meeting_data(request.user, meeting))
+        return Response(_meeting_data(request.user, meeting_get_for_user(request.user, pk)))
 
 
 class MeetingAttendance(StaffView):
@@ -303,6 +330,70 @@ class MeetingSignOff(StaffView):
         meeting = meeting_get_for_user(request.user, pk)
         meeting = meeting_sign_off(actor=request.user, meeting=meeting)
         return Response(_meeting_data(request.user, meeting))
+
+
+class ItemMinutesInput(serializers.Serializer[dict[str, Any]]):
+    statement = serializers.CharField(max_length=50000, allow_blank=True, default="")
+    criticisms = serializers.CharField(max_length=50000, allow_blank=True, default="")
+
+
+class MinutesInput(serializers.Serializer[dict[str, Any]]):
+    minutes = serializers.CharField(max_length=100000)
+
+
+class ResolutionInput(serializers.Serializer[dict[str, Any]]):
+    agenda_item = SafePrimaryKeyRelatedField(queryset=AgendaItem.objects.none(), required=False, allow_null=True)
+    text = serializers.CharField(max_length=20000)
+    measure_kind = serializers.ChoiceField(
+        choices=Measure.Kind.choices, required=False, allow_blank=True, default=""
+    )
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+
+    def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agenda_item"]
+        assert isinstance(field, SafePrimaryKeyRelatedField)
+        field.queryset = AgendaItem.objects.filter(meeting=meeting) if meeting else AgendaItem.objects.none()
+
+
+class MeetingItemMinutes(StaffView):
+    """What the officer of one agenda item said, and the criticisms made of him (until sign-off)."""
+
+    @extend_schema(request=ItemMinutesInput, responses={200: MeetingRecordSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        item = AgendaItem.objects.filter(pk=pk, meeting__in=meeting_list_for_user(request.user)).first()
+        if item is None:
+            raise NotFoundForUser
+        data = ItemMinutesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        agenda_item_minutes(actor=request.user, item=item, **data.validated_data)
+        return Response(_meeting_data(request.user, item.meeting))
+
+
+class MeetingMinutes(StaffView):
+    """The general minutes: what was said beyond the agenda items (until sign-off)."""
+
+    @extend_schema(request=MinutesInput, responses={200: MeetingRecordSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        meeting = meeting_get_for_user(request.user, pk)
+        data = MinutesInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = meeting_minutes(actor=request.user, meeting=meeting, minutes=data.validated_data["minutes"])
+        return Response(_meeting_data(request.user, meeting))
+
+
+class MeetingResolutions(StaffView):
+    """A resolution of the meeting; with ``measure_kind`` it proposes a measure against the agenda
+    item's officer, which enters due process in a case of the meeting's body."""
+
+    @extend_schema(request=ResolutionInput, responses={201: MeetingRecordSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        meeting = meeting_get_for_user(request.user, pk)
+        data = ResolutionInput(data=request.data, meeting=meeting)
+        data.is_valid(raise_exception=True)
+        resolution_add(actor=request.user, meeting=meeting, **data.validated_data)
+        return Response(_meeting_data(request.user, meeting), status=status.HTTP_201_CREATED)
 
 
 class PeriodReport(StaffView):

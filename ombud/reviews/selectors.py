@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -38,9 +39,11 @@ from django.utils.translation import gettext_lazy
 
 from ombud.accounts.models import Role
 from ombud.accounts.scope import Scope, scope_for
+from ombud.audit.services import audit_record_now
 from ombud.cases.models import Allegation, Case, Finding
 from ombud.cases.selectors import case_list_for_user
 from ombud.core.access import NotFoundForUser
+from ombud.core.typed import parse_id
 from ombud.discipline.models import Measure, MeasureStep
 from ombud.intake.models import Complaint, category_label
 from ombud.intake.selectors import complaint_list_for_user
@@ -162,6 +165,35 @@ class Dossier:
     timeline: list[TimelineEntry]
     # Set when the reader asked for a period that ends before today (a meeting's period).
     until: dt.date | None = None
+
+
+MAX_DOSSIER_YEARS = 100
+
+
+def dossier_read(user: Any, officer_id: int, params: Mapping[str, str]) -> Dossier:
+    """The dossier as the page and the API read it, from their query: ``?years=N`` narrows or widens
+    the summary's period; ``?since=YYYY-MM-DD&until=YYYY-MM-DD`` is a meeting's period, so that its
+    compiled record can be read again (``until`` alone means nothing; a reversed period is ignored;
+    anything unusable keeps the default). Reading an officer's whole record is audited."""
+    years = parse_id(params.get("years", ""))
+    since: dt.date | None = None
+    until: dt.date | None = None
+    try:
+        since = dt.date.fromisoformat(params.get("since", ""))
+        until = dt.date.fromisoformat(params.get("until", ""))
+    except ValueError:
+        until = None
+    if since is not None and until is not None and until < since:
+        since = until = None
+    dossier = officer_dossier(
+        user=user,
+        officer_id=officer_id,
+        years=years if years is not None and years <= MAX_DOSSIER_YEARS else None,
+        since=since,
+        until=until,
+    )
+    audit_record_now(actor=user, action="officer.dossier.view", obj=dossier.officer, data={"years": dossier.years})
+    return dossier
 
 
 def officer_dossier(
@@ -419,9 +451,7 @@ def _records(officer_ids: list[int], user: Any, scope: Scope, *, own: bool) -> d
         # notice of a measure was served on him in it, and no measure that is only proposed.
         complaints = complaints.filter(status=Complaint.Status.CLOSED)
         noticed = Measure.objects.filter(officer__in=officer_ids).exclude(state=Measure.State.PROPOSED)
-        allegations = allegations.filter(
-            Q(case__status=Case.Status.CLOSED) | Q(case__in=noticed.values("case_id"))
-        )
+        allegations = allegations.filter(~Q(case__status=Case.Status.OPEN) | Q(case__in=noticed.values("case_id")))
         measures = measures.exclude(state=Measure.State.PROPOSED)
     else:
         visible_cases = case_list_for_user(user).values("pk")
@@ -769,6 +799,37 @@ def agenda_proposal(*, user: Any, meeting: Meeting) -> list[AgendaProposal]:
 def meeting_period(meeting: Meeting) -> tuple[dt.date, dt.date]:
     until = meeting.period_end or meeting.starts_on
     return meeting.period_start or years_before(until, settings.OMBUD_DOSSIER_YEARS), until
+
+
+def dossier_json(dossier: Dossier) -> dict[str, Any]:
+    """The dossier as the API answers it: the page's rows and figures, field by field."""
+    officer = dossier.officer
+    rows: dict[str, Sequence[Any]] = {
+        "station_assignments": dossier.station_assignments,
+        "place_assignments": dossier.place_assignments,
+        "complaints": dossier.complaints if dossier.shows_cases else [],
+        "allegations": dossier.allegations if dossier.shows_cases else [],
+        "measures": dossier.measures,
+        "alerts": dossier.alerts,
+    }
+    return {
+        "officer": {
+            "id": officer.pk,
+            "first_name": officer.first_name,
+            "last_name": officer.last_name,
+            "badge": officer.badge,
+            "unit": officer.unit.name if officer.unit else "",
+            "status": officer.status,
+        },
+        "own": dossier.own,
+        "shows_cases": dossier.shows_cases,
+        "years": dossier.years,
+        "since": dossier.since,
+        "until": dossier.until,
+        "recent": asdict(dossier.recent),
+        "all_time": asdict(dossier.all_time),
+        **{name: [asdict(row) for row in found] for name, found in rows.items()},
+    }
 
 
 def compiled_record_json(record: CompiledRecord) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -47,10 +46,10 @@ from ombud.reviews.selectors import (
     directive_compliance,
     directive_get_for_user,
     directive_list_for_user,
+    dossier_read,
     meeting_get_for_user,
     meeting_list_for_user,
     meeting_page,
-    officer_dossier,
     report_units_for_user,
 )
 from ombud.reviews.services import (
@@ -64,44 +63,12 @@ from ombud.reviews.services import (
     resolution_add,
 )
 
-MAX_YEARS = 100
-
 
 @login_required
 @require_safe
 def officer_dossier_page(request: HttpRequest, officer_id: int) -> HttpResponse:
-    since, until = _period(request)
-    dossier = officer_dossier(
-        user=request.user, officer_id=officer_id, years=_years(request), since=since, until=until
-    )
-    # Reading an officer's whole record is a read of sensitive data: the log says who read whose.
-    audit_record_now(
-        actor=request.user, action="officer.dossier.view", obj=dossier.officer, data={"years": dossier.years}
-    )
+    dossier = dossier_read(request.user, officer_id, request.GET)
     return render_page(request, "reviews/officer_dossier.html", {"dossier": dossier})
-
-
-def _years(request: HttpRequest) -> int | None:
-    """``?years=N`` narrows or widens the summary's period; anything else keeps the default."""
-    raw = request.GET.get("years", "")
-    years = parse_id(raw)
-    return years if years is not None and years <= MAX_YEARS else None
-
-
-def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None]:
-    """``?since=YYYY-MM-DD&until=YYYY-MM-DD``: the period of a meeting's agenda, so its compiled record
-    can be read again in the dossier; ``until`` alone means nothing, and a reversed period is ignored."""
-    try:
-        since = dt.date.fromisoformat(request.GET.get("since", ""))
-    except ValueError:
-        return None, None
-    try:
-        until: dt.date | None = dt.date.fromisoformat(request.GET.get("until", ""))
-    except ValueError:
-        until = None
-    if until is not None and until < since:
-        return None, None
-    return since, until
 
 
 # --- directives and their compliance ------------------------------------------------------------------

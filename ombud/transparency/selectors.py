@@ -4,17 +4,23 @@ shows: published outcomes and figures with every small count suppressed."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Model, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, Model, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ombud.accounts.models import User
+from ombud.accounts.scope import scope_for
 from ombud.audit.models import AuditEntry
 from ombud.cases.models import Allegation, Case, EvidenceItem, Finding
-from ombud.discipline.models import Measure
+from ombud.cases.selectors import case_list_for_user
+from ombud.discipline.models import Measure, MeasureStep
 from ombud.intake.models import Complaint
 from ombud.org.models import Officer, Official, OversightBody, Place, Unit
 from ombud.reviews.models import Meeting
@@ -95,8 +101,44 @@ class PublicFigures:
     as_of: dt.date
 
 
+def outcome_cases_for_user(user: Any) -> QuerySet[Case]:
+    """The cases whose outcome the user may draft or review: those of his own bodies he may read."""
+    scope = scope_for(user)
+    cases = case_list_for_user(user).select_related("body").order_by("-opened_at", "-pk")
+    return cases if scope.administrator else cases.filter(body_id__in=scope.body_ids)
+
+
+def outcome_list_for_user(user: Any) -> QuerySet[PublishedOutcome]:
+    """Drafts and published outcomes of those cases, drafts first."""
+    return (
+        PublishedOutcome.objects.filter(case__in=outcome_cases_for_user(user))
+        .select_related("case__body", "drafted_by", "published_by")
+        .order_by("state", "-drafted_at", "-pk")
+    )
+
+
 def published_outcomes() -> QuerySet[PublishedOutcome]:
     return PublishedOutcome.objects.filter(state=PublishedOutcome.State.PUBLISHED).order_by("-published_at", "-pk")
+
+
+def public_figures_cached(*, today: dt.date | None = None) -> PublicFigures:
+    """``public_figures``, computed once for as long as the records it reads are unchanged: the
+    public page is open to anyone, and the figures read every unit's year."""
+    today = today or timezone.localdate()
+    stamp = (
+        Complaint.objects.aggregate(n=Max("pk"), t=Max("received_at"), c=Count("pk")),
+        Allegation.objects.aggregate(t=Max("decided_at"))["t"],
+        Measure.objects.aggregate(t=Max("decided_at"), n=Count("pk")),
+    )
+    # The shape's version is in the key: a figure cached by an older release is never read back.
+    key = "public-figures:1:" + hashlib.sha256(repr((today, get_language(), stamp)).encode()).hexdigest()
+    figures = cache.get_or_set(key, lambda: public_figures(today=today), timeout=FIGURES_SECONDS)
+    assert isinstance(figures, PublicFigures)
+    return figures
+
+
+# However long the same records give the same figures, an hour at most between two computations.
+FIGURES_SECONDS = 3600
 
 
 def public_figures(*, today: dt.date | None = None) -> PublicFigures:
@@ -119,9 +161,13 @@ def public_figures(*, today: dt.date | None = None) -> PublicFigures:
         .annotate(n=Count("pk"))
         .values_list("year", "n")
     )
+    # Measures decided (approved) in a year: one overturned on appeal later still counts in the year
+    # it was decided, so that a published year never changes and two days' figures never tell that
+    # one measure was overturned. A proposal rejected at its decision was never taken.
+    appealed = MeasureStep.objects.filter(measure=OuterRef("pk"), kind=MeasureStep.Kind.APPEAL)
     taken = Measure.objects.exclude(
-        state__in=[Measure.State.PROPOSED, Measure.State.NOTIFIED, Measure.State.RESPONDED, Measure.State.REJECTED]
-    )
+        state__in=[Measure.State.PROPOSED, Measure.State.NOTIFIED, Measure.State.RESPONDED]
+    ).exclude(Q(state=Measure.State.REJECTED) & ~Exists(appealed))
     measures = dict(
         taken.order_by()
         .annotate(year=ExtractYear("decided_at"))
@@ -141,8 +187,11 @@ def public_figures(*, today: dt.date | None = None) -> PublicFigures:
         key=lambda row: row.unit.name if row.unit else "",
     )
     branch_counts = suppress([row.current.complaints for row in branches])
+    # The kinds count only the years whose measures are shown: they add up to what the table shows,
+    # so no hidden year is their difference.
+    shown_years = [year for year, shown in zip(years, columns[2], strict=True) if not shown.hidden]
     by_kind = dict(
-        taken.filter(decided_at__year__lte=last_year)
+        taken.filter(decided_at__year__in=shown_years)
         .order_by()
         .values("kind")
         .annotate(n=Count("pk"))

@@ -1,8 +1,8 @@
 """Publishing decided outcomes. A body drafts the public wording of a case's outcome; a body head who
 did not write it reviews it against the checklist and publishes it. No complainant may be
-identifiable: a complainant's identity is sealed, so the text cannot be compared with it; instead a
-text that quotes a complaint reference, a receipt-like code, a telephone number or an e-mail address
-is refused outright, and the reviewer answers for the rest by ticking the checklist."""
+identifiable: a text holding the name of a complainant of the case (unsealed in memory for the
+comparison only), a complaint reference, a receipt-like code, a telephone number or an e-mail
+address is refused outright, and the reviewer answers for the rest by ticking the checklist."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from ombud.cases.models import Case
 from ombud.cases.services import _require_body_role
 from ombud.discipline.models import Measure, MeasureStep
 from ombud.intake.models import Complaint
+from ombud.intake.services import complainant_names
 from ombud.transparency.models import PublishedOutcome
 
 # What the reviewer confirms before publishing, item by item.
@@ -83,7 +84,7 @@ def case_has_decided_outcome(case: Case) -> bool:
     )
 
 
-def measures_not_final(case: Case, now: dt.datetime | None = None) -> list[Measure]:
+def measures_not_final(case: Case, now: dt.datetime | None = None, *, lock: bool = False) -> list[Measure]:
     """The case's measures whose outcome can still change: awaiting notice, response, decision or an
     appeal's decision, or decided with the time to appeal still running."""
     now = now or timezone.now()
@@ -92,11 +93,26 @@ def measures_not_final(case: Case, now: dt.datetime | None = None) -> list[Measu
         decided_at__gt=now - dt.timedelta(days=settings.OMBUD_APPEAL_DAYS)
     )
     appealed = MeasureStep.objects.filter(measure=OuterRef("pk"), kind=MeasureStep.Kind.APPEAL)
+    # Publishing locks the case's measures: no step may slip in between this check and the publication.
+    measures = Measure.objects.select_for_update() if lock else Measure.objects.all()
     return list(
-        Measure.objects.filter(case=case)
-        .filter(Q(state__in=pending) | (appealable & ~Exists(appealed)))
-        .order_by("pk")
+        measures.filter(case=case).filter(Q(state__in=pending) | (appealable & ~Exists(appealed))).order_by("pk")
     )
+
+
+# A part of a name this long is distinctive enough to point at the person on its own.
+NAME_PART = 4
+
+
+def names_a_complainant(text: str, case: Case) -> bool:
+    """Whether the text holds the name of someone who complained in this case, whole or a
+    distinctive part of it (the names are unsealed in memory only for this comparison)."""
+    folded = text.casefold()
+    for name in complainant_names(case.complaints.select_related("complainant")):
+        parts = [name, *(part for part in name.split() if len(part) >= NAME_PART)]
+        if any(part.casefold() in folded for part in parts):
+            return True
+    return False
 
 
 def _check(title: str, text: str, case: Case) -> None:
@@ -105,6 +121,8 @@ def _check(title: str, text: str, case: Case) -> None:
     if not text.strip():
         raise ValidationError({"text": _("Write the outcome as the public will read it.")})
     problems = outcome_text_problems(f"{title}\n{text}")
+    if names_a_complainant(f"{title}\n{text}", case):
+        problems.append(_("The text holds the name of someone who complained in this case."))
     if problems:
         raise ValidationError({"text": problems})
     if not case_has_decided_outcome(case):
@@ -145,7 +163,7 @@ def outcome_publish(*, actor: Any, outcome: PublishedOutcome, checklist: list[st
         if missing:
             raise ValidationError({"checklist": _("Confirm every item of the checklist before publishing.")})
         _check(outcome.title, outcome.text, outcome.case)
-        if measures_not_final(outcome.case):
+        if measures_not_final(outcome.case, lock=True):
             raise ValidationError(
                 _(
                     "A measure of this case is still awaiting its steps or open to appeal: publish once every "

@@ -17,11 +17,16 @@ from django.views.decorators.http import require_POST, require_safe
 from ombud.accounts.scope import scope_for
 from ombud.cases.forms import ServiceForm
 from ombud.cases.models import Case
-from ombud.cases.selectors import HEAD_ROLES, WORK_ROLES, acts_for, case_list_for_user
+from ombud.cases.selectors import HEAD_ROLES, WORK_ROLES, acts_for
 from ombud.core.access import NotFoundForUser
 from ombud.core.views import page_header, render_page
 from ombud.transparency.models import PublishedOutcome
-from ombud.transparency.selectors import public_figures, published_outcomes
+from ombud.transparency.selectors import (
+    outcome_cases_for_user,
+    outcome_list_for_user,
+    public_figures_cached,
+    published_outcomes,
+)
 from ombud.transparency.services import CHECKLIST, outcome_draft, outcome_publish
 
 
@@ -58,20 +63,6 @@ class PublishForm(ServiceForm):
     )
 
 
-def _cases_for_outcome(user: Any) -> Any:
-    scope = scope_for(user)
-    cases = case_list_for_user(user).select_related("body").order_by("-opened_at", "-pk")
-    return cases if scope.administrator else cases.filter(body_id__in=scope.body_ids)
-
-
-def _staff_outcomes(user: Any) -> Any:
-    return (
-        PublishedOutcome.objects.filter(case__in=_cases_for_outcome(user))
-        .select_related("case__body", "drafted_by", "published_by")
-        .order_by("state", "-drafted_at", "-pk")
-    )
-
-
 def outcomes_response(
     request: HttpRequest, *, bound: dict[str, ServiceForm] | None = None, status: int = 200
 ) -> HttpResponse:
@@ -80,9 +71,9 @@ def outcomes_response(
     if scope.barred or not (scope.administrator or scope.body_ids):
         raise NotFoundForUser
     bound = bound or {}
-    cases = _cases_for_outcome(user)
+    cases = outcome_cases_for_user(user)
     rows = []
-    for outcome in _staff_outcomes(user):
+    for outcome in outcome_list_for_user(user):
         can_publish = (
             outcome.state == PublishedOutcome.State.DRAFT
             and outcome.case is not None
@@ -107,7 +98,7 @@ def outcomes_response(
 def outcomes(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return outcomes_response(request)
-    form = OutcomeForm(request.POST, prefix="draft", cases=_cases_for_outcome(request.user))
+    form = OutcomeForm(request.POST, prefix="draft", cases=outcome_cases_for_user(request.user))
     if form.is_valid():
         try:
             outcome_draft(actor=request.user, **form.cleaned_data)
@@ -122,7 +113,7 @@ def outcomes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def outcome_publish_page(request: HttpRequest, outcome_id: int) -> HttpResponse:
-    outcome = _staff_outcomes(request.user).filter(pk=outcome_id).first()
+    outcome = outcome_list_for_user(request.user).filter(pk=outcome_id).first()
     if outcome is None:
         raise NotFoundForUser
     form = PublishForm(request.POST, prefix=f"publish-{outcome.pk}")
@@ -143,5 +134,9 @@ def public_outcomes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transparency/public.html",
-        {"header": page_header(request), "outcomes": published_outcomes()[:100], "figures": public_figures()},
+        {
+            "header": page_header(request),
+            "outcomes": published_outcomes()[:100],
+            "figures": public_figures_cached(),
+        },
     )

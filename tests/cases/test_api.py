@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import timezone
@@ -20,7 +21,7 @@ from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem
 from ombud.cases.packages import package_verify
 from ombud.cases.services import allegation_add, case_open, evidence_add, finding_decide, finding_propose
 from ombud.core.files import blob_path
-from ombud.discipline.services import measures_apply
+from ombud.discipline.services import measure_propose, measures_apply
 from ombud.intake.models import Category
 from ombud.intake.services import complaint_file
 from ombud.org.models import Officer
@@ -366,7 +367,7 @@ def test_a_measure_goes_through_due_process_through_the_api(casework: Casework) 
     # The officer sees his measure now, but a staff step on it is not his to take.
     assert (
         officer.post(f"/api/v1/measures/{measure_id}/decide/", {"approve": False}, format="json").status_code
-        == 403
+        == 404
     )
     too_early = head.post(f"/api/v1/measures/{measure_id}/decide/", {"approve": True}, format="json")
     assert too_early.status_code == 400
@@ -554,8 +555,39 @@ def test_a_follow_up_is_added_and_done_through_the_api(casework: Casework) -> No
     case = api.get(f"/api/v1/cases/{casework.case.pk}/").json()
     assert [f["description"] for f in case["measures"][0]["follow_ups"]] == ["Grain returned"]
     assert (
-        client_for(casework.officer_user).post(f"/api/v1/follow-ups/{added.json()['id']}/done/").status_code == 403
+        client_for(casework.officer_user).post(f"/api/v1/follow-ups/{added.json()['id']}/done/").status_code == 404
     )
+
+
+def test_an_accused_officer_who_also_works_for_the_body_takes_no_step_on_his_own_measure(
+    casework: Casework,
+) -> None:
+    from ombud.accounts.models import Role
+    from ombud.accounts.services import membership_grant
+    from ombud.discipline.services import measure_decide, measure_notify, measure_respond
+
+    measure = proposed_warning(casework)
+    measure_notify(actor=casework.investigator, measure=measure)
+    measure_respond(actor=casework.officer_user, measure=measure, text="A gift.")
+    measure_decide(actor=casework.head, measure=measure, approve=True, text="The ledger says otherwise.")
+    follow_up = client_for(casework.head).post(
+        f"/api/v1/measures/{measure.pk}/follow-ups/",
+        {"description": "Grain returned", "due_on": DUE},
+        format="json",
+    )
+    accused = User.objects.get(pk=casework.officer_user.pk)
+    membership_grant(actor=None, user=accused, role=Role.BODY_HEAD, body=casework.force.body_a)
+    api = client_for(accused)
+    assert api.post(f"/api/v1/follow-ups/{follow_up.json()['id']}/done/").status_code == 404
+    added = api.post(
+        f"/api/v1/measures/{measure.pk}/follow-ups/", {"description": "Nothing", "due_on": DUE}, format="json"
+    )
+    assert added.status_code == 404
+    assert measure.follow_ups.get().done_at is None and measure.follow_ups.count() == 1
+    with pytest.raises(PermissionDenied):
+        measure_propose(
+            actor=accused, case=casework.case, officer=casework.force.grain_officer, kind="warning", reason="Me."
+        )
 
 
 def test_the_api_needs_an_account(casework: Casework) -> None:

@@ -233,6 +233,18 @@ def test_a_case_closes_only_when_every_finding_is_decided(casework: Casework) ->
         )
 
 
+def test_closing_one_case_leaves_open_a_complaint_another_case_still_investigates(casework: Casework) -> None:
+    complaint = casework.case.complaints.get()
+    other = case_open(
+        actor=casework.investigator, body=casework.force.body_a, title="The same grain", complaints=[complaint]
+    )
+    allegation = _proposed(casework)
+    finding_decide(actor=casework.head, allegation=allegation)
+    case_close(actor=casework.head, case=casework.case, reason=REASONS)
+    assert Complaint.objects.get(pk=complaint.pk).status != Complaint.Status.CLOSED
+    assert Case.objects.get(pk=other.pk).status == "open"
+
+
 def test_a_task_is_done_once_and_never_due_before_the_case(casework: Casework) -> None:
     with pytest.raises(ValidationError) as early:
         task_add(

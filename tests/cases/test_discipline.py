@@ -182,6 +182,16 @@ def test_when_a_suspension_ends_a_standby_still_in_force_keeps_the_officer_on_st
     assert Officer.objects.get(pk=officer.pk).status == "active"
 
 
+def test_a_dismissed_officer_stays_dismissed_when_a_later_suspension_comes_and_goes(casework: Casework) -> None:
+    officer = casework.force.grain_officer
+    Officer.objects.filter(pk=officer.pk).update(status="dismissed")
+    _decided(casework, starts=TODAY, ends=TODAY + dt.timedelta(days=10))
+    measures_apply(on=TODAY)
+    assert Officer.objects.get(pk=officer.pk).status == "dismissed"
+    measures_apply(on=TODAY + dt.timedelta(days=11))
+    assert Officer.objects.get(pk=officer.pk).status == "dismissed"
+
+
 def test_an_appeal_is_decided_by_a_third_person_and_overturning_restores_the_officer(casework: Casework) -> None:
     measure = _decided(casework)
     measures_apply(on=TODAY)

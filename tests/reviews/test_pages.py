@@ -167,14 +167,45 @@ def test_the_api_records_a_meeting_from_schedule_to_sign_off(
     assert bob.post(url, {"present": present}, content_type="application/json").status_code == 200
     agenda = bob.post(reverse("api-meeting-agenda", args=[meeting["id"]])).json()["agenda"]
     assert {item["officer"] for item in agenda} == {force.officers["frank"].pk, force.officers["gus"].pk}
+    item = agenda[0]
+    minuted = bob.post(
+        reverse("api-agenda-item-minutes", args=[item["id"]]),
+        {"statement": "I kept the grain for the village.", "criticisms": "He hid it from the villagers."},
+        content_type="application/json",
+    )
+    assert minuted.status_code == 200
+    assert [i["statement"] for i in minuted.json()["agenda"] if i["id"] == item["id"]] == [
+        "I kept the grain for the village."
+    ]
+    general = reverse("api-meeting-minutes", args=[meeting["id"]])
+    assert bob.post(general, {"minutes": ""}, content_type="application/json").status_code == 400
+    assert (
+        bob.post(general, {"minutes": "Read out officer by officer."}, content_type="application/json").status_code
+        == 200
+    )
+    resolution = {
+        "agenda_item": item["id"],
+        "text": "Suspend him pending the inquiry.",
+        "measure_kind": "suspension",
+    }
+    resolved = reverse("api-meeting-resolutions", args=[meeting["id"]])
+    no_end = bob.post(resolved, resolution, content_type="application/json")
+    assert no_end.status_code == 400 and "ends_on" in no_end.json()
+    start = today() + dt.timedelta(days=3)
+    dates = {"starts_on": start.isoformat(), "ends_on": (start + dt.timedelta(days=60)).isoformat()}
+    assert bob.post(resolved, {**resolution, **dates}, content_type="application/json").status_code == 201
     assert bob.post(reverse("api-meeting-sign-off", args=[meeting["id"]])).status_code == 403
     signed = login("alice").post(reverse("api-meeting-sign-off", args=[meeting["id"]]))
     assert signed.status_code == 200 and signed.json()["signed_off_at"]
     frozen = bob.post(url, {"present": present}, content_type="application/json")
     assert frozen.status_code == 400
-    # Reading the meeting, with the officers' records on its agenda, is audited as on the page.
+    # Reading the meeting, with the officers' records on its agenda, is audited as on the page: so is
+    # every answer that carries it.
+    reads = AuditEntry.objects.filter(action="meeting.view", object_id=str(meeting["id"]))
+    before = reads.count()
+    assert before >= 5  # schedule, attendance, agenda, item minutes, minutes, resolution, sign-off
     assert bob.get(reverse("api-meeting", args=[meeting["id"]])).status_code == 200
-    assert AuditEntry.objects.filter(action="meeting.view", object_id=str(meeting["id"])).count() == 1
+    assert reads.count() == before + 1
 
 
 def test_the_api_hides_a_meeting_from_another_county(login: Login, force: Force, meeting: Meeting) -> None:

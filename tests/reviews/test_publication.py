@@ -18,7 +18,7 @@ from ombud.transparency.models import PublishedOutcome
 from ombud.transparency.selectors import Shown, suppress
 from ombud.transparency.services import CHECKLIST, outcome_draft, outcome_publish, outcome_text_problems
 from tests.conftest import Force, Login
-from tests.factories import CaseFactory, ComplaintFactory, MeasureStepFactory
+from tests.factories import CaseFactory, ComplaintFactory, MeasureFactory, MeasureStepFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,21 @@ def test_a_text_that_could_lead_to_a_complainant_is_refused(force: Force, text: 
         draft(force, text)
 
 
+def test_a_text_naming_a_complainant_of_the_case_is_refused(force: Force) -> None:
+    from ombud.intake.services import complaint_file
+    from tests.intake.conftest import complaint_about
+
+    filed = complaint_file(
+        actor=None, data=complaint_about(force.officers["frank"], anonymous=False, name="Pak Sunhui", contact="")
+    )
+    force.cases["a"].complaints.add(filed.complaint)
+    for text in (f"{TEXT} Pak Sunhui complained.", f"{TEXT} Thanks to SUNHUI of the village."):
+        with pytest.raises(ValidationError, match="someone who complained"):
+            draft(force, text)
+    # A short part of a name alone is too common to refuse (and the officers are named "an officer").
+    assert draft(force, f"{TEXT} Pak is a common name.").text.endswith("common name.")
+
+
 def test_dates_case_numbers_and_plain_words_pass(force: Force) -> None:
     assert outcome_text_problems(f"{TEXT} Decided on 2026-11-02 in case K-A-001, after 90 days.") == []
 
@@ -130,6 +145,38 @@ def test_the_public_page_shows_complete_years_and_hides_small_counts(force: Forc
     assert figures.count("fewer than 5") >= 2 and ">3<" not in figures and ">40<" not in figures
 
 
+def test_the_public_figures_are_computed_once_until_the_records_change(force: Force) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ombud.transparency.selectors import public_figures_cached
+
+    last_year = timezone.localdate().year - 1
+    ComplaintFactory.create_batch(12, received_at=dt.datetime(last_year, 6, 1, tzinfo=dt.UTC))
+    first = public_figures_cached()
+    with CaptureQueriesContext(connection) as again:
+        assert public_figures_cached() == first
+    assert len(again) <= 3
+    ComplaintFactory(received_at=dt.datetime(last_year, 7, 1, tzinfo=dt.UTC))
+    counts = {row.year: str(row.complaints) for row in public_figures_cached().years}
+    assert counts[last_year] == "13"
+
+
+def test_no_hidden_year_of_measures_can_be_worked_out_from_the_kinds(force: Force, final_measure: Measure) -> None:
+    from ombud.transparency.selectors import public_figures
+
+    Measure.objects.filter(pk=final_measure.pk).update(decided_at=timezone.now())
+    this_year = timezone.localdate().year
+    for back, count, kind in ((3, 5, "warning"), (2, 5, "reprimand"), (1, 2, "warning")):
+        at = dt.datetime(this_year - back, 6, 1, tzinfo=dt.UTC)
+        MeasureFactory.create_batch(count, kind=kind, state="ended", proposed_at=at, decided_at=at)
+    figures = public_figures()
+    shown = [row.measures.value for row in figures.years if row.measures.value is not None]
+    assert sum(1 for row in figures.years if row.measures.hidden) >= 2
+    kinds = [count.value or 0 for _kind, count in figures.measures_by_kind]
+    assert sum(kinds) == sum(shown)
+
+
 def test_the_kinds_of_measures_add_up_to_the_years_shown_only(force: Force, final_measure: Measure) -> None:
     from ombud.transparency.selectors import public_figures
 
@@ -145,6 +192,35 @@ def test_a_lone_small_count_takes_the_next_smallest_with_it() -> None:
     assert suppress([120, 3, 40, 0]) == [Shown(120), Shown(None), Shown(None), Shown(0)]
     assert suppress([120, 3, 2, 40]) == [Shown(120), Shown(None), Shown(None), Shown(40)]
     assert str(Shown(None)) == "fewer than 5"
+
+
+def test_the_api_drafts_publishes_and_shows_the_public_what_the_page_shows(force: Force) -> None:
+    bob, alice, charlie = Client(), Client(), Client()
+    for client, name in ((bob, "bob"), (alice, "alice"), (charlie, "charlie")):
+        client.force_login(force.users[name])
+    url = reverse("api-outcomes")
+    refused = bob.post(
+        url,
+        {"case": force.cases["a"].pk, "title": "Suspended", "text": "Call +86 138 0013 8000."},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "text" in refused.json()
+    drafted = bob.post(
+        url, {"case": force.cases["a"].pk, "title": "Suspended", "text": TEXT}, content_type="application/json"
+    )
+    assert drafted.status_code == 201 and drafted.json()["state"] == "draft"
+    publish = reverse("api-outcome-publish", args=[drafted.json()["id"]])
+    assert bob.post(publish, {"checklist": list(CHECKLIST)}, content_type="application/json").status_code == 403
+    assert alice.post(publish, {"checklist": ["decided"]}, content_type="application/json").status_code == 400
+    assert (
+        charlie.post(publish, {"checklist": list(CHECKLIST)}, content_type="application/json").status_code == 404
+    )
+    published = alice.post(publish, {"checklist": list(CHECKLIST)}, content_type="application/json")
+    assert published.status_code == 200 and published.json()["state"] == "published"
+    assert [o["id"] for o in bob.get(url).json()] == [drafted.json()["id"]]
+    public = Client().get(reverse("api-public-outcomes")).json()
+    assert [o["text"] for o in public["outcomes"]] == [TEXT]
+    assert all(row["year"] < timezone.localdate().year for row in public["figures"]["years"])
 
 
 def test_the_staff_page_drafts_and_publishes(login: Login, force: Force) -> None:

@@ -68,6 +68,29 @@ def test_each_persona_gets_each_page_or_a_404(
         assert "login" in response["Location"]
 
 
+@pytest.mark.parametrize("persona", ["alice", "charlie", "dave", "frank", "admin"])
+def test_the_dossier_api_answers_as_the_page_and_is_audited(client: Client, force: Force, persona: str) -> None:
+    from ombud.audit.models import AuditEntry
+
+    client.force_login(force.users[persona])
+    for who in ("frank", "gus", "ivan"):
+        officer = force.officers[who]
+        page = client.get(reverse("officer_dossier", args=[officer.pk]))
+        reads = AuditEntry.objects.filter(action="officer.dossier.view", object_id=str(officer.pk)).count()
+        api = client.get(reverse("api-officer-dossier", args=[officer.pk]), {"years": 3})
+        assert api.status_code == page.status_code, (persona, who)
+        if api.status_code == 200:
+            body = api.json()
+            assert body["officer"]["id"] == officer.pk and body["years"] == 3
+            assert body["all_time"]["complaints"] == page.context["dossier"].all_time.complaints
+            if not body["shows_cases"]:
+                assert body["complaints"] == [] and body["allegations"] == []
+            assert (
+                AuditEntry.objects.filter(action="officer.dossier.view", object_id=str(officer.pk)).count()
+                == reads + 1
+            )
+
+
 def test_a_404_for_something_out_of_reach_looks_like_one_for_nothing(login: Login, force: Force) -> None:
     client = login("charlie")
     hidden = client.get(reverse("officer_dossier", args=[force.officers["frank"].pk]))

@@ -57,6 +57,7 @@ ROUTE_IDS = {
 }
 # The API's {id}, by the segment before it.
 API_IDS = {
+    "agenda-items": "reviews.AgendaItem",
     "allegations": "cases.Allegation",
     "cases": "cases.Case",
     "complaints": "intake.Complaint",
@@ -65,6 +66,8 @@ API_IDS = {
     "follow-ups": "discipline.FollowUp",
     "measures": "discipline.Measure",
     "meetings": "reviews.Meeting",
+    "officers": "org.Officer",
+    "outcomes": "transparency.PublishedOutcome",
     "tasks": "cases.CaseTask",
     "alerts": "risk.Alert",
     "evaluations": "risk.Evaluation",
