@@ -17,6 +17,7 @@ urlpatterns = [
     path("public/complaints/", intake_api.PublicComplaintCreate.as_view(), name="api-public-complaints"),
     path("public/complaints/status/", intake_api.PublicComplaintStatus.as_view(), name="api-public-status"),
     path("public/complaints/messages/", intake_api.PublicComplaintMessage.as_view(), name="api-public-message"),
+    path("public/complaints/review/", intake_api.PublicComplaintReview.as_view(), name="api-public-review"),
     path("public/complaints/files/", intake_api.PublicComplaintFiles.as_view(), name="api-public-files"),
     path("complaints/", intake_api.StaffInbox.as_view(), name="api-complaints"),
     path("complaints/<int:pk>/", intake_api.StaffComplaintDetail.as_view(), name="api-complaint"),

@@ -213,6 +213,9 @@ SPECTACULAR_SETTINGS = {
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The CSRF token cookie every form needs lasts as long as the browser is open, not a year: a cookie
+# kept for a year would let one visit of the complaint portal be linked to the next.
+CSRF_COOKIE_AGE = None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -241,6 +244,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = OMBUD_MAX_UPLOAD_BYTES
 # Due process: days an officer has to respond to a notice, and to appeal a decided measure.
 OMBUD_RESPONSE_DAYS = env_int("OMBUD_RESPONSE_DAYS", 14, minimum=1)
 OMBUD_APPEAL_DAYS = env_int("OMBUD_APPEAL_DAYS", 14, minimum=1)
+# How long after his complaint is closed a complainant may ask the body above to review it.
+OMBUD_REVIEW_DAYS = env_int("OMBUD_REVIEW_DAYS", 28, minimum=1)
 
 # Mail to staff (escalation notices). Without a mail server configured, messages are written as
 # files under the data directory, where an operator can read them.

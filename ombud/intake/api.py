@@ -37,6 +37,7 @@ from ombud.intake.services import (
     complaint_acknowledge,
     complaint_by_receipt,
     complaint_file,
+    complaint_review_request,
     staff_message,
 )
 from ombud.intake.throttles import FilingThrottle, ReceiptGlobalThrottle, ReceiptThrottle, SearchThrottle
@@ -256,6 +257,26 @@ class PublicComplaintMessage(_ReceiptView):
         except DjangoValidationError as exc:
             raise _django_errors(exc) from None
         return Response(complaint_status_data(complaint), status=status.HTTP_201_CREATED)
+
+
+class ReceiptReviewSerializer(ReceiptSerializer):
+    reason = serializers.CharField(max_length=20000)
+
+
+class PublicComplaintReview(_ReceiptView):
+    """Ask the body above the one that closed the complaint to review it, within OMBUD_REVIEW_DAYS
+    of its closing: the complaint is open again with that body, and the reasons are a message on it."""
+
+    @extend_schema(request=ReceiptReviewSerializer, responses={200: dict[str, Any]})
+    def post(self, request: Request) -> Response:
+        complaint = self.complaint(request)
+        serializer = ReceiptReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            complaint = complaint_review_request(complaint=complaint, reason=serializer.validated_data["reason"])
+        except DjangoValidationError as exc:
+            raise _django_errors(exc) from None
+        return Response(complaint_status_data(complaint))
 
 
 class PublicComplaintFiles(_ReceiptView):

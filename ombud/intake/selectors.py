@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from ombud.accounts.models import Role
 from ombud.accounts.scope import Scope, active_memberships, scope_for
@@ -230,6 +231,9 @@ def place_search(q: str) -> QuerySet[Place]:
 
 def complaint_status_data(complaint: Complaint) -> dict[str, Any]:
     """What a complainant may see of their complaint: never staff names or other complainants."""
+    from ombud.intake.services import review_open_until
+
+    review_until = review_open_until(complaint)
     events = complaint.events.select_related("body")
     return {
         "reference": complaint.reference,
@@ -252,4 +256,7 @@ def complaint_status_data(complaint: Complaint) -> dict[str, Any]:
             for m in complaint.messages.all()
         ],
         "files": [{"name": f.name, "added_at": f.added_at} for f in complaint.files.all()],
+        "closed_at": complaint.closed_at,
+        # Until when a review by the body above may be asked for (null while open or once too late).
+        "review_until": review_until if review_until and timezone.now() <= review_until else None,
     }

@@ -580,8 +580,53 @@ def _escalation_note(why: str) -> str:
         "ack_deadline": _("Not acknowledged in time: sent to a higher body."),
         "action_deadline": _("No action in time: sent to a higher body."),
         "many_voices": _("Several people complained about the same officer: sent to a higher body."),
+        "review": _("You asked for a review of how it was closed: sent to a higher body."),
     }
     return notes.get(why, _("Sent to a higher body."))
+
+
+# A request for review says why: "x" gives the body above nothing to look at.
+MIN_REVIEW_REASON = 10
+
+
+def review_open_until(complaint: Complaint) -> dt.datetime | None:
+    """Until when the complainant may ask the body above to review his closed complaint (None: he
+    may not, the complaint being open)."""
+    if complaint.status != Complaint.Status.CLOSED or complaint.closed_at is None:
+        return None
+    return complaint.closed_at + dt.timedelta(days=settings.OMBUD_REVIEW_DAYS)
+
+
+def complaint_review_request(*, complaint: Complaint, reason: str, now: dt.datetime | None = None) -> Complaint:
+    """The complainant, with his receipt, asks the body above the one that closed his complaint to
+    review it, saying why: the complaint is open again, with that body, with fresh deadlines, and his
+    reasons are a message on it. The body that closed it can therefore be captured, and still not
+    have the last word; each closing may be taken one level up, until the top."""
+    now = now or timezone.now()
+    _message_check(reason)
+    if len(reason.strip()) < MIN_REVIEW_REASON:
+        raise ValidationError(
+            {
+                "reason": _("Say in a sentence why it should be reviewed (%(n)d characters or more).")
+                % {"n": MIN_REVIEW_REASON}
+            }
+        )
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+        until = review_open_until(complaint)
+        if until is None:
+            raise ValidationError(_("A review can be asked for once the complaint is closed."))
+        if now > until:
+            raise ValidationError(_("The time to ask for a review has ended."))
+        if not complaint_escalate(actor=None, complaint=complaint, why="review", as_of=now):
+            raise ValidationError(
+                _("The complaint is already with the highest body: there is none above to review it.")
+            )
+        Complaint.objects.filter(pk=complaint.pk).update(closed_at=None)
+        complainant_message(complaint=complaint, text=reason)
+        audit_record(actor=None, action="complaint.review_request", obj=complaint)
+        complaint.refresh_from_db()
+        return complaint
 
 
 def complaints_escalate_due(*, actor: Any = None, as_of: dt.datetime | None = None) -> EscalationReport:

@@ -53,6 +53,7 @@ from ombud.intake.services import (
     complaint_acknowledge,
     complaint_by_receipt,
     complaint_file,
+    complaint_review_request,
     staff_message,
 )
 from ombud.intake.throttles import (
@@ -202,6 +203,14 @@ def report_status(request: HttpRequest) -> HttpResponse:
             context["message_text"] = request.POST.get("message", "")
         else:
             context["message_sent"] = True
+    elif action == "review":
+        try:
+            complaint = complaint_review_request(complaint=complaint, reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            context["review_errors"] = exc.messages
+            context["review_text"] = request.POST.get("reason", "")
+        else:
+            context["review_sent"] = True
     elif action == "files":
         uploads = _uploads(request)
         if uploads:
@@ -211,7 +220,8 @@ def report_status(request: HttpRequest) -> HttpResponse:
         else:
             context["files_missing"] = True
     context["status"] = complaint_status_data(complaint)
-    return render(request, "intake/status.html", context, status=400 if "message_errors" in context else 200)
+    refused = "message_errors" in context or "review_errors" in context
+    return render(request, "intake/status.html", context, status=400 if refused else 200)
 
 
 @require_http_methods(["GET", "POST"])

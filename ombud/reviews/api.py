@@ -177,6 +177,7 @@ class FiguresSerializer(serializers.Serializer[Any]):
     measures_by_kind = serializers.DictField(child=serializers.IntegerField())
     decisions = serializers.IntegerField()
     median_days_to_decision = serializers.FloatField(allow_null=True)
+    open_at_end = serializers.IntegerField()
 
 
 class UnitFiguresSerializer(serializers.Serializer[Any]):
@@ -224,6 +225,7 @@ def _figures(figures: Figures) -> dict[str, Any]:
         "measures_by_kind": figures.measures_by_kind,
         "decisions": figures.decisions,
         "median_days_to_decision": figures.median_days,
+        "open_at_end": figures.open_at_end,
     }
 
 

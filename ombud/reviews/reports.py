@@ -207,6 +207,9 @@ class Figures:
     # Complaints decided in the period, and the median of their days from receipt to decision.
     decisions: int
     median_days: float | None
+    # Complaints received by the period's last day and not closed by then: the work still open at
+    # its end, which the median leaves out.
+    open_at_end: int = 0
 
     @property
     def sustained_rate(self) -> float | None:
@@ -245,6 +248,7 @@ def figures(facts: Facts, since: dt.date, until: dt.date, path: str | None) -> F
         measures_by_kind=dict(Counter(m.key for m in measures)),
         decisions=len(days),
         median_days=float(statistics.median(days)) if days else None,
+        open_at_end=sum(1 for c in complaints if c.received <= until and (c.closed is None or c.closed > until)),
     )
 
 
@@ -291,6 +295,18 @@ class PeriodReport:
     @property
     def total(self) -> UnitRow:
         return self.rows[-1]
+
+    @property
+    def running(self) -> bool:
+        """The period has not ended: its figures are those recorded so far."""
+        return self.until >= timezone.localdate()
+
+    @property
+    def running_note(self) -> str:
+        return _(
+            "This period has not ended: its figures are those recorded up to today, set against a whole "
+            "previous period."
+        )
 
     def summary_rows(self, levels: int = 2) -> list[UnitRow]:
         """The rows a page or a printed report lists: the top units and two levels below them."""
@@ -416,6 +432,8 @@ def report_csv(report: PeriodReport) -> str:
         + [f"measures_{code}" for code, _name in report.kinds]
         + [f"previous_{name}" for name in HEADLINE]
         + ["previous_sustained_rate", "previous_median_days_to_decision"]
+        # Added later, so at the end: a reader of the earlier columns by position is not misled.
+        + ["decisions", "open_at_end", "previous_decisions", "previous_open_at_end"]
     )
     for row in report.rows:
         current, previous = row.current, row.previous
@@ -436,6 +454,7 @@ def report_csv(report: PeriodReport) -> str:
             + [current.measures_by_kind.get(code, 0) for code, _name in report.kinds]
             + _headline(previous)
             + [_blank(previous.sustained_rate), _blank(previous.median_days)]
+            + [current.decisions, current.open_at_end, previous.decisions, previous.open_at_end]
         )
     return out.getvalue()
 
@@ -525,6 +544,7 @@ def report_sections(
                 line(_("received"), c.complaints, p.complaints),
                 line(_("closed"), c.closed, p.closed),
                 line(_("escalations"), c.escalations, p.escalations),
+                line(_("still open at the period's end"), c.open_at_end, p.open_at_end),
             ],
             [(label, float(n)) for label, n in report.per_time],
         ),
@@ -578,6 +598,8 @@ def report_pdf(report: PeriodReport) -> bytes:
         _("Compared with the previous period of the same length, %(since)s to %(until)s.")
         % {"since": report.previous_since.isoformat(), "until": report.previous_until.isoformat()}
     )
+    if report.running:
+        doc.para(report.running_note)
     for heading, header, rows, bars in report_sections(report):
         doc.heading(heading, size=12)
         if rows:

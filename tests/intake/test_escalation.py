@@ -112,3 +112,92 @@ def test_the_new_body_s_members_are_told_by_mail_without_the_content(
     assert [m.to for m in mailoutbox] == [["inspector@example.org"]]
     assert filed.complaint.reference in mailoutbox[0].subject
     assert "grain" not in mailoutbox[0].body
+
+
+# -- the complainant's review -----------------------------------------------------------------------------
+
+
+def _closed(force: Force, days_ago: int = 1) -> tuple[Complaint, str]:
+    filed = complaint_file(actor=None, data=complaint_about(force.grain_officer))
+    closed_at = timezone.now() - dt.timedelta(days=days_ago)
+    Complaint.objects.filter(pk=filed.complaint.pk).update(
+        status=Complaint.Status.CLOSED, received_at=closed_at - dt.timedelta(days=30), closed_at=closed_at
+    )
+    return Complaint.objects.get(pk=filed.complaint.pk), filed.receipt
+
+
+def test_a_complainant_takes_a_closed_complaint_to_the_body_above_once_per_closing(force: Force) -> None:
+    from django.core.exceptions import ValidationError
+
+    from ombud.intake.services import complaint_review_request
+
+    open_one = complaint_file(actor=None, data=complaint_about(force.grain_officer)).complaint
+    with pytest.raises(ValidationError, match="once the complaint is closed"):
+        complaint_review_request(complaint=open_one, reason="They did nothing about the grain.")
+    complaint, _receipt = _closed(force)
+    with pytest.raises(ValidationError):
+        complaint_review_request(complaint=complaint, reason="why")
+    reviewed = complaint_review_request(complaint=complaint, reason="The witnesses were never heard.")
+    assert (reviewed.status, reviewed.routed_to, reviewed.closed_at) == ("received", force.provincial, None)
+    assert reviewed.messages.get().body == "The witnesses were never heard."
+    assert "review" in reviewed.events.get(kind=ComplaintEvent.Kind.ESCALATED).note
+    assert AuditEntry.objects.filter(action="complaint.review_request", object_id=str(complaint.pk)).count() == 1
+    with pytest.raises(ValidationError, match="once the complaint is closed"):
+        complaint_review_request(complaint=reviewed, reason="Again, and again.")
+
+
+def test_a_review_is_asked_for_in_time_and_not_above_the_top(force: Force, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    from ombud.intake.services import complaint_review_request
+
+    late, _receipt = _closed(force, days_ago=settings.OMBUD_REVIEW_DAYS + 1)
+    with pytest.raises(ValidationError, match="time to ask for a review has ended"):
+        complaint_review_request(complaint=late, reason="The witnesses were never heard.")
+    assert Complaint.objects.get(pk=late.pk).status == Complaint.Status.CLOSED
+    top, _receipt = _closed(force)
+    Complaint.objects.filter(pk=top.pk).update(routed_to=force.national)
+    with pytest.raises(ValidationError, match="highest body"):
+        complaint_review_request(
+            complaint=Complaint.objects.get(pk=top.pk), reason="The witnesses were never heard."
+        )
+    assert Complaint.objects.get(pk=top.pk).status == Complaint.Status.CLOSED
+
+
+def test_the_status_page_and_the_api_offer_the_review_while_it_may_be_asked_for(force: Force) -> None:
+    from django.test import Client
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    complaint, receipt = _closed(force)
+    client = Client()
+    page = client.post(reverse("report_status"), {"receipt": receipt}).content.decode()
+    assert 'id="review"' in page
+    refused = client.post(reverse("report_status"), {"receipt": receipt, "action": "review", "reason": "no"})
+    assert refused.status_code == 400 and Complaint.objects.get(pk=complaint.pk).status == "closed"
+    sent = client.post(
+        reverse("report_status"),
+        {"receipt": receipt, "action": "review", "reason": "The witnesses were never heard."},
+    )
+    assert sent.status_code == 200 and 'id="review"' not in sent.content.decode()
+    assert Complaint.objects.get(pk=complaint.pk).routed_to == force.provincial
+    _other, other_receipt = _closed(force)
+    api = APIClient()
+    answer = api.post(
+        "/api/v1/public/complaints/review/",
+        {"receipt": other_receipt, "reason": "The witnesses were never heard."},
+        format="json",
+    )
+    assert (
+        answer.status_code == 200
+        and answer.json()["status"] == "received"
+        and answer.json()["review_until"] is None
+    )
+    assert (
+        api.post(
+            "/api/v1/public/complaints/review/",
+            {"receipt": other_receipt, "reason": "Once more, please."},
+            format="json",
+        ).status_code
+        == 400
+    )

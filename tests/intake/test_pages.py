@@ -113,6 +113,14 @@ def test_a_body_chosen_that_does_not_oversee_the_officer_is_named_on_the_receipt
     assert 'id="addressee-refused"' not in honoured and force.national.name in honoured
 
 
+def test_the_portal_s_only_cookie_ends_with_the_browser_session(client: Client, force: Force) -> None:
+    response = client.get(reverse("report"))
+    assert set(response.cookies) <= {"csrftoken"}
+    token = response.cookies["csrftoken"]
+    # No date to outlive the browser: one visit cannot be linked to the next by it.
+    assert not token["max-age"] and not token["expires"]
+
+
 def test_the_receipt_never_appears_in_a_url_a_cookie_or_the_session(client: Client, force: Force) -> None:
     response, receipt = file_through_portal(client, force)
     assert "Location" not in response

@@ -145,6 +145,24 @@ def test_escalations_and_the_median_days_to_decision(force: Force) -> None:
     assert report.current.closed == 1
 
 
+def test_the_complaints_still_open_at_the_period_s_end_are_counted(force: Force, login: Login) -> None:
+    a1 = force.units["a1"]
+    gus_complaint = force.complaints["gus"]
+    Complaint.objects.filter(pk=gus_complaint.pk).update(closed_at=days_ago(30), status="closed")
+    today = timezone.localdate()
+    now = period_report(unit=a1, since=today - dt.timedelta(days=365), until=today)
+    then = period_report(unit=a1, since=today - dt.timedelta(days=400), until=today - dt.timedelta(days=31))
+    # gus's complaint was open 31 days ago and is closed now; the others at A1 are open throughout.
+    assert then.current.open_at_end == now.current.open_at_end + 1
+    assert now.running and not then.running
+    rows = list(csv.DictReader(io.StringIO(report_csv(now))))
+    assert rows[-1]["open_at_end"] == str(now.current.open_at_end)
+    page = login("erin").get(
+        reverse("period_report"), {"unit": "", "since": str(today - dt.timedelta(days=30)), "until": str(today)}
+    )
+    assert 'id="running"' in page.content.decode()
+
+
 def test_the_previous_period_is_the_one_of_the_same_length_just_before() -> None:
     assert previous_period(dt.date(2024, 1, 1), dt.date(2024, 12, 31)) == (
         dt.date(2023, 1, 1),
