@@ -57,12 +57,19 @@ SMALL_COUNT = 5
 
 @dataclass(frozen=True)
 class Shown:
-    """A count as the public sees it: the number, or hidden as fewer than ``SMALL_COUNT``."""
+    """A count as the public sees it: the number; or hidden, as "fewer than ``SMALL_COUNT``" when it
+    is small, else as withheld (hidden only so that a small one beside it cannot be worked out: it
+    may be any size, and saying "fewer than 5" of it would be untrue)."""
 
     value: int | None
+    small: bool = True
 
     def __str__(self) -> str:
-        return str(self.value) if self.value is not None else _("fewer than %(n)d") % {"n": SMALL_COUNT}
+        if self.value is not None:
+            return str(self.value)
+        if self.small:
+            return _("fewer than %(n)d") % {"n": SMALL_COUNT}
+        return _("withheld")
 
     @property
     def hidden(self) -> bool:
@@ -77,7 +84,7 @@ def suppress(counts: list[int]) -> list[Shown]:
         others = sorted((n, i) for i, n in enumerate(counts) if i not in hidden and n > 0)
         if others:
             hidden.add(others[0][1])
-    return [Shown(None if i in hidden else n) for i, n in enumerate(counts)]
+    return [Shown(None, small=n < SMALL_COUNT) if i in hidden else Shown(n) for i, n in enumerate(counts)]
 
 
 @dataclass(frozen=True)
@@ -131,7 +138,7 @@ def public_figures_cached(*, today: dt.date | None = None) -> PublicFigures:
         Measure.objects.aggregate(t=Max("decided_at"), n=Count("pk")),
     )
     # The shape's version is in the key: a figure cached by an older release is never read back.
-    key = "public-figures:1:" + hashlib.sha256(repr((today, get_language(), stamp)).encode()).hexdigest()
+    key = "public-figures:2:" + hashlib.sha256(repr((today, get_language(), stamp)).encode()).hexdigest()
     figures = cache.get_or_set(key, lambda: public_figures(today=today), timeout=FIGURES_SECONDS)
     assert isinstance(figures, PublicFigures)
     return figures
