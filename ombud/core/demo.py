@@ -276,6 +276,10 @@ def demo_casework_ensure(*, body: OversightBody, investigator: User, head: User)
             measure = measure_decide(
                 actor=head, measure=measure, approve=True, text="Approved after the time to respond."
             )
+            if backdated:
+                # As if decided months ago too: a decision made today would start it today.
+                Measure.objects.filter(pk=measure.pk).update(starts_on=starts, ends_on=ends)
+                measure.refresh_from_db()
             if kind == Measure.Kind.CRIMINAL_REFERRAL:
                 follow_up_add(
                     actor=head,

@@ -178,7 +178,16 @@ def measure_decide(*, actor: Any, measure: Measure, approve: bool, text: str = "
         measure.state = S.DECIDED if approve else S.REJECTED
         measure.decided_by = actor
         measure.decided_at = now
-        measure.save(update_fields=["state", "decided_by", "decided_at"])
+        fields = ["state", "decided_by", "decided_at"]
+        today = timezone.localdate(now)
+        if approve and measure.starts_on is not None and measure.starts_on < today:
+            # Decided after the day it was to start: it starts today, for the whole period proposed
+            # (never backdated: the days before the decision were not served under it).
+            if measure.ends_on is not None:
+                measure.ends_on = today + (measure.ends_on - measure.starts_on)
+            measure.starts_on = today
+            fields += ["starts_on", "ends_on"]
+        measure.save(update_fields=fields)
         _step(measure, MeasureStep.Kind.DECISION, actor, text or (APPROVED if approve else REJECTED))
         audit_record(actor=actor, action="measure.decide", obj=measure, data={"approved": approve})
         return measure

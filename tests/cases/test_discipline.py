@@ -85,6 +85,20 @@ def test_a_measure_never_starts_before_today(casework: Casework) -> None:
     assert not Measure.objects.exists()
 
 
+def test_a_measure_decided_after_its_start_day_starts_on_its_decision_for_the_whole_period(
+    casework: Casework,
+) -> None:
+    measure = _suspension(casework, starts=TODAY, ends=TODAY + dt.timedelta(days=30))
+    measure_notify(actor=casework.investigator, measure=measure)
+    measure_respond(actor=casework.officer_user, measure=measure, text="A gift.")
+    # The decision comes five days after the day the suspension was to start.
+    Measure.objects.filter(pk=measure.pk).update(
+        starts_on=TODAY - dt.timedelta(days=5), ends_on=TODAY + dt.timedelta(days=25)
+    )
+    decided = measure_decide(actor=casework.head, measure=measure, approve=True, text=REASONS)
+    assert (decided.starts_on, decided.ends_on) == (TODAY, TODAY + dt.timedelta(days=30))
+
+
 def test_a_measure_needs_a_sustained_finding_on_its_allegation(casework: Casework) -> None:
     allegation = allegation_add(
         actor=casework.investigator,
