@@ -151,10 +151,11 @@ def officers_for_allegation(user: Any, q: str = "") -> QuerySet[Officer]:
     return officer_search(q).filter(pk__in=visible) if q.strip() else Officer.objects.filter(pk__in=visible)
 
 
-def _on_a_case_in_reach(queryset: QuerySet[_T], user: Any, object_id: int) -> _T:
-    """The object of a case the user may open, else a 404 (never a hint that it exists)."""
+def _on_a_case_in_reach(queryset: QuerySet[_T], user: Any, object_id: int, *, case: str = "case") -> _T:
+    """The object of a case the user may open (``case``: the path from it to its case), else a 404
+    (never a hint that it exists)."""
     _check_id(object_id)
-    found = queryset.filter(pk=object_id, case__in=case_list_for_user(user)).first()
+    found = queryset.filter(pk=object_id, **{f"{case}__in": case_list_for_user(user)}).first()
     if found is None:
         raise NotFoundForUser
     return found
@@ -200,15 +201,9 @@ def staff_measure_get_for_user(user: Any, measure_id: int) -> Measure:
 
 
 def follow_up_get_for_user(user: Any, follow_up_id: int) -> FollowUp:
-    _check_id(follow_up_id)
-    found = (
-        FollowUp.objects.filter(pk=follow_up_id, measure__case__in=case_list_for_user(user))
-        .select_related("measure__case__body")
-        .first()
+    return _on_a_case_in_reach(
+        FollowUp.objects.select_related("measure__case__body"), user, follow_up_id, case="measure__case"
     )
-    if found is None:
-        raise NotFoundForUser
-    return found
 
 
 # -- the case page ------------------------------------------------------------------------------------

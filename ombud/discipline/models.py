@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from ombud.cases.models import PACKAGE_SOURCE_PREFIX
+
 
 class Measure(models.Model):
     class Kind(models.TextChoices):
@@ -73,6 +75,11 @@ class Measure(models.Model):
                 name="measure_four_eyes",
             ),
         ]
+
+    @property
+    def imported(self) -> bool:
+        """Imported with a referral package: the sending body's record, never acted on here."""
+        return self.source.startswith(PACKAGE_SOURCE_PREFIX)
 
 
 class MeasureStep(models.Model):

@@ -39,12 +39,16 @@ def _deciding_body(measure: Measure) -> OversightBody:
     raise ValidationError(_("This measure belongs to no case, so no body can decide it."))
 
 
+def _require_not_himself(actor: Any, officer_id: int | None) -> None:
+    if officer_id is not None and getattr(actor, "officer_id", None) == officer_id:
+        raise PermissionDenied(_("Nobody takes a step on a measure against himself."))
+
+
 def _require_staff_step(actor: Any, measure: Measure) -> None:
     """No step of the body's on a measure against the actor himself, nor on one imported with a
     referral package (the sending body's record: its steps were taken there)."""
-    if measure.officer_id is not None and getattr(actor, "officer_id", None) == measure.officer_id:
-        raise PermissionDenied(_("Nobody takes a step on a measure against himself."))
-    if measure.source.startswith(PACKAGE_SOURCE_PREFIX):
+    _require_not_himself(actor, measure.officer_id)
+    if measure.imported:
         raise ValidationError(
             _("This measure was imported with a referral package: its steps are the sending body's.")
         )
@@ -91,8 +95,7 @@ def measure_propose(
         if allegation.finding != Finding.SUSTAINED:
             raise ValidationError({"allegation": _("A measure follows a sustained finding.")})
     _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
-    if getattr(actor, "officer_id", None) == officer.pk:
-        raise PermissionDenied(_("Nobody takes a step on a measure against himself."))
+    _require_not_himself(actor, officer.pk)
     with transaction.atomic():
         _require_open(case)
         measure = Measure.objects.create(
@@ -200,7 +203,7 @@ def measure_appeal(*, actor: Any, measure: Measure, text: str) -> Measure:
     with transaction.atomic():
         measure = _locked(measure)
         _require_the_officer(actor, measure)
-        if measure.source.startswith(PACKAGE_SOURCE_PREFIX):
+        if measure.imported:
             raise ValidationError(
                 _("This measure was imported with a referral package: appeal it where it was decided.")
             )

@@ -8,8 +8,10 @@ supervisor's or analyst's reach over units adds nothing to it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -229,10 +231,16 @@ def place_search(q: str) -> QuerySet[Place]:
     return (places.filter(name__icontains=q) if q else places).order_by("name", "pk")
 
 
+def review_open_until(complaint: Complaint) -> dt.datetime | None:
+    """Until when the complainant may ask the body above to review his closed complaint (None: he
+    may not, the complaint being open)."""
+    if complaint.status != Complaint.Status.CLOSED or complaint.closed_at is None:
+        return None
+    return complaint.closed_at + dt.timedelta(days=settings.OMBUD_REVIEW_DAYS)
+
+
 def complaint_status_data(complaint: Complaint) -> dict[str, Any]:
     """What a complainant may see of their complaint: never staff names or other complainants."""
-    from ombud.intake.services import review_open_until
-
     review_until = review_open_until(complaint)
     events = complaint.events.select_related("body")
     return {

@@ -36,7 +36,7 @@ from ombud.intake.models import (
 )
 from ombud.intake.receipts import receipt_digest, receipt_new
 from ombud.intake.routing import NoBodyQualifies, route
-from ombud.intake.selectors import may_reveal_identity
+from ombud.intake.selectors import may_reveal_identity, review_open_until
 from ombud.org.models import Officer, Official, OversightBody, Place
 
 MAX_DESCRIPTION = 20_000
@@ -587,14 +587,6 @@ def _escalation_note(why: str) -> str:
 
 # A request for review says why: "x" gives the body above nothing to look at.
 MIN_REVIEW_REASON = 10
-
-
-def review_open_until(complaint: Complaint) -> dt.datetime | None:
-    """Until when the complainant may ask the body above to review his closed complaint (None: he
-    may not, the complaint being open)."""
-    if complaint.status != Complaint.Status.CLOSED or complaint.closed_at is None:
-        return None
-    return complaint.closed_at + dt.timedelta(days=settings.OMBUD_REVIEW_DAYS)
 
 
 def complaint_review_request(*, complaint: Complaint, reason: str, now: dt.datetime | None = None) -> Complaint:

@@ -111,23 +111,20 @@ class OutcomePublish(StaffView):
 
 
 def figures_json(figures: PublicFigures) -> dict[str, Any]:
-    def shown(count: Any) -> int | None:
-        return None if count.hidden else int(count.value)
-
     return {
         "as_of": figures.as_of,
         "years": [
             {
                 "year": row.year,
-                "complaints": shown(row.complaints),
-                "sustained": shown(row.sustained),
-                "measures": shown(row.measures),
+                "complaints": row.complaints.value,
+                "sustained": row.sustained.value,
+                "measures": row.measures.value,
             }
             for row in figures.years
         ],
         "branch_year": figures.branch_year,
-        "branches": [{"name": name, "complaints": shown(count)} for name, count in figures.branches],
-        "measures_by_kind": [{"kind": kind, "count": shown(count)} for kind, count in figures.measures_by_kind],
+        "branches": [{"name": name, "complaints": count.value} for name, count in figures.branches],
+        "measures_by_kind": [{"kind": kind, "count": count.value} for kind, count in figures.measures_by_kind],
     }
 
 

@@ -128,6 +128,10 @@ def published_outcomes() -> QuerySet[PublishedOutcome]:
     return PublishedOutcome.objects.filter(state=PublishedOutcome.State.PUBLISHED).order_by("-published_at", "-pk")
 
 
+# However long the same records give the same figures, an hour at most between two computations.
+FIGURES_SECONDS = 3600
+
+
 def public_figures_cached(*, today: dt.date | None = None) -> PublicFigures:
     """``public_figures``, computed once for as long as the records it reads are unchanged: the
     public page is open to anyone, and the figures read every unit's year."""
@@ -142,10 +146,6 @@ def public_figures_cached(*, today: dt.date | None = None) -> PublicFigures:
     figures = cache.get_or_set(key, lambda: public_figures(today=today), timeout=FIGURES_SECONDS)
     assert isinstance(figures, PublicFigures)
     return figures
-
-
-# However long the same records give the same figures, an hour at most between two computations.
-FIGURES_SECONDS = 3600
 
 
 def public_figures(*, today: dt.date | None = None) -> PublicFigures:

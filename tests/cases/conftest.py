@@ -9,7 +9,7 @@ import pytest
 
 from ombud.accounts.models import Role, User
 from ombud.accounts.services import user_create
-from ombud.cases.models import Case
+from ombud.cases.models import Allegation, Case
 from ombud.cases.services import allegation_add, case_open, finding_decide, finding_propose
 from ombud.discipline.models import Measure
 from ombud.discipline.services import measure_propose
@@ -41,8 +41,8 @@ def casework(force: Force, make_member) -> Casework:  # type: ignore[no-untyped-
     return Casework(force, investigator, head, deputy, officer_user, case)
 
 
-def proposed_warning(casework: Casework) -> Measure:
-    """A warning proposed after a sustained bribery finding against the grain officer."""
+def sustained_bribery(casework: Casework) -> Allegation:
+    """A bribery allegation against the grain officer, found sustained under four eyes."""
     allegation = allegation_add(
         actor=casework.investigator,
         case=casework.case,
@@ -51,7 +51,12 @@ def proposed_warning(casework: Casework) -> Measure:
         particulars={"goods": "grain", "value": 300},
     )
     finding_propose(actor=casework.investigator, allegation=allegation, finding="sustained", reason="The ledger.")
-    finding_decide(actor=casework.head, allegation=allegation)
+    return finding_decide(actor=casework.head, allegation=allegation)
+
+
+def proposed_warning(casework: Casework) -> Measure:
+    """A warning proposed after a sustained bribery finding against the grain officer."""
+    sustained_bribery(casework)
     return measure_propose(
         actor=casework.investigator,
         case=casework.case,

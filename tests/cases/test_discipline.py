@@ -8,8 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from ombud.cases.models import Allegation
-from ombud.cases.services import allegation_add, finding_decide, finding_propose
+from ombud.cases.services import allegation_add
 from ombud.discipline.models import FollowUp, Measure
 from ombud.discipline.services import (
     follow_up_add,
@@ -26,23 +25,14 @@ from ombud.discipline.services import (
 from ombud.intake.models import Category
 from ombud.org.models import Officer, PlaceAssignment
 from ombud.org.services import officer_assign_place
-from tests.cases.conftest import Casework
+from tests.cases.conftest import Casework, sustained_bribery
 
 REASONS = "The response does not explain the grain."
 
 TODAY = timezone.localdate()
 
 
-def _sustained(casework: Casework) -> Allegation:
-    allegation = allegation_add(
-        actor=casework.investigator,
-        case=casework.case,
-        category=Category.objects.get(code="bribery"),
-        officer=casework.force.grain_officer,
-        particulars={"goods": "grain", "value": 300},
-    )
-    finding_propose(actor=casework.investigator, allegation=allegation, finding="sustained", reason="Ledger.")
-    return finding_decide(actor=casework.head, allegation=allegation)
+_sustained = sustained_bribery
 
 
 def _suspension(casework: Casework, starts: dt.date = TODAY, ends: dt.date | None = None) -> Measure:
