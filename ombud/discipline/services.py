@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,7 +232,7 @@ def measure_appeal_decide(*, actor: Any, measure: Measure, uphold: bool, text: s
                 _("An appeal is decided by someone who neither proposed nor decided the measure.")
             )
         _step(measure, MeasureStep.Kind.APPEAL_DECISION, actor, text)
-        measure.state = S.DECIDED if uphold else S.REJECTED
+        measure.state = _course_run(measure) if uphold else S.REJECTED
         measure.save(update_fields=["state"])
         if not uphold:
             _settle_status(
@@ -255,6 +255,26 @@ STATUS_PRECEDENCE: list[tuple[str, str]] = [
 DECIDED_HERE = ~Q(source__startswith=PACKAGE_SOURCE_PREFIX)
 
 
+def _has_step(kind: str) -> Exists:
+    return Exists(MeasureStep.objects.filter(measure=OuterRef("pk"), kind=kind))
+
+
+# An appeal neither suspends a measure nor prolongs it: one under appeal comes into force on its
+# start day and ends after its end day as it would without one (its state stays "under appeal", its
+# steps say how far its days have run), and the appeal's decision either overturns it or leaves it
+# where its days have brought it.
+_STARTED, _ENDED = _has_step(MeasureStep.Kind.IN_FORCE), _has_step(MeasureStep.Kind.ENDED)
+HOLDING = Q(state=S.IN_FORCE) | (Q(state=S.APPEALED) & Q(_STARTED) & ~Q(_ENDED))
+
+
+def _course_run(measure: Measure) -> str:
+    """The state an upheld measure returns to: as far as its days have brought it while under appeal."""
+    kinds = set(measure.steps.values_list("kind", flat=True))
+    if MeasureStep.Kind.ENDED in kinds:
+        return S.ENDED
+    return S.IN_FORCE if MeasureStep.Kind.IN_FORCE in kinds else S.DECIDED
+
+
 def _settle_status(officer_id: int, on: dt.date, actor: Any, *, dismissal_overturned: bool = False) -> None:
     """The officer's status from the measures decided here that hold him now (in force, or in force
     and under appeal): the strongest of dismissal, suspension and standby, else active. A dismissal
@@ -266,7 +286,7 @@ def _settle_status(officer_id: int, on: dt.date, actor: Any, *, dismissal_overtu
         return
     holding = set(
         Measure.objects.filter(DECIDED_HERE, officer_id=officer_id, kind__in=[k for k, _s in STATUS_PRECEDENCE])
-        .filter(Q(state=S.IN_FORCE) | Q(state=S.APPEALED, steps__kind=MeasureStep.Kind.IN_FORCE))
+        .filter(HOLDING)
         .values_list("kind", flat=True)
     )
     status = next((status for kind, status in STATUS_PRECEDENCE if kind in holding), Officer.Status.ACTIVE)
@@ -285,25 +305,32 @@ def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str,
     day = on or timezone.localdate()
     started = ended = 0
     with transaction.atomic():
+        due = Q(starts_on__isnull=True) | Q(starts_on__lte=day)
         starting = (
             Measure.objects.select_for_update()
-            .filter(DECIDED_HERE, state=S.DECIDED)
-            .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=day))
+            .filter(DECIDED_HERE)
+            .filter(Q(state=S.DECIDED) | (Q(state=S.APPEALED) & ~Q(_STARTED)))
+            .filter(due)
         )
         for measure in starting.select_related("officer"):
-            # An appeal window still open does not hold a measure back: it is in force meanwhile.
-            measure.state = S.IN_FORCE
-            measure.save(update_fields=["state"])
+            # An appeal, or a window still open for one, does not hold a measure back: it is in force
+            # meanwhile (and stays "under appeal" until the appeal is decided).
+            if measure.state == S.DECIDED:
+                measure.state = S.IN_FORCE
+                measure.save(update_fields=["state"])
             _step(measure, MeasureStep.Kind.IN_FORCE, actor)
             _settle_status(measure.officer_id, day, actor)
             audit_record(actor=actor, action="measure.in_force", obj=measure)
             started += 1
-        ending = Measure.objects.select_for_update().filter(
-            DECIDED_HERE, state=S.IN_FORCE, ends_on__isnull=False, ends_on__lt=day
+        ending = (
+            Measure.objects.select_for_update()
+            .filter(DECIDED_HERE, ends_on__isnull=False, ends_on__lt=day)
+            .filter(HOLDING)
         )
         for measure in ending:
-            measure.state = S.ENDED
-            measure.save(update_fields=["state"])
+            if measure.state == S.IN_FORCE:
+                measure.state = S.ENDED
+                measure.save(update_fields=["state"])
             _step(measure, MeasureStep.Kind.ENDED, actor)
             _settle_status(measure.officer_id, day, actor)
             audit_record(actor=actor, action="measure.end", obj=measure)

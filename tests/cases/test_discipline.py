@@ -210,6 +210,43 @@ def test_an_appeal_is_decided_by_a_third_person_and_overturning_restores_the_off
     assert Officer.objects.get(pk=casework.force.grain_officer.pk).status == "active"
 
 
+def _step_kinds(measure: Measure) -> list[str]:
+    return list(measure.steps.order_by("at", "pk").values_list("kind", flat=True))
+
+
+def test_a_suspension_under_appeal_ends_on_its_end_date_and_upholding_leaves_it_ended(casework: Casework) -> None:
+    officer = casework.force.grain_officer
+    measure = _decided(casework, starts=TODAY, ends=TODAY + dt.timedelta(days=10))
+    measures_apply(on=TODAY)
+    measure_appeal(actor=casework.officer_user, measure=measure, text="New witness.")
+    assert measures_apply(on=TODAY + dt.timedelta(days=11)) == {"started": 0, "ended": 1}
+    assert Officer.objects.get(pk=officer.pk).status == "active"
+    assert Measure.objects.get(pk=measure.pk).state == "appealed"
+    measure_appeal_decide(actor=casework.deputy_head, measure=measure, uphold=True, text="The grain was taken.")
+    assert Measure.objects.get(pk=measure.pk).state == "ended"
+    # Upheld, it does not come into force a second time.
+    assert measures_apply(on=TODAY + dt.timedelta(days=12)) == {"started": 0, "ended": 0}
+    assert Officer.objects.get(pk=officer.pk).status == "active"
+    assert _step_kinds(measure).count("in_force") == 1
+    assert _step_kinds(measure).count("ended") == 1
+
+
+def test_an_appeal_lodged_before_the_start_day_does_not_hold_the_measure_back(casework: Casework) -> None:
+    officer = casework.force.grain_officer
+    measure = _decided(casework, starts=TODAY + dt.timedelta(days=5), ends=TODAY + dt.timedelta(days=30))
+    measure_appeal(actor=casework.officer_user, measure=measure, text="New witness.")
+    assert measures_apply(on=TODAY + dt.timedelta(days=5)) == {"started": 1, "ended": 0}
+    assert Officer.objects.get(pk=officer.pk).status == "suspended"
+    assert Measure.objects.get(pk=measure.pk).state == "appealed"
+    measure_appeal_decide(actor=casework.deputy_head, measure=measure, uphold=True, text="The grain was taken.")
+    assert Measure.objects.get(pk=measure.pk).state == "in_force"
+    assert measures_apply(on=TODAY + dt.timedelta(days=6)) == {"started": 0, "ended": 0}
+    assert Officer.objects.get(pk=officer.pk).status == "suspended"
+    assert measures_apply(on=TODAY + dt.timedelta(days=31)) == {"started": 0, "ended": 1}
+    assert Officer.objects.get(pk=officer.pk).status == "active"
+    assert _step_kinds(measure).count("in_force") == 1
+
+
 def test_an_appeal_can_be_made_once(casework: Casework) -> None:
     measure = _decided(casework)
     measure_appeal(actor=casework.officer_user, measure=measure, text="Ground one.")
