@@ -33,13 +33,17 @@ class AllegationAdmin(ReadOnlyAdmin[Allegation]):
     search_fields = ["case__number", "officer__last_name", "officer__badge"]
 
 
+# Who handed an item in may be the complainant or a witness, whom an administrator does not read (the
+# case page shows them to the case's investigators and heads): neither the item's source nor its
+# custody entries' parties are shown here.
 class CustodyInline(ReadOnlyInline):
     model = CustodyEntry
-    fields = ["action", "at", "actor", "from_party", "to_party", "note"]
+    fields = ["action", "at", "actor", "note"]
 
 
 @admin.register(EvidenceItem)
 class EvidenceItemAdmin(ReadOnlyAdmin[EvidenceItem]):
+    exclude = ["received_from"]
     list_display = ["name", "case", "sha256", "size", "added_at"]
     list_select_related = ["case"]
     search_fields = ["sha256", "name", "case__number"]

@@ -90,9 +90,18 @@ def read_upload(upload: Any) -> bytes:
     return bytes(upload.read(limit + 1))
 
 
-def many(serializer: type[serializers.BaseSerializer[Any]], items: Iterable[Any]) -> list[dict[str, Any]]:
+def many(
+    serializer: type[serializers.BaseSerializer[Any]], items: Iterable[Any], context: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     """Each item through the serializer (``many=True`` without the ListSerializer's loose typing)."""
-    return [dict(serializer(item).data) for item in items]
+    return [dict(serializer(item, context=context or {}).data) for item in items]
+
+
+def _sees_sources(context: dict[str, Any], case: Case) -> bool:
+    """Whether the reader of this answer sees who handed in the case's evidence (never without a
+    request to tell who reads)."""
+    request = context.get("request")
+    return request is not None and selectors.sees_evidence_sources(request.user, case)
 
 
 # -- output --------------------------------------------------------------------------------------------
@@ -137,9 +146,18 @@ class CustodySerializer(serializers.Serializer[CustodyEntry]):
     action = serializers.CharField()
     at = serializers.DateTimeField()
     actor = UserNameField(allow_null=True)
-    from_party = serializers.CharField()
+    from_party = serializers.CharField(
+        allow_null=True,
+        help_text="null: withheld (the item's receipt, read by someone who may not see its source)",
+    )
     to_party = serializers.CharField()
     note = serializers.CharField()
+
+    def to_representation(self, instance: CustodyEntry) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if selectors.source_withheld(instance, _sees_sources(self.context, instance.item.case)):
+            data["from_party"] = None
+        return data
 
 
 class EvidenceSerializer(serializers.Serializer[EvidenceItem]):
@@ -149,10 +167,20 @@ class EvidenceSerializer(serializers.Serializer[EvidenceItem]):
     size = serializers.IntegerField()
     content_type = serializers.CharField()
     description = serializers.CharField()
-    received_from = serializers.CharField()
+    received_from = serializers.CharField(
+        allow_null=True,
+        help_text="Who handed the item in; null: withheld from this reader (shown to the investigators and "
+        "heads of the case's body only)",
+    )
     added_by = UserNameField(allow_null=True)
     added_at = serializers.DateTimeField()
     supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
+
+    def to_representation(self, instance: EvidenceItem) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        if instance.received_from and not _sees_sources(self.context, instance.case):
+            data["received_from"] = None
+        return data
 
 
 class EvidenceDetailSerializer(EvidenceSerializer):
@@ -246,7 +274,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "count": len(items),
             "total_size": sum(item.size for item in items),
             "current": [item.pk for item in items if item.pk not in superseded],
-            "items": many(EvidenceSerializer, items),
+            "items": many(EvidenceSerializer, items, self.context),
         }
 
     def get_measures(self, case: Case) -> list[dict[str, Any]]:
@@ -399,7 +427,10 @@ class CaseListCreate(ServiceErrors, generics.ListAPIView[Case]):
             summary=data.get("summary", ""),
             complaints=list(data.get("complaints", [])),
         )
-        return Response(CaseDetailSerializer(_case_detail(case)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CaseDetailSerializer(_case_detail(case), context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class CaseDetail(StaffView):
@@ -407,7 +438,7 @@ class CaseDetail(StaffView):
     def get(self, request: Request, pk: int) -> Response:
         case = selectors.case_get_for_user(request.user, pk)
         audit_record_now(actor=request.user, action="case.view", obj=case)
-        return Response(CaseDetailSerializer(_case_detail(case)).data)
+        return Response(CaseDetailSerializer(_case_detail(case), context={"request": request}).data)
 
 
 class CaseAllegations(StaffView):
@@ -470,7 +501,7 @@ class CaseClose(StaffView):
         case = case_close(actor=request.user, case=case, **serializer.validated_data)
         # The answer is the whole case: a showing of it, audited as the detail's is.
         audit_record_now(actor=request.user, action="case.view", obj=case)
-        return Response(CaseDetailSerializer(_case_detail(case)).data)
+        return Response(CaseDetailSerializer(_case_detail(case), context={"request": request}).data)
 
 
 class CasePackage(StaffView):
@@ -531,7 +562,7 @@ class CaseEvidence(StaffView):
         case = selectors.case_get_for_user(request.user, pk)
         # Who handed each item in can be a witness: a read of the case, audited as the page's is.
         audit_record_now(actor=request.user, action="case.view", obj=case, data={"evidence": "list"})
-        return Response(many(EvidenceSerializer, case.evidence.select_related("added_by")))
+        return Response(many(EvidenceSerializer, case.evidence.select_related("added_by"), {"request": request}))
 
     @extend_schema(
         request={"multipart/form-data": EvidenceUploadSerializer}, responses={201: EvidenceDetailSerializer}
@@ -552,7 +583,9 @@ class CaseEvidence(StaffView):
             supersedes=data.get("supersedes"),
             max_bytes=settings.OMBUD_MAX_UPLOAD_BYTES,
         )
-        return Response(EvidenceDetailSerializer(item).data, status=status.HTTP_201_CREATED)
+        return Response(
+            EvidenceDetailSerializer(item, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class EvidenceDetail(StaffView):
@@ -563,7 +596,7 @@ class EvidenceDetail(StaffView):
     def get(self, request: Request, pk: int) -> Response:
         item = selectors.evidence_get_for_user(request.user, pk)
         audit_record_now(actor=request.user, action="case.view", obj=item.case, data={"evidence": item.pk})
-        return Response(EvidenceDetailSerializer(item).data)
+        return Response(EvidenceDetailSerializer(item, context={"request": request}).data)
 
 
 class EvidenceDownload(StaffView):
@@ -595,4 +628,6 @@ class EvidenceCustody(StaffView):
         entry = custody_record(
             actor=request.user, item=item, action=CustodyEntry.Action.TRANSFERRED, **serializer.validated_data
         )
-        return Response(CustodySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CustodySerializer(entry, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )

@@ -27,6 +27,7 @@ from ombud.intake.selectors import (
     officer_conflict_q,
     officer_search,
     place_conflict_q,
+    reads_identities_in,
 )
 from ombud.org.models import Officer, OversightBody
 from ombud.org.selectors import officer_list_for_user
@@ -206,6 +207,22 @@ def follow_up_get_for_user(user: Any, follow_up_id: int) -> FollowUp:
     )
 
 
+# -- who handed in the evidence ------------------------------------------------------------------------
+
+
+def sees_evidence_sources(user: Any, case: Case) -> bool:
+    """Who handed in a piece of evidence may be the complainant or a witness: read, as a complainant's
+    identity is, only by the investigators and heads of the case's body or a body above it (not by
+    its intake clerks or an administrator)."""
+    return reads_identities_in(user, case.body)
+
+
+def source_withheld(entry: CustodyEntry, sees_sources: bool) -> bool:
+    """Whether a custody entry's "from" is withheld from this reader: the entry of an item's receipt
+    names who handed it in."""
+    return not sees_sources and entry.action == CustodyEntry.Action.RECEIVED and bool(entry.from_party)
+
+
 # -- the case page ------------------------------------------------------------------------------------
 
 
@@ -238,6 +255,8 @@ class CasePage:
     measures: list[MeasureRow]
     can_work: bool
     can_decide: bool
+    # Whether this reader sees who handed in each item (``sees_evidence_sources``).
+    sees_sources: bool
     fingerprint: str
 
     @property
@@ -305,6 +324,7 @@ def case_page_for(user: Any, case_id: int) -> CasePage:
         measures=rows,
         can_work=acts_for(user, case.body_id, WORK_ROLES),
         can_decide=acts_for(user, case.body_id, HEAD_ROLES),
+        sees_sources=sees_evidence_sources(user, case),
         fingerprint=keys.fingerprint(),
     )
 

@@ -22,7 +22,7 @@ from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id, search_text
 from ombud.intake.models import Complaint, ComplaintSubject
 from ombud.intake.routing import body_covers
-from ombud.org.models import Officer, Place
+from ombud.org.models import Officer, OversightBody, Place
 
 
 def _unit_conflict_q(scope: Scope, unit_rel: str) -> Q:
@@ -97,9 +97,12 @@ IDENTITY_ROLES = frozenset({Role.INVESTIGATOR, Role.BODY_HEAD})
 def may_reveal_identity(user: Any, complaint: Complaint) -> bool:
     """Whether ``user`` (who passed the gate) investigates or heads the body the complaint was routed
     to, or a body above it."""
-    body = complaint.routed_to
-    if body is None:
-        return False
+    return complaint.routed_to is not None and reads_identities_in(user, complaint.routed_to)
+
+
+def reads_identities_in(user: Any, body: OversightBody) -> bool:
+    """Whether ``user`` investigates or heads ``body`` or a body above it: who may read the people
+    named in its work (a complainant, who handed in a piece of evidence)."""
     for membership in active_memberships(user):
         if membership.role not in IDENTITY_ROLES or membership.body is None:
             continue

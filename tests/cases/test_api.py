@@ -495,6 +495,27 @@ def test_a_user_without_an_officer_record_has_no_measures(casework: Casework) ->
     assert client_for(casework.investigator).get("/api/v1/me/measures/").json() == []
 
 
+def test_the_api_withholds_who_handed_in_evidence_from_an_intake_clerk(casework: Casework, make_member) -> None:  # type: ignore[no-untyped-def]
+    from ombud.accounts.models import Role
+
+    item = evidence_add(
+        actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER, received_from="a witness"
+    )
+    clerk = client_for(make_member(casework.force.body_a, Role.INTAKE_CLERK))
+    detail = clerk.get(f"/api/v1/evidence/{item.pk}/").json()
+    assert detail["received_from"] is None
+    assert [(c["action"], c["from_party"]) for c in detail["custody"]] == [("received", None)]
+    assert clerk.get(f"/api/v1/cases/{casework.case.pk}/evidence/").json()[0]["received_from"] is None
+    case = clerk.get(f"/api/v1/cases/{casework.case.pk}/").json()
+    assert case["evidence"]["items"][0]["received_from"] is None
+    investigator = client_for(casework.investigator)
+    assert investigator.get(f"/api/v1/cases/{casework.case.pk}/").json()["evidence"]["items"][0][
+        "received_from"
+    ] == ("a witness")
+    detail = investigator.get(f"/api/v1/evidence/{item.pk}/").json()
+    assert [(c["action"], c["from_party"]) for c in detail["custody"]] == [("received", "a witness")]
+
+
 def test_reading_the_evidence_through_the_api_is_audited(casework: Casework) -> None:
     item = evidence_add(
         actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER, received_from="a witness"

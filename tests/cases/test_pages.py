@@ -633,6 +633,26 @@ def test_the_admin_cannot_change_or_delete_an_evidence_item(casework: Casework, 
     assert CustodyEntry.objects.filter(item=item).count() == 1
 
 
+def test_who_handed_in_evidence_is_read_by_the_investigators_and_heads_not_by_a_clerk_or_the_admin(
+    casework: Casework,
+    make_member,
+    superuser: User,  # type: ignore[no-untyped-def]
+) -> None:
+    witness = "Pak Sun-hui, the bookkeeper's sister"
+    item = evidence_add(
+        actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER, received_from=witness
+    )
+    for reader in (casework.investigator, casework.head):
+        page = html(logged_in(reader).get(case_url(casework.case)))
+        assert page.count("Pak Sun-hui") == 2  # the item's source and its receipt in the chain of custody
+    clerk = make_member(casework.force.body_a, Role.INTAKE_CLERK)
+    page = html(logged_in(clerk).get(case_url(casework.case)))
+    assert "ledger.txt" in page and "withheld: shown to the investigators and heads of the body" in page
+    assert "Pak Sun-hui" not in page
+    admin_page = html(logged_in(superuser).get(reverse("admin:cases_evidenceitem_change", args=[item.pk])))
+    assert "ledger.txt" in admin_page and "Pak Sun-hui" not in admin_page
+
+
 def test_the_admin_shows_who_holds_an_api_token_but_never_the_key_and_has_no_groups(
     casework: Casework, superuser: User
 ) -> None:
