@@ -298,3 +298,24 @@ dave = _persona("dave")
 erin = _persona("erin")
 frank = _persona("frank")
 admin = _persona("admin")
+
+
+def admin_officer_change(client: Client, officer_id: int, **changes: str) -> Any:
+    """Post the admin's officer form as shown, with ``changes``."""
+    from django.urls import reverse
+
+    officer = Officer.objects.get(pk=officer_id)
+    data = {
+        "badge": officer.badge,
+        "first_name": officer.first_name,
+        "last_name": officer.last_name,
+        "rank": officer.rank,
+        "status": officer.status,
+        "sex": officer.sex,
+        "race": officer.race,
+        "hired_on": officer.hired_on.isoformat() if officer.hired_on else "",
+        "left_on": officer.left_on.isoformat() if officer.left_on else "",
+    }
+    for prefix in ("station_assignments", "place_assignments"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return client.post(reverse("admin:org_officer_change", args=[officer_id]), data | changes)

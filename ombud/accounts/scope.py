@@ -7,6 +7,7 @@ complaint or case that names them or an officer of their own unit."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,13 @@ class Scope:
     body_paths: tuple[str, ...] = ()
     # The units the user supervises: his own chain of command, whose complaints he must not read.
     supervised_paths: tuple[str, ...] = ()
+    # (body id, role) of each role held in a body: a clerk of one body who investigates for another
+    # acts as a clerk in the first.
+    body_roles: frozenset[tuple[int, str]] = frozenset()
+
+    def acts_in(self, body_id: int, roles: Iterable[str]) -> bool:
+        """Whether the user holds one of ``roles`` in this very body (administrators aside)."""
+        return any((body_id, role) in self.body_roles for role in roles)
 
     @property
     def is_staff_role(self) -> bool:
@@ -128,6 +136,7 @@ def _compute_scope(user: Any) -> Scope:
         administrator=administrator,
         body_paths=tuple(sorted(_outermost(body_paths))),
         supervised_paths=tuple(sorted(_outermost(supervised))),
+        body_roles=frozenset((m.body.pk, m.role) for m in memberships if m.body is not None),
     )
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,11 +144,20 @@ def package_build(*, actor: Any, case: Case) -> bytes:
     from django.db import transaction
 
     from ombud.accounts.models import Role
+    from ombud.cases.selectors import sees_evidence_sources
     from ombud.cases.services import _require_body_role, custody_record
     from ombud.cases.summary import case_summary_pdf
 
     if actor is not None:  # None: the instance itself (`ombud case package` on the server)
         _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
+        # The package names who handed in each item: built only by those who may read that.
+        if not sees_evidence_sources(actor, case):
+            raise PermissionDenied(
+                _(
+                    "The package names who handed in each piece of evidence: it is built by the investigators "
+                    "and heads of the case's body."
+                )
+            )
     with transaction.atomic():
         for item in EvidenceItem.objects.filter(case=case):
             custody_record(

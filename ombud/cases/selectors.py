@@ -83,7 +83,7 @@ def acts_for(user: Any, body_id: int, roles: frozenset[str]) -> bool:
     scope = scope_for(user)
     if scope.barred:
         return False
-    return scope.administrator or (body_id in scope.body_ids and bool(scope.roles & roles))
+    return scope.administrator or scope.acts_in(body_id, roles)
 
 
 def workspace_filters(params: Any) -> dict[str, Any]:

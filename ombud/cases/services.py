@@ -30,7 +30,7 @@ def _require_body_role(actor: Any, body: OversightBody, roles: set[str]) -> None
     scope = scope_for(actor)
     if scope.administrator:
         return
-    if body.pk not in scope.body_ids or not (scope.roles & roles):
+    if not scope.acts_in(body.pk, roles):
         raise PermissionDenied(_("You do not act for this body in that role."))
 
 

@@ -31,8 +31,26 @@ class AuditedAdmin(admin.ModelAdmin[_M]):
         return super().log_addition(request, obj, message)
 
     def log_change(self, request: HttpRequest, obj: _M, message: Any) -> LogEntry:
-        audit_record_now(actor=request.user, action="admin.change", obj=obj)
+        audit_record_now(
+            actor=request.user, action="admin.change", obj=obj, data={"changed": changed_fields(message)}
+        )
         return super().log_change(request, obj, message)
+
+
+def changed_fields(message: Any) -> list[str]:
+    """The names of the fields an admin change touched (from Django's change message; the values
+    are not kept: the audit chain holds no personal data), inlines as "<model>: <fields>"."""
+    if not isinstance(message, list):
+        return []
+    names: list[str] = []
+    for part in message:
+        for kind, detail in part.items() if isinstance(part, dict) else ():
+            fields = ", ".join(str(f) for f in detail.get("fields", ()))
+            if "name" in detail:
+                names.append(f"{detail['name']} {kind}" + (f": {fields}" if fields else ""))
+            else:
+                names.extend(str(f) for f in detail.get("fields", ()))
+    return names
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[_M]):

@@ -275,6 +275,20 @@ def _course_run(measure: Measure) -> str:
     return S.IN_FORCE if MeasureStep.Kind.IN_FORCE in kinds else S.DECIDED
 
 
+def _holding_kinds(officer_id: int) -> set[str]:
+    """The kinds of measure decided here that hold the officer now and decide his status."""
+    return set(
+        Measure.objects.filter(DECIDED_HERE, officer_id=officer_id, kind__in=[k for k, _s in STATUS_PRECEDENCE])
+        .filter(HOLDING)
+        .values_list("kind", flat=True)
+    )
+
+
+def officer_held_by_measures(officer_id: int) -> bool:
+    """Whether a suspension, standby or dismissal decided here holds the officer now."""
+    return bool(_holding_kinds(officer_id))
+
+
 def _settle_status(officer_id: int, on: dt.date, actor: Any, *, dismissal_overturned: bool = False) -> None:
     """The officer's status from the measures decided here that hold him now (in force, or in force
     and under appeal): the strongest of dismissal, suspension and standby, else active. A dismissal
@@ -284,11 +298,7 @@ def _settle_status(officer_id: int, on: dt.date, actor: Any, *, dismissal_overtu
         return
     if officer.status == Officer.Status.DISMISSED and not dismissal_overturned:
         return
-    holding = set(
-        Measure.objects.filter(DECIDED_HERE, officer_id=officer_id, kind__in=[k for k, _s in STATUS_PRECEDENCE])
-        .filter(HOLDING)
-        .values_list("kind", flat=True)
-    )
+    holding = _holding_kinds(officer_id)
     status = next((status for kind, status in STATUS_PRECEDENCE if kind in holding), Officer.Status.ACTIVE)
     if officer.status == status:
         return
@@ -319,7 +329,11 @@ def measures_apply(*, actor: Any = None, on: dt.date | None = None) -> dict[str,
                 measure.state = S.IN_FORCE
                 measure.save(update_fields=["state"])
             _step(measure, MeasureStep.Kind.IN_FORCE, actor)
-            _settle_status(measure.officer_id, day, actor)
+            # A period over before this run (the job did not run, or an appeal held the measure back
+            # under an earlier rule) is recorded, then ended below, without taking the officer's
+            # villages from him for a day.
+            if measure.ends_on is None or measure.ends_on >= day:
+                _settle_status(measure.officer_id, day, actor)
             audit_record(actor=actor, action="measure.in_force", obj=measure)
             started += 1
         ending = (

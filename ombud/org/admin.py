@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from ombud.core.admin import AuditedAdmin, ReadOnlyInline
+from ombud.discipline.services import officer_held_by_measures
 from ombud.org.models import (
     Jurisdiction,
     Officer,
@@ -70,8 +73,39 @@ class PlaceAssignmentInline(ReadOnlyInline):
     fields = ["place", "start_on", "end_on"]
 
 
+class OfficerForm(forms.ModelForm[Officer]):
+    """An officer's suspension, standby and dismissal follow the measures decided on him under due
+    process (notice, response, decision, appeal): the admin cannot set or lift them. It records that
+    he retired (from any status: leaving the force while under a measure is part of his record) and,
+    where no measure holds him, that he came back."""
+
+    class Meta:
+        model = Officer
+        fields = ["status"]  # the admin adds the others it shows
+
+    def clean_status(self) -> str:
+        status = str(self.cleaned_data["status"])
+        before = self.initial.get("status", Officer.Status.ACTIVE) if self.instance.pk else Officer.Status.ACTIVE
+        if status == before or status == Officer.Status.RETIRED:
+            return status
+        if status == Officer.Status.ACTIVE and before == Officer.Status.RETIRED:
+            if self.instance.pk and officer_held_by_measures(self.instance.pk):
+                raise forms.ValidationError(
+                    _("A measure in force holds this officer: his status follows it, not this form.")
+                )
+            return status
+        raise forms.ValidationError(
+            _(
+                "Suspension, standby and dismissal are measures decided under due process on the case page, "
+                "and end or are overturned there; here an officer can only be recorded as retired, or back "
+                "from retirement."
+            )
+        )
+
+
 @admin.register(Officer)
 class OfficerAdmin(AuditedAdmin[Officer]):
+    form = OfficerForm
     list_display = ["last_name", "first_name", "badge", "rank", "status", "unit"]
     list_filter = ["status"]
     search_fields = ["last_name", "first_name", "badge"]

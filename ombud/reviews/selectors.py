@@ -716,7 +716,7 @@ def acts_for_body(user: Any, body_id: int | None, *, head: bool = False) -> bool
     if scope.barred:
         return False
     roles = {Role.BODY_HEAD} if head else {Role.BODY_HEAD, Role.INVESTIGATOR}
-    return scope.administrator or (body_id in scope.body_ids and bool(scope.roles & roles))
+    return scope.administrator or scope.acts_in(body_id, roles)
 
 
 def _serving_on(day: dt.date, prefix: str = "") -> Q:

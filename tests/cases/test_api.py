@@ -495,6 +495,29 @@ def test_a_user_without_an_officer_record_has_no_measures(casework: Casework) ->
     assert client_for(casework.investigator).get("/api/v1/me/measures/").json() == []
 
 
+def test_a_clerk_of_the_body_who_investigates_for_another_body_acts_here_as_a_clerk(
+    casework: Casework,
+    make_member,  # type: ignore[no-untyped-def]
+) -> None:
+    from ombud.accounts.models import Role
+    from ombud.accounts.services import membership_grant
+
+    clerk = make_member(casework.force.body_a, Role.INTAKE_CLERK)
+    membership_grant(
+        actor=None, user=clerk, role=Role.INVESTIGATOR, body=casework.force.body_b, start_on=dt.date(2015, 1, 1)
+    )
+    api = client_for(clerk)
+    assert api.get(f"/api/v1/cases/{casework.case.pk}/").status_code == 200  # he reads the case
+    made = api.post(
+        f"/api/v1/cases/{casework.case.pk}/evidence/",
+        {"file": SimpleUploadedFile("forged.txt", b"forged"), "description": ""},
+        format="multipart",
+    )
+    assert made.status_code == 403
+    assert api.get(f"/api/v1/cases/{casework.case.pk}/package/").status_code == 403
+    assert not EvidenceItem.objects.filter(case=casework.case).exists()
+
+
 def test_the_api_withholds_who_handed_in_evidence_from_an_intake_clerk(casework: Casework, make_member) -> None:  # type: ignore[no-untyped-def]
     from ombud.accounts.models import Role
 

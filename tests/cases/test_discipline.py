@@ -210,6 +210,20 @@ def test_an_appeal_is_decided_by_a_third_person_and_overturning_restores_the_off
     assert Officer.objects.get(pk=casework.force.grain_officer.pk).status == "active"
 
 
+def test_a_period_over_before_the_daily_run_is_recorded_without_taking_the_officer_s_villages(
+    casework: Casework,
+) -> None:
+    officer = casework.force.grain_officer
+    officer_assign_place(
+        actor=None, officer=officer, place=casework.force.village_a1, start_on=dt.date(2020, 1, 1)
+    )
+    measure = _decided(casework, starts=TODAY, ends=TODAY + dt.timedelta(days=10))
+    assert measures_apply(on=TODAY + dt.timedelta(days=20)) == {"started": 1, "ended": 1}
+    assert Measure.objects.get(pk=measure.pk).state == "ended"
+    assert Officer.objects.get(pk=officer.pk).status == "active"
+    assert PlaceAssignment.objects.filter(officer=officer, end_on__isnull=True).exists()
+
+
 def _step_kinds(measure: Measure) -> list[str]:
     return list(measure.steps.order_by("at", "pk").values_list("kind", flat=True))
 

@@ -30,6 +30,7 @@ from ombud.intake.models import Category, Complaint
 from ombud.intake.services import complaint_file
 from ombud.org.models import Officer
 from tests.cases.conftest import Casework, proposed_warning
+from tests.conftest import admin_officer_change
 from tests.intake.conftest import complaint_about
 
 NAME, PHONE = "Qorvath Zindelmeyer", "+850-19-7731-4482"
@@ -649,8 +650,33 @@ def test_who_handed_in_evidence_is_read_by_the_investigators_and_heads_not_by_a_
     page = html(logged_in(clerk).get(case_url(casework.case)))
     assert "ledger.txt" in page and "withheld: shown to the investigators and heads of the body" in page
     assert "Pak Sun-hui" not in page
-    admin_page = html(logged_in(superuser).get(reverse("admin:cases_evidenceitem_change", args=[item.pk])))
+    admin = logged_in(superuser)
+    admin_page = html(admin.get(reverse("admin:cases_evidenceitem_change", args=[item.pk])))
     assert "ledger.txt" in admin_page and "Pak Sun-hui" not in admin_page
+    # Nor can the admin's list be filtered by it, to spell it out a letter at a time.
+    listing = admin.get(reverse("admin:cases_evidenceitem_changelist") + "?received_from__startswith=Pak")
+    assert listing.status_code == 400
+    # The referral package carries every source: neither the clerk nor the administrator builds one.
+    for reader in (clerk, superuser):
+        client = logged_in(reader)
+        assert "Download the referral package" not in html(client.get(case_url(casework.case)))
+        assert client.get(reverse("case_package", args=[casework.case.pk])).status_code == 403
+    assert logged_in(casework.head).get(reverse("case_package", args=[casework.case.pk])).status_code == 200
+
+
+def test_a_suspended_officer_recorded_as_retired_does_not_come_back_active_through_the_admin(
+    casework: Casework, superuser: User
+) -> None:
+    from tests.cases.test_discipline import _decided
+
+    officer = casework.force.grain_officer
+    _decided(casework)
+    measures_apply(on=timezone.localdate())
+    client = logged_in(superuser)
+    assert admin_officer_change(client, officer.pk, status="retired").status_code == 302
+    refused = admin_officer_change(client, officer.pk, status="active")
+    assert refused.status_code == 200 and "A measure in force holds this officer" in html(refused)
+    assert Officer.objects.get(pk=officer.pk).status == "retired"
 
 
 def test_the_admin_shows_who_holds_an_api_token_but_never_the_key_and_has_no_groups(

@@ -15,7 +15,7 @@ from ombud.cases.selectors import case_get_for_user, case_list_for_user
 from ombud.core.access import NotFoundForUser
 from ombud.intake.selectors import complaint_get_for_user, complaint_list_for_user
 from ombud.org.services import officer_create
-from tests.conftest import Force, Login
+from tests.conftest import Force, Login, admin_officer_change
 from tests.factories import (
     AllegationFactory,
     CaseFactory,
@@ -378,3 +378,27 @@ def test_a_complaint_naming_no_officer_at_a_village_of_daves_station_stays_out_o
     assert "CA-0102" in set(
         complaint_list_for_user(_fresh(force.users["bob"])).values_list("reference", flat=True)
     )
+
+
+def test_the_admin_records_a_retirement_but_never_sets_or_lifts_a_suspension(login: Login, force: Force) -> None:
+    import json
+
+    from ombud.audit.models import AuditEntry
+    from ombud.org.models import Officer
+
+    client = login("admin")
+    officer = force.officers["gus"]
+    refused = admin_officer_change(client, officer.pk, status="suspended")
+    assert refused.status_code == 200 and "decided under due process on the case page" in refused.content.decode()
+    assert Officer.objects.get(pk=officer.pk).status == "active"
+    Officer.objects.filter(pk=officer.pk).update(status="suspended")  # as a measure in force would
+    assert admin_officer_change(client, officer.pk, status="active").status_code == 200
+    assert Officer.objects.get(pk=officer.pk).status == "suspended"
+    assert not AuditEntry.objects.filter(action="admin.change", object_type="org.officer").exists()
+    assert admin_officer_change(client, officer.pk, status="retired").status_code == 302
+    assert Officer.objects.get(pk=officer.pk).status == "retired"
+    [entry] = AuditEntry.objects.filter(action="admin.change", object_type="org.officer")
+    assert json.loads(entry.payload) == {"changed": ["Status"]}
+    # No measure holds him: he may come back from retirement.
+    assert admin_officer_change(client, officer.pk, status="active").status_code == 302
+    assert Officer.objects.get(pk=officer.pk).status == "active"
