@@ -94,14 +94,23 @@ def many(
     serializer: type[serializers.BaseSerializer[Any]], items: Iterable[Any], context: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Each item through the serializer (``many=True`` without the ListSerializer's loose typing)."""
-    return [dict(serializer(item, context=context or {}).data) for item in items]
+    context = {} if context is None else context  # one dict for all: what is asked once stays asked
+    return [dict(serializer(item, context=context).data) for item in items]
 
 
-def _sees_sources(context: dict[str, Any], case: Case) -> bool:
+def _sees_sources(context: dict[str, Any], case_id: int) -> bool:
     """Whether the reader of this answer sees who handed in the case's evidence (never without a
-    request to tell who reads)."""
+    request to tell who reads); asked once per case and answer, however many items and custody
+    entries it holds (the context is shared by every serializer of one answer)."""
     request = context.get("request")
-    return request is not None and selectors.sees_evidence_sources(request.user, case)
+    if request is None:
+        return False
+    known: dict[int, bool] = context.setdefault("sees_sources", {})
+    if case_id not in known:
+        known[case_id] = selectors.sees_evidence_sources(
+            request.user, Case.objects.select_related("body").get(pk=case_id)
+        )
+    return known[case_id]
 
 
 # -- output --------------------------------------------------------------------------------------------
@@ -155,7 +164,7 @@ class CustodySerializer(serializers.Serializer[CustodyEntry]):
 
     def to_representation(self, instance: CustodyEntry) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
-        if selectors.source_withheld(instance, _sees_sources(self.context, instance.item.case)):
+        if selectors.source_withheld(instance, _sees_sources(self.context, instance.item.case_id)):
             data["from_party"] = None
         return data
 
@@ -178,7 +187,7 @@ class EvidenceSerializer(serializers.Serializer[EvidenceItem]):
 
     def to_representation(self, instance: EvidenceItem) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
-        if instance.received_from and not _sees_sources(self.context, instance.case):
+        if instance.received_from and not _sees_sources(self.context, instance.case_id):
             data["received_from"] = None
         return data
 

@@ -39,17 +39,17 @@ class AuditedAdmin(admin.ModelAdmin[_M]):
 
 def changed_fields(message: Any) -> list[str]:
     """The names of the fields an admin change touched (from Django's change message; the values
-    are not kept: the audit chain holds no personal data), inlines as "<model>: <fields>"."""
+    are not kept: the audit chain holds no personal data), an inline's as "<model> <added|changed>: <fields>"."""
     if not isinstance(message, list):
         return []
     names: list[str] = []
     for part in message:
         for kind, detail in part.items() if isinstance(part, dict) else ():
-            fields = ", ".join(str(f) for f in detail.get("fields", ()))
+            fields = [str(f) for f in detail.get("fields", ())]
             if "name" in detail:
-                names.append(f"{detail['name']} {kind}" + (f": {fields}" if fields else ""))
+                names.append(f"{detail['name']} {kind}" + (f": {', '.join(fields)}" if fields else ""))
             else:
-                names.extend(str(f) for f in detail.get("fields", ()))
+                names.extend(fields)
     return names
 
 
