@@ -227,6 +227,8 @@ class MeasureSummarySerializer(serializers.Serializer[Measure]):
     allegation = serializers.IntegerField(source="allegation_id", allow_null=True)
     kind = serializers.CharField()
     state = serializers.CharField()
+    # In the reader's language; a measure under appeal says whether it is in force or over meanwhile.
+    state_label = serializers.CharField(read_only=True)
     reason = serializers.CharField()
     starts_on = serializers.DateField(allow_null=True)
     ends_on = serializers.DateField(allow_null=True)

@@ -77,6 +77,20 @@ class Measure(models.Model):
         ]
 
     @property
+    def state_label(self) -> str:
+        """The state as people read it. An appeal neither holds a measure back nor prolongs it, so
+        one under appeal is also in force, or over, meanwhile: "under appeal" alone would leave a
+        suspended officer's commander guessing whether he is suspended."""
+        if self.state == self.State.APPEALED:
+            # ``all()`` reads the steps where a list prefetched them.
+            kinds = {step.kind for step in self.steps.all()}
+            if MeasureStep.Kind.ENDED in kinds:
+                return gettext("under appeal; its period is over")
+            if MeasureStep.Kind.IN_FORCE in kinds:
+                return gettext("under appeal; in force meanwhile")
+        return str(self.get_state_display())
+
+    @property
     def imported(self) -> bool:
         """Imported with a referral package: the sending body's record, never acted on here."""
         return self.source.startswith(PACKAGE_SOURCE_PREFIX)

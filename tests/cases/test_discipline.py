@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from ombud.cases.selectors import measures_own
 from ombud.cases.services import allegation_add
 from ombud.discipline.models import FollowUp, Measure
 from ombud.discipline.services import (
@@ -228,14 +229,21 @@ def _step_kinds(measure: Measure) -> list[str]:
     return list(measure.steps.order_by("at", "pk").values_list("kind", flat=True))
 
 
+def _seen_by_officer(casework: Casework, measure: Measure) -> str:
+    """The state the officer reads on his own measures' page."""
+    return next(own.state_label for own in measures_own(casework.officer_user) if own.id == measure.pk)
+
+
 def test_a_suspension_under_appeal_ends_on_its_end_date_and_upholding_leaves_it_ended(casework: Casework) -> None:
     officer = casework.force.grain_officer
     measure = _decided(casework, starts=TODAY, ends=TODAY + dt.timedelta(days=10))
     measures_apply(on=TODAY)
     measure_appeal(actor=casework.officer_user, measure=measure, text="New witness.")
+    assert _seen_by_officer(casework, measure) == "under appeal; in force meanwhile"
     assert measures_apply(on=TODAY + dt.timedelta(days=11)) == {"started": 0, "ended": 1}
     assert Officer.objects.get(pk=officer.pk).status == "active"
     assert Measure.objects.get(pk=measure.pk).state == "appealed"
+    assert _seen_by_officer(casework, measure) == "under appeal; its period is over"
     measure_appeal_decide(actor=casework.deputy_head, measure=measure, uphold=True, text="The grain was taken.")
     assert Measure.objects.get(pk=measure.pk).state == "ended"
     # Upheld, it does not come into force a second time.
@@ -249,9 +257,11 @@ def test_an_appeal_lodged_before_the_start_day_does_not_hold_the_measure_back(ca
     officer = casework.force.grain_officer
     measure = _decided(casework, starts=TODAY + dt.timedelta(days=5), ends=TODAY + dt.timedelta(days=30))
     measure_appeal(actor=casework.officer_user, measure=measure, text="New witness.")
+    assert _seen_by_officer(casework, measure) == "under appeal"
     assert measures_apply(on=TODAY + dt.timedelta(days=5)) == {"started": 1, "ended": 0}
     assert Officer.objects.get(pk=officer.pk).status == "suspended"
     assert Measure.objects.get(pk=measure.pk).state == "appealed"
+    assert Measure.objects.get(pk=measure.pk).state_label == "under appeal; in force meanwhile"
     measure_appeal_decide(actor=casework.deputy_head, measure=measure, uphold=True, text="The grain was taken.")
     assert Measure.objects.get(pk=measure.pk).state == "in_force"
     assert measures_apply(on=TODAY + dt.timedelta(days=6)) == {"started": 0, "ended": 0}
