@@ -1,8 +1,10 @@
-"""The precision-at-k chart of the report page: lines drawn on the server as inline SVG, like the
-bar charts of ``ombud.core.charts``, so the page needs no JavaScript."""
+"""Line charts drawn on the server as inline SVG, like the bar charts of ``ombud.core.charts``, so
+the pages need no JavaScript: the report page's precision in the top k %, and an officer's
+early-warning scores over time on his dossier."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.utils.html import format_html, format_html_join
@@ -12,6 +14,7 @@ _PAD_LEFT, _PAD_BOTTOM, _PAD_TOP, _PAD_RIGHT = 56, 40, 12, 16
 # Presentation attributes on the elements themselves, so the chart reads the same without the
 # stylesheet (in a saved page, a mail, a printout).
 _COLOURS = ("#1f5fa8", "#c0562b", "#3f8f3a", "#7a4fa0")
+MAX_POINTS = 120
 
 
 def line_chart(
@@ -23,9 +26,13 @@ def line_chart(
     y_label: str = "",
     width: int = 520,
     height: int = 240,
+    x_ticks: Sequence[tuple[float, str]] | None = None,
+    x_names: Sequence[str] | None = None,
 ) -> SafeString:
     """Lines over shared x values; each line's points carry their value as a tooltip, and a legend
-    names the lines (the table beside the chart gives every figure)."""
+    names the lines where there are several (the table beside the chart gives every figure). The x
+    values are shares in per cent (labelled every 5) unless ``x_ticks`` places and names the labels
+    and ``x_names`` names each value in the tooltips (dates, for a history)."""
     highest = max((v for _, values in series for v in values), default=0.0) or 1.0
     # Four even steps of a round size (1, 2, 2.5 or 5 times a power of ten): labels read 0, 5, 10,
     # 15, 20 %, not 0.00, 0.04, 0.09.
@@ -66,16 +73,23 @@ def line_chart(
                 _percent(value, step),
             )
         )
-    for value in xs:
-        if int(value) % 5 == 0 or value == left:
-            parts.append(
-                format_html(
-                    '<text class="label" x="{}" y="{}" font-size="11" fill="#333" text-anchor="middle">{}%</text>',
-                    x(value),
-                    height - 24,
-                    value,
-                )
+    anchors = {left: "middle", right: "middle"}
+    if x_ticks is None:
+        x_ticks = [(value, f"{value}%") for value in xs if int(value) % 5 == 0 or value == left]
+    else:
+        # Labels as long as a date would run past the chart's edges if centred on the first and last.
+        anchors = {left: "start", right: "end"}
+    names = list(x_names) if x_names is not None else [f"{value}%" for value in xs]
+    for value, text in x_ticks:
+        parts.append(
+            format_html(
+                '<text class="label" x="{}" y="{}" font-size="11" fill="#333" text-anchor="{}">{}</text>',
+                x(value),
+                height - 24,
+                anchors.get(value, "middle"),
+                text,
             )
+        )
     for index, (name, values) in enumerate(series):
         points = " ".join(f"{x(a)},{y(b)}" for a, b in zip(xs, values, strict=True))
         colour = _COLOURS[index % len(_COLOURS)]
@@ -87,19 +101,22 @@ def line_chart(
                 colour,
             )
         )
-        for a, b in zip(xs, values, strict=True):
+        # A point per value, with its tooltip, where they are few enough to tell apart.
+        for a, b, label in zip(xs, values, names, strict=True) if len(xs) <= MAX_POINTS else ():
             parts.append(
                 format_html(
-                    '<circle class="series-{}" cx="{}" cy="{}" r="2.5" fill="{}"><title>{} {}%: {}</title></circle>',
+                    '<circle class="series-{}" cx="{}" cy="{}" r="2.5" fill="{}"><title>{} {}: {}</title></circle>',
                     index,
                     x(a),
                     y(b),
                     colour,
                     name,
-                    a,
+                    label,
                     f"{b:.3f}",
                 )
             )
+        if len(series) == 1:
+            continue
         # The legend sits top right, where precision curves (falling as k grows) leave room: a
         # stroke of the line's colour, then its name to the left of it.
         key_x, key_y = width - _PAD_RIGHT - 4, _PAD_TOP + 12 + 16 * index
@@ -120,14 +137,15 @@ def line_chart(
                 name,
             )
         )
-    parts.append(
-        format_html(
-            '<text class="label" x="{}" y="{}" font-size="11" fill="#333" text-anchor="middle">{}</text>',
-            _PAD_LEFT + plot_w / 2,
-            height - 6,
-            x_label,
+    if x_label:
+        parts.append(
+            format_html(
+                '<text class="label" x="{}" y="{}" font-size="11" fill="#333" text-anchor="middle">{}</text>',
+                _PAD_LEFT + plot_w / 2,
+                height - 6,
+                x_label,
+            )
         )
-    )
     if y_label:
         parts.append(
             format_html(
@@ -153,3 +171,20 @@ def _percent(value: float, step: float) -> str:
     """A share as a percentage, with a decimal only where the steps need one."""
     decimals = 0 if float(round(step * 100, 6)).is_integer() else 1
     return f"{value * 100:.{decimals}f} %"
+
+
+def dated_line_chart(
+    points: Sequence[tuple[dt.date, float]], *, name: str, title: str, y_label: str, ticks: int = 5
+) -> SafeString:
+    """One line over dates (in order), with up to ``ticks`` of them labelled, evenly spread."""
+    xs = [float(day.toordinal()) for day, _value in points]
+    shown = sorted({round(i * (len(points) - 1) / max(ticks - 1, 1)) for i in range(min(ticks, len(points)))})
+    return line_chart(
+        xs,
+        [(name, [value for _day, value in points])],
+        title=title,
+        x_label="",
+        y_label=y_label,
+        x_ticks=[(xs[i], points[i][0].isoformat()) for i in shown],
+        x_names=[day.isoformat() for day, _value in points],
+    )

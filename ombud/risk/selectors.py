@@ -114,13 +114,17 @@ class AnswerRow:
 @dataclass(frozen=True)
 class RiskHistory:
     """What the dossier adds for the officer's supervisors and bodies: his early-warning scores
-    (newest first) and the answers given to his alerts. Two queries, however long the history."""
+    (newest first), the answers given to his alerts and his scores over two years for a chart. Three
+    queries, however long the history."""
 
     scores: list[RiskScore]
     answers: list[AnswerRow]
+    # For the chart: the score on each day scored in the two years up to the latest, oldest first.
+    trend: list[tuple[dt.date, float]]
 
 
 HISTORY_SCORES = 24
+TREND_DAYS = 730
 
 
 def officer_risk_history(officer: Officer) -> RiskHistory:
@@ -139,4 +143,14 @@ def officer_risk_history(officer: Officer) -> RiskHistory:
         )
         for i in Intervention.objects.filter(alert__officer=officer).select_related("alert", "by").order_by("-at")
     ]
-    return RiskHistory(scores, answers)
+    trend: dict[dt.date, float] = {}
+    if scores:
+        since = scores[0].as_of - dt.timedelta(days=TREND_DAYS)
+        # A day scored twice (a model retrained the same day) shows its latest score.
+        for day, score in (
+            RiskScore.objects.filter(officer=officer, as_of__gte=since)
+            .order_by("as_of", "id")
+            .values_list("as_of", "score")
+        ):
+            trend[day] = score
+    return RiskHistory(scores, answers, sorted(trend.items()))

@@ -420,3 +420,31 @@ def test_coming_back_to_an_answer_address_shows_the_alert_on_its_list(scored: Fo
     refused = client.post(reverse("risk_alert_dismiss", args=[alert.pk]), {f"dismiss-{alert.pk}-reason": " "})
     assert refused.status_code == 400 and "autofocus" in refused.content.decode()
     assert login("charlie").get(reverse("risk_alert_intervene", args=[alert.pk])).status_code == 404
+
+
+def test_the_dossier_draws_the_officer_s_scores_over_time(force: Force, login: Login) -> None:
+    from tests.risk.helpers import stub_model
+
+    gus = force.officers["gus"]
+    dossier = reverse("officer_dossier", args=[gus.pk])
+    today = timezone.localdate()
+    risk_model.save(stub_model("complaints_all", as_of=today - dt.timedelta(days=60)))
+    risk_score(as_of=today - dt.timedelta(days=60), percent=40)
+    # One score is a figure, not a trend: the table gives it and no chart is drawn.
+    page = login("alice").get(dossier).content.decode()
+    assert 'id="risk-scores"' in page and "line-chart" not in page
+    score_with_gus_flagged(force)
+    page = login("alice").get(dossier).content.decode()
+    section = page[page.index('id="risk-scores"') :]
+    assert 'class="chart line-chart"' in section and "Early-warning score over time" in section
+    # A point per day scored, oldest first, each with its date and score as a tooltip.
+    points = section[section.index("<polyline") :].split('points="')[1].split('"')[0].split()
+    assert len(points) == 2 and float(points[0].split(",")[0]) < float(points[1].split(",")[0])
+    first, latest = (
+        RiskScore.objects.get(officer=gus, as_of=today - dt.timedelta(days=60)),
+        RiskScore.objects.get(officer=gus, as_of=today),
+    )
+    assert f"score {first.as_of.isoformat()}: {first.score:.3f}" in section
+    assert f"score {latest.as_of.isoformat()}: {latest.score:.3f}" in section
+    # The later score is higher (two more complaints), so its point is drawn higher up.
+    assert latest.score > first.score and float(points[1].split(",")[1]) < float(points[0].split(",")[1])
