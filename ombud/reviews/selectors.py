@@ -829,6 +829,32 @@ def dossier_json(dossier: Dossier) -> dict[str, Any]:
         "recent": asdict(dossier.recent),
         "all_time": asdict(dossier.all_time),
         **{name: [asdict(row) for row in found] for name, found in rows.items()},
+        **_risk_history_json(dossier),
+    }
+
+
+def _risk_history_json(dossier: Dossier) -> dict[str, list[dict[str, Any]]]:
+    """The early-warning scores and the answers to the officer's alerts, as the page shows them below
+    the alerts: to his supervisors and bodies, never to himself."""
+    if dossier.own:
+        return {"risk_scores": [], "risk_answers": []}
+    from ombud.risk.selectors import officer_risk_history
+
+    history = officer_risk_history(dossier.officer)
+    return {
+        "risk_scores": [
+            {
+                "as_of": score.as_of.isoformat(),
+                "score": score.score,
+                "percentile": score.percentile,
+                "model_version": score.model_version,
+            }
+            for score in history.scores
+        ],
+        "risk_answers": [
+            {**asdict(answer), "raised_on": answer.raised_on.isoformat(), "on": answer.on.isoformat()}
+            for answer in history.answers
+        ],
     }
 
 

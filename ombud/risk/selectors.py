@@ -106,6 +106,7 @@ def simulated_truth(as_of: dt.date) -> dict[str, Any] | None:
 class AnswerRow:
     raised_on: dt.date
     kind: str
+    kind_label: str
     note: str
     on: dt.date
     by: str
@@ -136,7 +137,8 @@ def officer_risk_history(officer: Officer) -> RiskHistory:
     answers = [
         AnswerRow(
             raised_on=timezone.localdate(i.alert.raised_at),
-            kind=i.get_kind_display(),
+            kind=i.kind,
+            kind_label=i.get_kind_display(),
             note=i.note,
             on=timezone.localdate(i.at),
             by=i.by.get_full_name() or i.by.get_username(),

@@ -448,3 +448,30 @@ def test_the_dossier_draws_the_officer_s_scores_over_time(force: Force, login: L
     assert f"score {latest.as_of.isoformat()}: {latest.score:.3f}" in section
     # The later score is higher (two more complaints), so its point is drawn higher up.
     assert latest.score > first.score and float(points[1].split(",")[1]) < float(points[0].split(",")[1])
+
+
+def test_the_dossier_api_gives_the_scores_and_answers_to_his_supervisors_not_to_the_officer(
+    scored: Force, login: Login
+) -> None:
+    frank = scored.officers["frank"]
+    alert = Alert.objects.get(officer=frank, state=Alert.State.OPEN)
+    alert_intervene(actor=scored.users["dave"], alert=alert, kind="training", note="Sent on the ethics course.")
+    url = reverse("api-officer-dossier", args=[frank.pk])
+    body = login("alice").get(url).json()
+    score = RiskScore.objects.get(officer=frank)
+    assert body["risk_scores"] == [
+        {
+            "as_of": score.as_of.isoformat(),
+            "score": score.score,
+            "percentile": score.percentile,
+            "model_version": score.model_version,
+        }
+    ]
+    [answer] = body["risk_answers"]
+    assert (answer["kind"], answer["note"], answer["on"]) == (
+        "training",
+        "Sent on the ethics course.",
+        timezone.localdate().isoformat(),
+    )
+    own = login("frank").get(url).json()
+    assert own["own"] and own["risk_scores"] == [] and own["risk_answers"] == [] and own["alerts"] == []
