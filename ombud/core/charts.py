@@ -48,8 +48,15 @@ def bar_chart(
             )
         if index % label_every == 0:
             parts.append(format_html('<text x="{}" y="{}" class="label">{}</text>', centre, height - 5, label))
+    return svg_figure("chart", width, height, title, parts)
+
+
+def svg_figure(classes: str, width: int, height: int, title: str, parts: Sequence[SafeString]) -> SafeString:
+    """The chart's SVG element: it scales to its container through its viewBox, and its title is its
+    accessible name."""
     return format_html(
-        '<svg class="chart" role="img" viewBox="0 0 {} {}"><title>{}</title>{}</svg>',
+        '<svg class="{}" role="img" viewBox="0 0 {} {}"><title>{}</title>{}</svg>',
+        classes,
         width,
         height,
         title,

@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from ombud.core.charts import svg_figure
 
 _PAD_LEFT, _PAD_BOTTOM, _PAD_TOP, _PAD_RIGHT = 56, 40, 12, 16
 # Presentation attributes on the elements themselves, so the chart reads the same without the
@@ -158,13 +160,7 @@ def line_chart(
                 y_label,
             )
         )
-    return format_html(
-        '<svg class="chart line-chart" role="img" viewBox="0 0 {} {}"><title>{}</title>{}</svg>',
-        width,
-        height,
-        title,
-        format_html_join("", "{}", ((part,) for part in parts)),
-    )
+    return svg_figure("chart line-chart own-colours", width, height, title, parts)
 
 
 def _percent(value: float, step: float) -> str:
@@ -188,3 +184,67 @@ def dated_line_chart(
         x_ticks=[(xs[i], points[i][0].isoformat()) for i in shown],
         x_names=[day.isoformat() for day, _value in points],
     )
+
+
+_ROW, _BAR, _LABEL_WIDTH, _VALUE_WIDTH, _LEGEND = 30, 11, 170, 52, 26
+# A label longer than this is cut (the whole name is its tooltip, and in the table beside the chart).
+_LABEL_CHARS = 22
+
+
+def paired_bar_chart(
+    rows: Sequence[tuple[str, float, float]], *, names: tuple[str, str], title: str, width: int = 560
+) -> SafeString:
+    """Two horizontal bars per row (a group's flag rate over its base rate, say), shares written as
+    percentages at the end of each bar, with a legend naming the two."""
+    highest = max((max(a, b) for _label, a, b in rows), default=0.0) or 1.0
+    plot_w = width - _LABEL_WIDTH - _VALUE_WIDTH
+    height = _LEGEND + _ROW * len(rows) + 4
+    parts: list[SafeString] = []
+    for index, name in enumerate(names):
+        key_x = _LABEL_WIDTH + index * plot_w / 2
+        parts.append(
+            format_html(
+                '<rect class="legend-key series-{}" x="{}" y="6" width="14" height="{}" fill="{}"/>'
+                '<text class="legend" x="{}" y="16" font-size="12" fill="#333">{}</text>',
+                index,
+                key_x,
+                _BAR,
+                _COLOURS[index],
+                key_x + 20,
+                name,
+            )
+        )
+    for row, (label, *values) in enumerate(rows):
+        top = _LEGEND + row * _ROW
+        short = label if len(label) <= _LABEL_CHARS else label[: _LABEL_CHARS - 1] + "…"
+        parts.append(
+            format_html(
+                '<text class="label" x="{}" y="{}" font-size="12" fill="#333" text-anchor="end">{}<title>{}</title></text>',
+                _LABEL_WIDTH - 8,
+                top + _BAR + 5,
+                short,
+                label,
+            )
+        )
+        for index, value in enumerate(values):
+            y = top + 2 + index * (_BAR + 1)
+            length = round(value / highest * plot_w, 1)
+            parts.append(
+                format_html(
+                    '<rect class="series-{}" x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}, {}: {}</title></rect>'
+                    '<text class="value" x="{}" y="{}" font-size="10" fill="#333">{}</text>',
+                    index,
+                    _LABEL_WIDTH,
+                    y,
+                    length,
+                    _BAR,
+                    _COLOURS[index],
+                    label,
+                    names[index],
+                    f"{value * 100:.1f} %",
+                    _LABEL_WIDTH + length + 4,
+                    y + _BAR - 2,
+                    f"{value * 100:.1f} %",
+                )
+            )
+    return svg_figure("chart bar-pairs own-colours", width, height, title, parts)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id
 from ombud.core.views import render_page
-from ombud.risk.charts import line_chart
+from ombud.risk.charts import line_chart, paired_bar_chart
 from ombud.risk.explain import LazyCategoryNames, reason_text
 from ombud.risk.forms import DismissForm, InterventionForm
 from ombud.risk.models import Alert, Evaluation, RiskScore, ThresholdRule
@@ -41,6 +41,8 @@ PAGE_LENGTH = 25
 ALERT_STATES = ("all", *Alert.State.values)
 # The report lists the largest groups of each fairness table; all of them are in the API's figures.
 SHOWN_GROUPS = 25
+# Its chart draws the largest of them, which are the first.
+CHART_GROUPS = 12
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,17 @@ class Report:
     rules: list[tuple[str, str, dict[str, Any]]]
     chart: SafeString
     curve: list[tuple[int, float, float]]
-    fairness: list[tuple[str, list[dict[str, Any]]]]
+    # Each table's heading, its groups, and a chart of the largest groups' flag and base rates.
+    fairness: list[tuple[str, list[dict[str, Any]], SafeString]]
+
+
+def _fairness_chart(heading: str, groups: list[dict[str, Any]]) -> SafeString:
+    """A group flagged well above its base rate stands out at a glance, as it does not in a table."""
+    return paired_bar_chart(
+        [(str(g["group"]), g["flag_rate"] or 0.0, g["base_rate"] or 0.0) for g in groups[:CHART_GROUPS]],
+        names=(_("flag rate"), _("base rate")),
+        title=_("%(heading)s: flag rate and base rate") % {"heading": heading},
+    )
 
 
 @login_required
@@ -220,7 +232,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             ),
             curve=list(zip(curve["shares"], curve["model"], curve["count_12m"], strict=True)),
             fairness=[
-                (headings.get(key, key), groups)
+                (headings.get(key, key), groups, _fairness_chart(headings.get(key, key), groups))
                 for key, groups in result.get("fairness", {}).items()
                 if key != "flag_share"
             ],

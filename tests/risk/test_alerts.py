@@ -294,6 +294,11 @@ def test_the_report_page_shows_the_evaluation_with_its_chart_to_analysts(scored:
     assert "<svg" in text and "polyline" in text and "3_in_12_months" in text and "Station A1" in text
     # None of the unit's flags was right: that is a precision of 0, not a missing figure.
     assert "<td>0.0 %</td>" in text
+    # Each group's flag rate drawn beside its base rate.
+    fairness = text[text.index('id="fairness"') :]
+    assert 'class="chart bar-pairs own-colours"' in fairness
+    assert "<title>Station A1, flag rate: 5.0 %</title>" in fairness
+    assert "<title>Station A1, base rate: 5.0 %</title>" in fairness
     # Shares read as percentages, the rule by what it says, the chart's axis in round steps.
     assert "<td>40.0 %</td>" in text and "3 or more complaints in 12 months" in text
     assert ">0 %</text>" in text and ">100 %</text>" in text and "share with the label" in text
@@ -436,7 +441,7 @@ def test_the_dossier_draws_the_officer_s_scores_over_time(force: Force, login: L
     score_with_gus_flagged(force)
     page = login("alice").get(dossier).content.decode()
     section = page[page.index('id="risk-scores"') :]
-    assert 'class="chart line-chart"' in section and "Early-warning score over time" in section
+    assert 'class="chart line-chart' in section and "Early-warning score over time" in section
     # A point per day scored, oldest first, each with its date and score as a tooltip.
     points = section[section.index("<polyline") :].split('points="')[1].split('"')[0].split()
     assert len(points) == 2 and float(points[0].split(",")[0]) < float(points[1].split(",")[0])
