@@ -115,6 +115,14 @@ urlpatterns += [
     path("risk/rules/", risk_api.RuleList.as_view(), name="api-risk-rules"),
     path("risk/evaluations/", risk_api.EvaluationList.as_view(), name="api-risk-evaluations"),
     path("risk/evaluations/<int:pk>/", risk_api.EvaluationDetail.as_view(), name="api-risk-evaluation"),
+    path(
+        "risk/evaluation-requests/", risk_api.EvaluationRequestList.as_view(), name="api-risk-evaluation-requests"
+    ),
+    path(
+        "risk/evaluation-requests/<int:pk>/",
+        risk_api.EvaluationRequestDetail.as_view(),
+        name="api-risk-evaluation-request",
+    ),
 ]
 
 # Publication: outcomes drafted and published, and the public page's content (docs/reviews.md).

@@ -18,14 +18,17 @@ from rest_framework.response import Response
 from ombud.cases.api import ServiceErrors, StaffView
 from ombud.risk.explain import LazyCategoryNames
 from ombud.risk.forms import KINDS
-from ombud.risk.models import Alert, Evaluation, Intervention, ThresholdRule
+from ombud.risk.model import LABELS
+from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, ThresholdRule
 from ombud.risk.selectors import (
     alert_get_for_user,
     alert_list_for_user,
     evaluation_get_for_user,
     evaluation_list_for_user,
+    evaluation_request_get_for_user,
+    evaluation_request_list_for_user,
 )
-from ombud.risk.services import DISMISS_REASON_MIN, alert_dismiss, alert_intervene
+from ombud.risk.services import DISMISS_REASON_MIN, alert_dismiss, alert_intervene, evaluation_request
 from ombud.risk.views import ALERT_STATES, reason_texts
 
 
@@ -186,6 +189,67 @@ class EvaluationDetail(StaffView):
     @extend_schema(responses=EvaluationSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(EvaluationSerializer(evaluation_get_for_user(request.user, pk)).data)
+
+
+class EvaluationRequestSerializer(serializers.ModelSerializer[EvaluationRequest]):
+    requested_by = serializers.CharField(source="requested_by.get_username", read_only=True)
+    evaluation = serializers.IntegerField(
+        source="evaluation_id",
+        read_only=True,
+        allow_null=True,
+        help_text="the evaluation made, once done: GET /api/v1/risk/evaluations/<id>/",
+    )
+    error = serializers.CharField(read_only=True, help_text="why it failed, in words (empty unless failed)")
+
+    class Meta:
+        model = EvaluationRequest
+        fields: tuple[str, ...] = (
+            "id",
+            "as_of",
+            "label",
+            "state",
+            "requested_by",
+            "requested_at",
+            "finished_at",
+            "evaluation",
+            "error",
+        )
+
+
+class EvaluationRequestCreateSerializer(serializers.Serializer[EvaluationRequest]):
+    as_of = serializers.DateField(help_text="at least a year ago: the model is measured on the year after it")
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # "label" is also an attribute every serializer field has: it cannot be declared on the class.
+        fields = super().get_fields()
+        fields["label"] = serializers.ChoiceField(choices=list(LABELS), default="sustained")
+        return fields
+
+
+class EvaluationRequestList(ServiceErrors, generics.ListAPIView[EvaluationRequest]):
+    """Evaluations asked of the worker, newest first, with how each went; POST asks for one (202:
+    queued; the same date and label already queued or running answers that request)."""
+
+    permission_classes = StaffView.permission_classes
+    serializer_class = EvaluationRequestSerializer
+
+    def get_queryset(self) -> QuerySet[EvaluationRequest]:
+        return evaluation_request_list_for_user(self.request.user)
+
+    @extend_schema(request=EvaluationRequestCreateSerializer, responses={202: EvaluationRequestSerializer})
+    def post(self, request: Request) -> Response:
+        data = EvaluationRequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = evaluation_request(actor=request.user, **data.validated_data)
+        return Response(EvaluationRequestSerializer(made).data, status=status.HTTP_202_ACCEPTED)
+
+
+class EvaluationRequestDetail(StaffView):
+    """One evaluation asked of the worker: queued, running, done (with its evaluation) or failed."""
+
+    @extend_schema(responses=EvaluationRequestSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(EvaluationRequestSerializer(evaluation_request_get_for_user(request.user, pk)).data)
 
 
 class RuleSerializer(serializers.ModelSerializer[ThresholdRule]):

@@ -22,3 +22,19 @@ class DismissForm(forms.Form):
         max_length=5000,
         error_messages={"required": _("Say in a sentence why the alert is dismissed (10 characters or more).")},
     )
+
+
+class EvaluationRequestForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("As of"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("At least a year ago: the model is measured on the year after it."),
+    )
+    label = forms.ChoiceField(
+        label=_("Label"),
+        choices=[
+            ("sustained", _("a sustained allegation in the following year")),
+            ("any", _("any allegation in the following year")),
+        ],
+        initial="sustained",
+    )

@@ -129,3 +129,36 @@ class Evaluation(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("model evaluation")
+
+
+class EvaluationRequest(models.Model):
+    """An analyst's request, from the report page or the API, for an evaluation the worker runs: on
+    a large force it takes minutes, longer than a web request may."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("evaluation request", "queued")
+        RUNNING = "running", pgettext_lazy("evaluation request", "running")
+        DONE = "done", pgettext_lazy("evaluation request", "done")
+        FAILED = "failed", pgettext_lazy("evaluation request", "failed")
+
+    as_of = models.DateField()
+    label = models.CharField(max_length=16)
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(db_index=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Why it failed, in words for the analyst (a date past the record's end, too little history).
+    error = models.TextField(blank=True)
+    evaluation = models.OneToOneField(
+        Evaluation, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("evaluation request")
+
+    def __str__(self) -> str:
+        return str(
+            _("evaluation as of %(date)s (%(label)s), %(state)s")
+            % {"date": self.as_of.isoformat(), "label": self.label, "state": self.get_state_display()}
+        )

@@ -16,7 +16,7 @@ from ombud.core.access import NotFoundForUser
 from ombud.org.models import Officer
 from ombud.org.selectors import officer_list_for_user
 from ombud.risk.events import NO_DAY, day
-from ombud.risk.models import Alert, Evaluation, Intervention, RiskScore
+from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, RiskScore
 
 
 def may_answer_alerts(user: Any) -> bool:
@@ -79,6 +79,20 @@ def evaluation_get_for_user(user: Any, evaluation_id: int | None) -> Evaluation 
     if evaluation_id is None:
         return evaluations.first()
     found = evaluations.filter(pk=evaluation_id).first()
+    if found is None:
+        raise NotFoundForUser
+    return found
+
+
+def evaluation_request_list_for_user(user: Any) -> QuerySet[EvaluationRequest]:
+    """The evaluations asked of the worker, newest first: whoever reads evaluations sees them all."""
+    if not may_read_evaluations(user):
+        return EvaluationRequest.objects.none()
+    return EvaluationRequest.objects.select_related("requested_by").order_by("-requested_at", "-id")
+
+
+def evaluation_request_get_for_user(user: Any, request_id: int) -> EvaluationRequest:
+    found = evaluation_request_list_for_user(user).filter(pk=request_id).first()
     if found is None:
         raise NotFoundForUser
     return found

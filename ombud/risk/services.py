@@ -24,9 +24,9 @@ from ombud.risk.evaluation import evaluate, picked
 from ombud.risk.events import NO_DAY, Events, events_load
 from ombud.risk.explain import factors_for
 from ombud.risk.features import LABEL_DAYS, active_rows, features
-from ombud.risk.models import Alert, Evaluation, Intervention, RiskScore, ThresholdRule
+from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, RiskScore, ThresholdRule
 from ombud.risk.rules import rule_families, rule_flags, rule_specs
-from ombud.risk.selectors import alert_list_for_user, simulated_truth
+from ombud.risk.selectors import alert_list_for_user, may_read_evaluations, simulated_truth
 
 # The share of the force (in %) whose scores raise an alert, unless told otherwise.
 # Plain-language factors are worked out for this share of the force at the top (and every officer
@@ -41,6 +41,9 @@ RECORD_END_SLACK_DAYS = 90
 # long unless a new complaint about the officer comes in: the supervisor's answer is given time to
 # work, and the nightly run does not put the same question to him every morning.
 ANSWER_HOLDS_DAYS = 180
+# An evaluation takes minutes even on a large force: a request queued or running longer than this
+# was left behind by a stopped worker.
+REQUEST_STALE_HOURS = 12
 
 
 def alert_percent() -> float:
@@ -72,15 +75,7 @@ def risk_evaluate(
     *, actor: Any = None, as_of: dt.date, label: str = "sustained", events: Events | None = None
 ) -> Evaluation:
     """Evaluate a model trained as of ``as_of`` on the year after it, and keep the figures."""
-    year_later = as_of + dt.timedelta(days=LABEL_DAYS)
-    if year_later > timezone.localdate():
-        raise ValidationError(
-            _(
-                "The year after %(date)s ends on %(end)s: its outcomes are not known yet, so the model cannot "
-                "be measured on it. Choose a date at least a year ago."
-            )
-            % {"date": as_of.isoformat(), "end": year_later.isoformat()}
-        )
+    year_later = _outcome_year_over(as_of)
     ev = events or events_load()
     last = ev.last_day()
     if last != NO_DAY and year_later.toordinal() > last + RECORD_END_SLACK_DAYS:
@@ -110,6 +105,86 @@ def risk_evaluate(
             data={"as_of": as_of.isoformat(), "label": label, "cohort": result["cohort"]},
         )
     return run
+
+
+def _outcome_year_over(as_of: dt.date) -> dt.date:
+    """The last day of the year after ``as_of``, refused while it is still to come."""
+    year_later = as_of + dt.timedelta(days=LABEL_DAYS)
+    if year_later > timezone.localdate():
+        raise ValidationError(
+            _(
+                "The year after %(date)s ends on %(end)s: its outcomes are not known yet, so the model cannot "
+                "be measured on it. Choose a date at least a year ago."
+            )
+            % {"date": as_of.isoformat(), "end": year_later.isoformat()}
+        )
+    return year_later
+
+
+def evaluation_request(*, actor: Any, as_of: dt.date, label: str = "sustained") -> EvaluationRequest:
+    """Queue an evaluation for the worker (the report page's and the API's way to ``ombud risk
+    evaluate``). The same date and label already queued or running is that request, not a second."""
+    if not may_read_evaluations(actor):
+        raise PermissionDenied(_("Only analysts and administrators run evaluations."))
+    if label not in risk_model.LABELS:
+        raise ValidationError(
+            _("The label must be one of: %(labels)s.") % {"labels": ", ".join(risk_model.LABELS)}
+        )
+    _outcome_year_over(as_of)
+    with transaction.atomic():
+        pending = EvaluationRequest.objects.filter(
+            as_of=as_of,
+            label=label,
+            state__in=[EvaluationRequest.State.QUEUED, EvaluationRequest.State.RUNNING],
+            # A request a stopped worker left behind does not hold back a new one for ever.
+            requested_at__gt=timezone.now() - dt.timedelta(hours=REQUEST_STALE_HOURS),
+        ).first()
+        if pending is not None:
+            return pending
+        made = EvaluationRequest.objects.create(
+            as_of=as_of, label=label, requested_by=actor, requested_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            action="risk.evaluation.request",
+            obj=made,
+            data={"as_of": as_of.isoformat(), "label": label},
+        )
+        from ombud.risk.tasks import evaluate_requested
+
+        # Queued once the request is stored: the worker must find it.
+        transaction.on_commit(lambda: evaluate_requested.enqueue(made.pk))
+    return made
+
+
+def evaluation_request_run(request_id: int) -> EvaluationRequest:
+    """Run a queued request (the worker's task): the evaluation, or the reason it cannot be made."""
+    with transaction.atomic():
+        asked = EvaluationRequest.objects.select_for_update().get(pk=request_id)
+        if asked.state != EvaluationRequest.State.QUEUED:
+            return asked  # run already (a task delivered twice)
+        asked.state = EvaluationRequest.State.RUNNING
+        asked.save(update_fields=["state"])
+    try:
+        run = risk_evaluate(actor=asked.requested_by, as_of=asked.as_of, label=asked.label)
+    except (ValidationError, risk_model.ModelError) as exc:
+        asked.state, asked.error = EvaluationRequest.State.FAILED, " ".join(_messages(exc))
+    except Exception:
+        asked.state = EvaluationRequest.State.FAILED
+        asked.error = _("The evaluation stopped on an unexpected error; the worker's log says more.")
+        asked.finished_at = timezone.now()
+        asked.save(update_fields=["state", "error", "finished_at"])
+        raise
+    else:
+        asked.state, asked.evaluation = EvaluationRequest.State.DONE, run
+    asked.finished_at = timezone.now()
+    with transaction.atomic():
+        asked.save(update_fields=["state", "error", "evaluation", "finished_at"])
+    return asked
+
+
+def _messages(exc: Exception) -> list[str]:
+    return list(exc.messages) if isinstance(exc, ValidationError) else [str(exc)]
 
 
 @dataclass

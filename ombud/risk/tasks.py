@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_tasks import task
 
-from ombud.risk.services import risk_score
+from ombud.risk.services import evaluation_request_run, risk_score
 
 
 @task()
@@ -13,3 +15,10 @@ def score_nightly() -> dict[str, int]:
     missing, a month old, or was built by another scikit-learn."""
     report = risk_score(actor=None, retrain=True)
     return {"scored": report.scored, "alerts": report.alerts, "trained": int(report.trained)}
+
+
+@task()
+def evaluate_requested(request_id: int) -> dict[str, Any]:
+    """An evaluation an analyst asked for on the report page or through the API."""
+    done = evaluation_request_run(request_id)
+    return {"state": done.state, "evaluation": done.evaluation_id}

@@ -24,17 +24,18 @@ from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.risk.charts import line_chart, paired_bar_chart
 from ombud.risk.explain import LazyCategoryNames, reason_text
-from ombud.risk.forms import DismissForm, InterventionForm
+from ombud.risk.forms import DismissForm, EvaluationRequestForm, InterventionForm
 from ombud.risk.models import Alert, Evaluation, RiskScore, ThresholdRule
 from ombud.risk.selectors import (
     alert_get_for_user,
     alert_list_for_user,
     evaluation_get_for_user,
     evaluation_list_for_user,
+    evaluation_request_list_for_user,
     may_answer_alerts,
     may_read_evaluations,
 )
-from ombud.risk.services import alert_dismiss, alert_intervene
+from ombud.risk.services import alert_dismiss, alert_intervene, evaluation_request
 
 # Each open alert carries two forms: a page of them stays short enough to read and answer.
 PAGE_LENGTH = 25
@@ -43,6 +44,8 @@ ALERT_STATES = ("all", *Alert.State.values)
 SHOWN_GROUPS = 25
 # Its chart draws the largest of them, which are the first.
 CHART_GROUPS = 12
+# The latest evaluations asked of the worker, with how each went.
+SHOWN_REQUESTS = 10
 
 
 @dataclass(frozen=True)
@@ -197,9 +200,7 @@ def _fairness_chart(heading: str, groups: list[dict[str, Any]]) -> SafeString:
     )
 
 
-@login_required
-@require_safe
-def report_page(request: HttpRequest) -> HttpResponse:
+def _report_page(request: HttpRequest, form: forms.Form | None = None, status: int = 200) -> HttpResponse:
     if not may_read_evaluations(request.user):
         raise NotFoundForUser
     asked = request.GET.get("evaluation")
@@ -238,4 +239,52 @@ def report_page(request: HttpRequest) -> HttpResponse:
             ],
         )
     runs = list(evaluation_list_for_user(request.user).only("pk", "as_of", "label", "created_at")[:50])
-    return render_page(request, "risk/report.html", {"report": report, "runs": runs, "shown_groups": SHOWN_GROUPS})
+    response = render_page(
+        request,
+        "risk/report.html",
+        {
+            "report": report,
+            "runs": runs,
+            "shown_groups": SHOWN_GROUPS,
+            "form": form or EvaluationRequestForm(),
+            "requests": list(evaluation_request_list_for_user(request.user)[:SHOWN_REQUESTS]),
+        },
+    )
+    response.status_code = status
+    return response
+
+
+@login_required
+@require_safe
+def report_page(request: HttpRequest) -> HttpResponse:
+    return _report_page(request)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def evaluation_request_page(request: HttpRequest) -> HttpResponse:
+    """The report page's form: an evaluation for the worker to run."""
+    if request.method != "POST":
+        return redirect(reverse("risk_report"))
+    if not may_read_evaluations(request.user):
+        raise NotFoundForUser
+    form = EvaluationRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            made = evaluation_request(
+                actor=request.user, as_of=form.cleaned_data["as_of"], label=form.cleaned_data["label"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("as_of", message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The evaluation as of %(date)s is queued: the worker runs it, and it is listed here when it "
+                    "is done (a large force takes a few minutes)."
+                )
+                % {"date": made.as_of.isoformat()},
+            )
+            return redirect(f"{reverse('risk_report')}#requests")
+    return _report_page(request, form=form, status=400)

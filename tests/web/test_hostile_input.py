@@ -8,6 +8,7 @@ the operation reads, values of the wrong type, out of range, too long or hostile
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import json
@@ -26,6 +27,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -34,6 +36,7 @@ from ombud.audit.models import AuditEntry
 from ombud.cases.models import Case
 from ombud.intake.services import complaint_file
 from ombud.org.models import Officer
+from ombud.risk.models import EvaluationRequest
 from tests.factories import AlertFactory, CaseTaskFactory
 from tests.intake.conftest import complaint_about
 
@@ -71,6 +74,7 @@ API_IDS = {
     "tasks": "cases.CaseTask",
     "alerts": "risk.Alert",
     "evaluations": "risk.Evaluation",
+    "evaluation-requests": "risk.EvaluationRequest",
 }
 MISSING = 2**31 - 7
 # What a form's fields get, all at once (a form posts text).
@@ -124,6 +128,12 @@ def province(db: None, monkeypatch: pytest.MonkeyPatch) -> Province:
     call_command("demo", no_serve=True, officers=150, years=3, seed=5, stdout=io.StringIO())
     station = Membership.objects.get(user__username="supervisor").unit
     AlertFactory(officer=Officer.objects.filter(unit=station).first())
+    EvaluationRequest.objects.create(
+        as_of=dt.date(2020, 12, 31),
+        label="sustained",
+        requested_by=User.objects.get(username="analyst"),
+        requested_at=timezone.now(),
+    )
     # Open tasks on the first and the last open case, which the sweep's ids are drawn from.
     for case in (Case.objects.filter(status="open").first(), Case.objects.filter(status="open").last()):
         CaseTaskFactory(case=case)

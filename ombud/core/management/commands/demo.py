@@ -3,6 +3,8 @@ role, and serve on 127.0.0.1."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from argparse import ArgumentParser
 from typing import Any
 
@@ -17,6 +19,9 @@ from ombud.core.demo import demo_users_ensure
 from ombud.core.management.commands.serve import serve
 from ombud.org.models import Officer
 from ombud.world.management.commands.simulate import MAX_OFFICERS, MAX_SEED, MAX_YEARS
+
+# A task the worker is running is given this long to finish when the demo stops.
+WORKER_STOP_SECONDS = 10
 
 
 class Command(BaseCommand):
@@ -66,7 +71,17 @@ class Command(BaseCommand):
             return
         self.stdout.write(_("Open http://127.0.0.1:%(port)s/ and log in.") % {"port": options["port"]})
         self.stdout.flush()
-        serve(host="127.0.0.1", port=options["port"], workers=3, threads=4)
+        # The worker beside the server, as in a deployment: what the pages queue (an evaluation an
+        # analyst asks for) is run, and the daily jobs (escalation, scoring) fall due as they would.
+        worker = subprocess.Popen([sys.executable, "-m", "ombud", "worker", "--no-reload", "--verbosity", "0"])
+        try:
+            serve(host="127.0.0.1", port=options["port"], workers=3, threads=4)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=WORKER_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     def _early_warning(self, *, score: bool, evaluate: bool) -> None:
         """Score the force and measure the model once (each if not done yet), as the worker and an

@@ -1,0 +1,48 @@
+"""The evaluation report in a real browser: an analyst asks for an evaluation as of a date, sees it
+queued, and once the worker has made it, follows the request to its figures and chart."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from ombud.accounts.models import Role
+from ombud.accounts.services import membership_grant, user_create
+from tests.browser.test_casework_browser import PASSWORD, log_in
+from tests.reference import reference_data_ensure
+from tests.risk.data import import_dir, synthetic_force
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_analyst_asks_for_an_evaluation_and_reads_it_when_the_worker_is_done(
+    page: Any, transactional_db: None, tmp_path: Path
+) -> None:
+    # The flush between transactional tests takes the migration-seeded rules and categories with it.
+    reference_data_ensure()
+    import_dir(synthetic_force(tmp_path / "force", officers=160, start=2013, end=2017))
+    erin = user_create(actor=None, username="erin", password=PASSWORD, first_name="Erin", last_name="Lam")
+    membership_grant(actor=None, user=erin, role=Role.ANALYST)
+
+    log_in(page, "erin")
+    page.goto("/risk/report/")
+    assert "No evaluation has been run yet" in page.content()
+    page.fill("#id_as_of", "2016-12-31")
+    page.select_option("#id_label", "sustained")
+    page.get_by_role("button", name="Evaluate").click()
+    page.wait_for_url(re.compile(r"/risk/report/#requests$"))
+    assert "is queued" in page.locator("ul.flash").inner_text()
+    assert "queued" in page.locator("#requests li").first.inner_text()
+
+    call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
+    page.reload()
+    request = page.locator("#requests li").first
+    assert "done" in request.inner_text()
+    request.get_by_role("link", name="the figures").click()
+    page.wait_for_url(re.compile(r"/risk/report/\?evaluation=\d+$"))
+    assert "As of 2016-12-31" in page.locator("#summary h2").inner_text()
+    assert page.locator("#chart svg polyline").count() == 2
