@@ -113,6 +113,7 @@ urlpatterns += [
     path("risk/alerts/<int:pk>/intervene/", risk_api.AlertIntervene.as_view(), name="api-risk-alert-intervene"),
     path("risk/alerts/<int:pk>/dismiss/", risk_api.AlertDismiss.as_view(), name="api-risk-alert-dismiss"),
     path("risk/rules/", risk_api.RuleList.as_view(), name="api-risk-rules"),
+    path("risk/rules/<int:pk>/", risk_api.RuleDetail.as_view(), name="api-risk-rule"),
     path("risk/evaluations/", risk_api.EvaluationList.as_view(), name="api-risk-evaluations"),
     path("risk/evaluations/<int:pk>/", risk_api.EvaluationDetail.as_view(), name="api-risk-evaluation"),
     path(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,9 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ombud.cases.api import ServiceErrors, StaffView
+from ombud.cases.models import Finding
+from ombud.core.access import NotFoundForUser
 from ombud.risk.explain import LazyCategoryNames
 from ombud.risk.forms import KINDS
-from ombud.risk.model import LABELS
 from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, ThresholdRule
 from ombud.risk.selectors import (
     alert_get_for_user,
@@ -27,8 +29,9 @@ from ombud.risk.selectors import (
     evaluation_list_for_user,
     evaluation_request_get_for_user,
     evaluation_request_list_for_user,
+    may_read_evaluations,
 )
-from ombud.risk.services import DISMISS_REASON_MIN, alert_dismiss, alert_intervene, evaluation_request
+from ombud.risk.services import DISMISS_REASON_MIN, alert_dismiss, alert_intervene, evaluation_request, rule_save
 from ombud.risk.views import ALERT_STATES, reason_texts
 
 
@@ -222,7 +225,7 @@ class EvaluationRequestCreateSerializer(serializers.Serializer[EvaluationRequest
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # "label" is also an attribute every serializer field has: it cannot be declared on the class.
         fields = super().get_fields()
-        fields["label"] = serializers.ChoiceField(choices=list(LABELS), default="sustained")
+        fields["label"] = serializers.ChoiceField(choices=EvaluationRequest.Label.choices, default="sustained")
         return fields
 
 
@@ -238,6 +241,8 @@ class EvaluationRequestList(ServiceErrors, generics.ListAPIView[EvaluationReques
 
     @extend_schema(request=EvaluationRequestCreateSerializer, responses={202: EvaluationRequestSerializer})
     def post(self, request: Request) -> Response:
+        if not may_read_evaluations(request.user):
+            raise PermissionDenied(_("Only analysts and administrators run evaluations."))
         data = EvaluationRequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         made = evaluation_request(actor=request.user, **data.validated_data)
@@ -261,12 +266,66 @@ class RuleSerializer(serializers.ModelSerializer[ThresholdRule]):
 
     class Meta:
         model = ThresholdRule
-        fields = ("name", "description", "window_days", "min_count", "categories", "finding", "active")
+        fields = ("id", "name", "description", "window_days", "min_count", "categories", "finding", "active")
+
+
+class RuleChangeSerializer(serializers.Serializer[ThresholdRule]):
+    """What an administrator sets; the rule checks the ranges (a window of at most 36,525 days, a
+    count of at most 10,000) and the service the category codes."""
+
+    description = serializers.CharField(max_length=200)
+    window_days = serializers.IntegerField(allow_null=True, help_text="days; null: the whole record")
+    min_count = serializers.IntegerField()
+    categories = serializers.ListField(
+        child=serializers.CharField(max_length=40), help_text="category codes counted (empty: any)"
+    )
+    finding = serializers.ChoiceField(
+        choices=Finding.choices, allow_blank=True, help_text="empty: count complaints"
+    )
+    active = serializers.BooleanField()
+
+
+class RuleAddSerializer(RuleChangeSerializer):
+    name = serializers.SlugField(max_length=60)
 
 
 class RuleList(ServiceErrors, generics.ListAPIView[ThresholdRule]):
-    """The threshold rules alerts and evaluations use (administrators edit them in the admin)."""
+    """The threshold rules alerts and evaluations use; POST adds one (administrators, who also edit
+    them in the admin)."""
 
     permission_classes = StaffView.permission_classes
     serializer_class = RuleSerializer
     queryset = ThresholdRule.objects.prefetch_related("categories").order_by("name")
+
+    @extend_schema(request=RuleAddSerializer, responses={201: RuleSerializer})
+    def post(self, request: Request) -> Response:
+        data = RuleAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        made = rule_save(actor=request.user, rule=None, name=changes.pop("name"), changes=changes)
+        return Response(RuleSerializer(made).data, status=status.HTTP_201_CREATED)
+
+
+class RuleDetail(StaffView):
+    """One threshold rule; PATCH changes any of its settings (administrators). A rule is never
+    deleted: alerts name it. Set ``active`` false to stop it."""
+
+    def _rule(self, pk: int) -> ThresholdRule:
+        found = ThresholdRule.objects.prefetch_related("categories").filter(pk=pk).first()
+        if found is None:
+            raise NotFoundForUser
+        return found
+
+    @extend_schema(responses=RuleSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(RuleSerializer(self._rule(pk)).data)
+
+    @extend_schema(request=RuleChangeSerializer(partial=True), responses=RuleSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        rule = self._rule(pk)
+        data = RuleChangeSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changed = rule_save(actor=request.user, rule=rule, changes=dict(data.validated_data))
+        return Response(
+            RuleSerializer(ThresholdRule.objects.prefetch_related("categories").get(pk=changed.pk)).data
+        )

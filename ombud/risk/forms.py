@@ -1,11 +1,12 @@
-"""Forms of the alert page: an intervention, or a dismissal with its reason."""
+"""Forms of the alert page (an intervention, or a dismissal with its reason) and of the report page
+(an evaluation asked of the worker)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ombud.risk.models import Intervention
+from ombud.risk.models import EvaluationRequest, Intervention
 
 KINDS = [(k, label) for k, label in Intervention.Kind.choices if k != Intervention.Kind.DISMISSAL]
 
@@ -31,10 +32,5 @@ class EvaluationRequestForm(forms.Form):
         help_text=_("At least a year ago: the model is measured on the year after it."),
     )
     label = forms.ChoiceField(
-        label=_("Label"),
-        choices=[
-            ("sustained", _("a sustained allegation in the following year")),
-            ("any", _("any allegation in the following year")),
-        ],
-        initial="sustained",
+        label=_("Label"), choices=EvaluationRequest.Label.choices, initial=EvaluationRequest.Label.SUSTAINED
     )

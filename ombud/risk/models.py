@@ -141,11 +141,19 @@ class EvaluationRequest(models.Model):
         DONE = "done", pgettext_lazy("evaluation request", "done")
         FAILED = "failed", pgettext_lazy("evaluation request", "failed")
 
+    class Label(models.TextChoices):
+        SUSTAINED = "sustained", _("a sustained allegation in the following year")
+        ANY = "any", _("any allegation in the following year")
+
+    # Queued or running: the same date and label asked again is this request, not a second run.
+    PENDING = (State.QUEUED, State.RUNNING)
+
     as_of = models.DateField()
-    label = models.CharField(max_length=16)
+    label = models.CharField(max_length=16, choices=Label.choices)
     requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(db_index=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # Why it failed, in words for the analyst (a date past the record's end, too little history).
     error = models.TextField(blank=True)
@@ -156,9 +164,21 @@ class EvaluationRequest(models.Model):
     class Meta:
         ordering = ["-requested_at", "-id"]
         verbose_name = _("evaluation request")
+        constraints = [
+            # Two analysts asking at the same moment make one request, on any database.
+            models.UniqueConstraint(
+                fields=["as_of", "label"],
+                condition=Q(state__in=["queued", "running"]),
+                name="risk_evaluation_request_one_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(
             _("evaluation as of %(date)s (%(label)s), %(state)s")
-            % {"date": self.as_of.isoformat(), "label": self.label, "state": self.get_state_display()}
+            % {
+                "date": self.as_of.isoformat(),
+                "label": self.get_label_display(),
+                "state": self.get_state_display(),
+            }
         )

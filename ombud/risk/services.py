@@ -13,11 +13,15 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ombud.accounts.scope import scope_for
 from ombud.audit.services import audit_record
+from ombud.core.arguments import FIRST_DATE, LAST_DATE
+from ombud.intake.models import Category
 from ombud.org.models import Officer
 from ombud.risk import model as risk_model
 from ombud.risk.evaluation import evaluate, picked
@@ -41,9 +45,13 @@ RECORD_END_SLACK_DAYS = 90
 # long unless a new complaint about the officer comes in: the supervisor's answer is given time to
 # work, and the nightly run does not put the same question to him every morning.
 ANSWER_HOLDS_DAYS = 180
-# An evaluation takes minutes even on a large force: a request queued or running longer than this
-# was left behind by a stopped worker.
+# An evaluation takes minutes even on a large force: one running longer than this was left behind
+# by a worker that was killed.
 REQUEST_STALE_HOURS = 12
+STOPPED = gettext_lazy(
+    "The evaluation stopped before it was done (the worker was stopped, or met an error its log describes); "
+    "ask for it again."
+)
 
 
 def alert_percent() -> float:
@@ -75,6 +83,12 @@ def risk_evaluate(
     *, actor: Any = None, as_of: dt.date, label: str = "sustained", events: Events | None = None
 ) -> Evaluation:
     """Evaluate a model trained as of ``as_of`` on the year after it, and keep the figures."""
+    result = _evaluation_figures(as_of, label, events)
+    with transaction.atomic():
+        return _evaluation_keep(actor, as_of, label, result)
+
+
+def _evaluation_figures(as_of: dt.date, label: str, events: Events | None = None) -> dict[str, Any]:
     year_later = _outcome_year_over(as_of)
     ev = events or events_load()
     last = ev.last_day()
@@ -95,20 +109,27 @@ def risk_evaluate(
                 ).isoformat(),
             }
         )
-    result = evaluate(ev, as_of, label=label, rules=rule_specs(), truth=simulated_truth(as_of))
-    with transaction.atomic():
-        run = Evaluation.objects.create(as_of=as_of, label=label, created_at=timezone.now(), result=result)
-        audit_record(
-            actor=actor,
-            action="risk.evaluate",
-            obj=run,
-            data={"as_of": as_of.isoformat(), "label": label, "cohort": result["cohort"]},
-        )
+    return evaluate(ev, as_of, label=label, rules=rule_specs(), truth=simulated_truth(as_of))
+
+
+def _evaluation_keep(actor: Any, as_of: dt.date, label: str, result: dict[str, Any]) -> Evaluation:
+    run = Evaluation.objects.create(as_of=as_of, label=label, created_at=timezone.now(), result=result)
+    audit_record(
+        actor=actor,
+        action="risk.evaluate",
+        obj=run,
+        data={"as_of": as_of.isoformat(), "label": label, "cohort": result["cohort"]},
+    )
     return run
 
 
 def _outcome_year_over(as_of: dt.date) -> dt.date:
     """The last day of the year after ``as_of``, refused while it is still to come."""
+    if not FIRST_DATE <= as_of <= LAST_DATE:
+        raise ValidationError(
+            _("Give a date from %(first)s to %(last)s.")
+            % {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()}
+        )
     year_later = as_of + dt.timedelta(days=LABEL_DAYS)
     if year_later > timezone.localdate():
         raise ValidationError(
@@ -124,37 +145,47 @@ def _outcome_year_over(as_of: dt.date) -> dt.date:
 def evaluation_request(*, actor: Any, as_of: dt.date, label: str = "sustained") -> EvaluationRequest:
     """Queue an evaluation for the worker (the report page's and the API's way to ``ombud risk
     evaluate``). The same date and label already queued or running is that request, not a second."""
+    from ombud.risk.tasks import evaluate_requested
+
     if not may_read_evaluations(actor):
         raise PermissionDenied(_("Only analysts and administrators run evaluations."))
-    if label not in risk_model.LABELS:
+    if label not in EvaluationRequest.Label.values:
         raise ValidationError(
-            _("The label must be one of: %(labels)s.") % {"labels": ", ".join(risk_model.LABELS)}
+            _("The label must be one of: %(labels)s.") % {"labels": ", ".join(EvaluationRequest.Label.values)}
         )
     _outcome_year_over(as_of)
+    pending = {"as_of": as_of, "label": label, "state__in": EvaluationRequest.PENDING}
     with transaction.atomic():
-        pending = EvaluationRequest.objects.filter(
-            as_of=as_of,
-            label=label,
-            state__in=[EvaluationRequest.State.QUEUED, EvaluationRequest.State.RUNNING],
-            # A request a stopped worker left behind does not hold back a new one for ever.
-            requested_at__gt=timezone.now() - dt.timedelta(hours=REQUEST_STALE_HOURS),
-        ).first()
-        if pending is not None:
-            return pending
-        made = EvaluationRequest.objects.create(
-            as_of=as_of, label=label, requested_by=actor, requested_at=timezone.now()
-        )
+        _abandoned_requests_fail()
+        found = EvaluationRequest.objects.filter(**pending).first()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                made = EvaluationRequest.objects.create(
+                    as_of=as_of, label=label, requested_by=actor, requested_at=timezone.now()
+                )
+        except IntegrityError:
+            # Asked at the same moment by someone else: theirs is the request.
+            return EvaluationRequest.objects.get(**pending)
         audit_record(
             actor=actor,
             action="risk.evaluation.request",
             obj=made,
             data={"as_of": as_of.isoformat(), "label": label},
         )
-        from ombud.risk.tasks import evaluate_requested
-
-        # Queued once the request is stored: the worker must find it.
-        transaction.on_commit(lambda: evaluate_requested.enqueue(made.pk))
+        # In the same transaction (the database backend's queue is a table): no request is stored
+        # without its task, and no task runs before its request is there.
+        evaluate_requested.enqueue(made.pk)
     return made
+
+
+def _abandoned_requests_fail() -> None:
+    """Requests a worker began and never finished (it was killed): failed, so that they no longer
+    read "running" nor hold back the same request asked again."""
+    cutoff = timezone.now() - dt.timedelta(hours=REQUEST_STALE_HOURS)
+    for asked in EvaluationRequest.objects.filter(state=EvaluationRequest.State.RUNNING, started_at__lt=cutoff):
+        _request_end(asked, error=str(STOPPED))
 
 
 def evaluation_request_run(request_id: int) -> EvaluationRequest:
@@ -162,29 +193,77 @@ def evaluation_request_run(request_id: int) -> EvaluationRequest:
     with transaction.atomic():
         asked = EvaluationRequest.objects.select_for_update().get(pk=request_id)
         if asked.state != EvaluationRequest.State.QUEUED:
-            return asked  # run already (a task delivered twice)
-        asked.state = EvaluationRequest.State.RUNNING
-        asked.save(update_fields=["state"])
+            return asked  # run already (a task delivered twice), or failed as abandoned
+        asked.state, asked.started_at = EvaluationRequest.State.RUNNING, timezone.now()
+        asked.save(update_fields=["state", "started_at"])
     try:
-        run = risk_evaluate(actor=asked.requested_by, as_of=asked.as_of, label=asked.label)
+        result = _evaluation_figures(asked.as_of, asked.label)
     except (ValidationError, risk_model.ModelError) as exc:
-        asked.state, asked.error = EvaluationRequest.State.FAILED, " ".join(_messages(exc))
-    except Exception:
-        asked.state = EvaluationRequest.State.FAILED
-        asked.error = _("The evaluation stopped on an unexpected error; the worker's log says more.")
-        asked.finished_at = timezone.now()
-        asked.save(update_fields=["state", "error", "finished_at"])
+        return _request_end(asked, error=" ".join(_messages(exc)))
+    except BaseException:
+        # The worker told to stop, or an error nobody foresaw: the request says so rather than
+        # reading "running" for ever.
+        _request_end(asked, error=str(STOPPED))
         raise
-    else:
-        asked.state, asked.evaluation = EvaluationRequest.State.DONE, run
-    asked.finished_at = timezone.now()
+    with transaction.atomic():
+        run = _evaluation_keep(asked.requested_by, asked.as_of, asked.label, result)
+        return _request_end(asked, evaluation=run)
+
+
+def _request_end(
+    asked: EvaluationRequest, *, error: str = "", evaluation: Evaluation | None = None
+) -> EvaluationRequest:
+    asked.state = EvaluationRequest.State.DONE if evaluation else EvaluationRequest.State.FAILED
+    asked.error, asked.evaluation, asked.finished_at = error, evaluation, timezone.now()
     with transaction.atomic():
         asked.save(update_fields=["state", "error", "evaluation", "finished_at"])
+        audit_record(actor=None, action=f"risk.evaluation.{asked.state}", obj=asked, data={"state": asked.state})
     return asked
 
 
 def _messages(exc: Exception) -> list[str]:
     return list(exc.messages) if isinstance(exc, ValidationError) else [str(exc)]
+
+
+# What an administrator sets on a threshold rule besides its name and categories.
+RULE_FIELDS = ("description", "window_days", "min_count", "finding", "active")
+
+
+def rule_save(*, actor: Any, rule: ThresholdRule | None, changes: dict[str, Any], name: str = "") -> ThresholdRule:
+    """Add a threshold rule (``rule`` None, under ``name``) or change one: administrators only,
+    checked whole before anything is written, audited with the names of the fields changed (the
+    admin pages do the same through Django's admin)."""
+    scope = scope_for(actor)
+    if scope.barred or not scope.administrator:
+        raise PermissionDenied(_("Only administrators edit the threshold rules."))
+    added = rule is None
+    rule = ThresholdRule(name=name) if rule is None else rule
+    changed = [key for key in RULE_FIELDS if key in changes and getattr(rule, key) != changes[key]]
+    for setting in changed:
+        setattr(rule, setting, changes[setting])
+    categories = None
+    if "categories" in changes:
+        codes = set(changes["categories"])
+        categories = list(Category.objects.filter(code__in=codes))
+        unknown = codes - {category.code for category in categories}
+        if unknown:
+            raise ValidationError(
+                {"categories": _("No such category: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}}
+            )
+        if added or codes != set(rule.categories.values_list("code", flat=True)):
+            changed.append("categories")
+    rule.full_clean()
+    with transaction.atomic():
+        rule.save()
+        if categories is not None:
+            rule.categories.set(categories)
+        audit_record(
+            actor=actor,
+            action="risk.rule.add" if added else "risk.rule.change",
+            obj=rule,
+            data={"changed": ["name", *changed] if added else changed},
+        )
+    return rule
 
 
 @dataclass

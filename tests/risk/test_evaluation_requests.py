@@ -4,6 +4,7 @@ dates and other roles change nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
@@ -12,11 +13,14 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from ombud.accounts.models import Role
 from ombud.accounts.services import membership_grant, user_create
 from ombud.audit.models import AuditEntry
+from ombud.risk import services
 from ombud.risk.models import Evaluation, EvaluationRequest
+from ombud.risk.services import evaluation_request, evaluation_request_run
 from tests.reference import reference_data_ensure
 from tests.risk.data import import_dir, synthetic_force
 
@@ -68,12 +72,16 @@ def test_an_analyst_asks_for_an_evaluation_through_the_api_and_the_worker_makes_
     # evaluate: refused, and nothing is queued.
     soon = analyst.post(URL, {"as_of": "2099-01-01"}, content_type="application/json")
     assert soon.status_code == 400 and "not known yet" in str(soon.json())
+    for slip in ("9999-12-31", "1800-01-01"):
+        refused = analyst.post(URL, {"as_of": slip}, content_type="application/json")
+        assert refused.status_code == 400 and "Give a date from 1900-01-01" in str(refused.json())
     assert (
         analyst.post(URL, {"as_of": "2016-12-31", "label": "bribes"}, content_type="application/json").status_code
         == 400
     )
     assert analyst.post(URL, {"as_of": "31/12/2016"}, content_type="application/json").status_code == 400
     assert other.post(URL, {"as_of": "2015-12-31"}, content_type="application/json").status_code == 403
+    assert other.post(URL, {"as_of": "nonsense"}, content_type="application/json").status_code == 403
     assert EvaluationRequest.objects.count() == 1 and not Evaluation.objects.exists()
     assert other.get(URL).json()["count"] == 0
     assert other.get(f"{URL}{queued['id']}/").status_code == 404
@@ -93,9 +101,10 @@ def test_an_analyst_asks_for_an_evaluation_through_the_api_and_the_worker_makes_
         figures["positives"],
         figures["rankers"]["count_12m"],
     )
-    # Both steps are audited in the analyst's name.
+    # Both steps are audited in the analyst's name, and the request's end by the worker.
     assert AuditEntry.objects.filter(action="risk.evaluation.request", actor_id=erin.pk).count() == 1
     assert AuditEntry.objects.filter(action="risk.evaluate", actor_id=erin.pk).count() == 1
+    assert AuditEntry.objects.filter(action="risk.evaluation.done", actor_id=None).count() == 1
     # Once done, the same date may be asked again (a changed rule, new data): a new run.
     third = analyst.post(URL, {"as_of": "2016-12-31"}, content_type="application/json").json()
     assert third["id"] != queued["id"] and third["state"] == "queued"
@@ -110,7 +119,7 @@ def test_a_request_the_record_cannot_answer_fails_with_its_reason_on_the_report_
     assert page.status_code == 302 and page["Location"].endswith("/risk/report/#requests")
     listed = analyst.get("/risk/report/").content.decode()
     assert "The evaluation as of 2016-12-31 is queued" in listed
-    assert "2016-12-31 · any · <strong>queued</strong>" in listed
+    assert "2016-12-31 · any allegation in the following year · <strong>queued</strong>" in listed
 
     _run_worker()
     asked = EvaluationRequest.objects.get()
@@ -123,3 +132,31 @@ def test_a_request_the_record_cannot_answer_fails_with_its_reason_on_the_report_
     refused = analyst.post("/risk/report/evaluate/", {"as_of": "2099-01-01", "label": "sustained"})
     assert refused.status_code == 400 and "its outcomes are not known yet" in refused.content.decode()
     assert EvaluationRequest.objects.count() == 1
+
+
+def test_a_worker_stopped_in_the_middle_leaves_a_failed_request_not_one_running_for_ever(
+    reference_data: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_dir(synthetic_force(tmp_path / "force", officers=60, start=2013, end=2017))
+    _, erin = _client("erin", Role.ANALYST)
+    asked = evaluation_request(actor=erin, as_of=dt.date(2016, 12, 31))
+
+    def stopped(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt  # the worker told twice to stop
+
+    monkeypatch.setattr(services, "_evaluation_figures", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        evaluation_request_run(asked.pk)
+    asked.refresh_from_db()
+    assert asked.state == EvaluationRequest.State.FAILED and "ask for it again" in asked.error
+    assert not Evaluation.objects.exists()
+
+    # A worker killed outright leaves its request running: half a day on, asking again fails it
+    # and queues a new one.
+    again = evaluation_request(actor=erin, as_of=dt.date(2016, 12, 31))
+    EvaluationRequest.objects.filter(pk=again.pk).update(
+        state=EvaluationRequest.State.RUNNING, started_at=timezone.now() - dt.timedelta(hours=13)
+    )
+    third = evaluation_request(actor=erin, as_of=dt.date(2016, 12, 31))
+    assert third.pk != again.pk and third.state == EvaluationRequest.State.QUEUED
+    assert EvaluationRequest.objects.get(pk=again.pk).state == EvaluationRequest.State.FAILED

@@ -4,6 +4,7 @@ applied to the record as of a date."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,73 @@ def test_a_rule_that_could_never_flag_is_refused_in_the_admin(login: Login, fiel
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     rule.refresh_from_db()
     assert (rule.window_days, rule.min_count, rule.finding) == (365, 3, "")
+
+
+def test_an_administrator_edits_and_adds_rules_through_the_api_and_others_cannot(login: Login) -> None:
+    from ombud.audit.models import AuditEntry
+
+    rule = ThresholdRule.objects.get(name="3_in_12_months")
+    url = f"/api/v1/risk/rules/{rule.pk}/"
+    admin = login("admin")
+    changed = admin.patch(
+        url, {"min_count": 4, "description": "4 or more complaints in 12 months"}, content_type="application/json"
+    )
+    assert changed.status_code == 200
+    assert (changed.json()["min_count"], changed.json()["window_days"]) == (4, 365)
+    rule.refresh_from_db()
+    assert (rule.min_count, rule.description) == (4, "4 or more complaints in 12 months")
+    entry = AuditEntry.objects.filter(action="risk.rule.change").get()
+    assert json.loads(entry.payload) == {"changed": ["description", "min_count"]}
+
+    # Out of range, a finding that is not one, an unknown category: refused whole, nothing changes.
+    for bad in (
+        {"window_days": 0},
+        {"min_count": 10**9},
+        {"finding": "Sustained"},
+        {"categories": ["no-such-thing"], "min_count": 5},
+        {"description": ""},
+    ):
+        refused = admin.patch(url, bad, content_type="application/json")
+        assert refused.status_code == 400, bad
+    rule.refresh_from_db()
+    assert (rule.min_count, rule.window_days, rule.finding, list(rule.categories.all())) == (4, 365, "", [])
+
+    bribery = Category.objects.filter(is_bribery=True).values_list("code", flat=True)
+    added = admin.post(
+        "/api/v1/risk/rules/",
+        {
+            "name": "2_bribery_in_5_years",
+            "description": "2 or more bribery complaints in 5 years",
+            "window_days": 1826,
+            "min_count": 2,
+            "categories": list(bribery),
+            "finding": "",
+            "active": True,
+        },
+        content_type="application/json",
+    )
+    assert added.status_code == 201 and sorted(added.json()["categories"]) == sorted(bribery)
+    spec = next(s for s in rule_specs() if s.name == "2_bribery_in_5_years")
+    assert (spec.window_days, spec.min_count, spec.categories) == (1826, 2, tuple(sorted(bribery)))
+    again = admin.post(
+        "/api/v1/risk/rules/",
+        {**added.json(), "name": "2_bribery_in_5_years"},
+        content_type="application/json",
+    )
+    assert again.status_code == 400 and ThresholdRule.objects.filter(name="2_bribery_in_5_years").count() == 1
+
+    # A supervisor reads the rules but changes none of them.
+    dave = login("dave")
+    assert dave.get(url).json()["min_count"] == 4
+    assert dave.patch(url, {"min_count": 1}, content_type="application/json").status_code == 403
+    assert (
+        dave.post(
+            "/api/v1/risk/rules/", {**added.json(), "name": "x"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    assert (
+        ThresholdRule.objects.get(pk=rule.pk).min_count == 4
+        and not ThresholdRule.objects.filter(name="x").exists()
+    )
+    assert admin.get("/api/v1/risk/rules/999999/").status_code == 404

@@ -75,6 +75,7 @@ API_IDS = {
     "alerts": "risk.Alert",
     "evaluations": "risk.Evaluation",
     "evaluation-requests": "risk.EvaluationRequest",
+    "rules": "risk.ThresholdRule",
 }
 MISSING = 2**31 - 7
 # What a form's fields get, all at once (a form posts text).

@@ -73,7 +73,7 @@ class Command(BaseCommand):
         self.stdout.flush()
         # The worker beside the server, as in a deployment: what the pages queue (an evaluation an
         # analyst asks for) is run, and the daily jobs (escalation, scoring) fall due as they would.
-        worker = subprocess.Popen([sys.executable, "-m", "ombud", "worker", "--no-reload", "--verbosity", "0"])
+        worker = subprocess.Popen([sys.executable, "-m", "ombud", "worker", "--no-reload"])
         try:
             serve(host="127.0.0.1", port=options["port"], workers=3, threads=4)
         finally:
