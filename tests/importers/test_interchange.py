@@ -288,3 +288,23 @@ def test_a_directory_named_in_another_script_must_be_given_a_source(tmp_path: Pa
     with pytest.raises(CommandError, match="give one with --source"):
         call_command("import", "interchange", str(directory), "--quiet", stdout=StringIO(), stderr=StringIO())
     assert not Officer.objects.exists()
+
+
+def test_the_import_shows_its_progress_and_ends_at_100_percent(tmp_path: Path) -> None:
+    # Three allegations against one officer in one complaint, of one category: one complaint
+    # subject and one category link, fewer rows than the bar's upper bound counts on.
+    directory = write_interchange(
+        tmp_path / "force",
+        officers=[{"officer_id": "A1", "last_name": "Lee"}],
+        complaints=[{"complaint_id": "X-1", "received_on": "2018-03-02"}],
+        allegations=[
+            {"complaint_id": "X-1", "officer_id": "A1", "category": "Discourtesy", "finding": finding}
+            for finding in ("sustained", "unfounded", "exonerated")
+        ],
+    )
+    err = StringIO()
+    call_command("import", "interchange", str(directory), "--source", "testforce", stdout=StringIO(), stderr=err)
+    shown = err.getvalue().replace("\r", "\n").strip().splitlines()
+    assert shown[0].startswith("reading:")
+    # The finished load reads 100 %, not where the upper bound left it.
+    assert shown[-1].startswith("writing: 100%"), shown

@@ -3,6 +3,7 @@ role, and serve on 127.0.0.1."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from argparse import ArgumentParser
@@ -22,6 +23,29 @@ from ombud.world.management.commands.simulate import MAX_OFFICERS, MAX_SEED, MAX
 
 # A task the worker is running is given this long to finish when the demo stops.
 WORKER_STOP_SECONDS = 10
+
+
+def _stop_with_parent() -> None:
+    """In the worker's process, before it starts: Linux sends it SIGTERM when the demo dies, however
+    it dies (killed outright, a crash), so no worker is left running on its own."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _worker_stop(worker: subprocess.Popen[bytes]) -> None:
+    """Asked once, the worker finishes its task; asked again, it stops at once, and an evaluation
+    it was running is marked failed ("ask for it again") rather than left running."""
+    for _attempt in range(2):
+        worker.terminate()
+        try:
+            worker.wait(timeout=WORKER_STOP_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    worker.kill()
 
 
 class Command(BaseCommand):
@@ -73,15 +97,13 @@ class Command(BaseCommand):
         self.stdout.flush()
         # The worker beside the server, as in a deployment: what the pages queue (an evaluation an
         # analyst asks for) is run, and the daily jobs (escalation, scoring) fall due as they would.
-        worker = subprocess.Popen([sys.executable, "-m", "ombud", "worker", "--no-reload"])
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "ombud", "worker", "--no-reload"], preexec_fn=_stop_with_parent
+        )
         try:
             serve(host="127.0.0.1", port=options["port"], workers=3, threads=4)
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=WORKER_STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            _worker_stop(worker)
 
     def _early_warning(self, *, score: bool, evaluate: bool) -> None:
         """Score the force and measure the model once (each if not done yet), as the worker and an
