@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,9 +28,15 @@ from ombud.risk.selectors import (
     evaluation_list_for_user,
     evaluation_request_get_for_user,
     evaluation_request_list_for_user,
-    may_read_evaluations,
 )
-from ombud.risk.services import DISMISS_REASON_MIN, alert_dismiss, alert_intervene, evaluation_request, rule_save
+from ombud.risk.services import (
+    DISMISS_REASON_MIN,
+    alert_dismiss,
+    alert_intervene,
+    evaluation_request,
+    evaluator_required,
+    rule_save,
+)
 from ombud.risk.views import ALERT_STATES, reason_texts
 
 
@@ -241,8 +246,7 @@ class EvaluationRequestList(ServiceErrors, generics.ListAPIView[EvaluationReques
 
     @extend_schema(request=EvaluationRequestCreateSerializer, responses={202: EvaluationRequestSerializer})
     def post(self, request: Request) -> Response:
-        if not may_read_evaluations(request.user):
-            raise PermissionDenied(_("Only analysts and administrators run evaluations."))
+        evaluator_required(request.user)
         data = EvaluationRequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         made = evaluation_request(actor=request.user, **data.validated_data)
@@ -267,6 +271,9 @@ class RuleSerializer(serializers.ModelSerializer[ThresholdRule]):
     class Meta:
         model = ThresholdRule
         fields = ("id", "name", "description", "window_days", "min_count", "categories", "finding", "active")
+
+
+RULES = ThresholdRule.objects.prefetch_related("categories")
 
 
 class RuleChangeSerializer(serializers.Serializer[ThresholdRule]):
@@ -295,7 +302,7 @@ class RuleList(ServiceErrors, generics.ListAPIView[ThresholdRule]):
 
     permission_classes = StaffView.permission_classes
     serializer_class = RuleSerializer
-    queryset = ThresholdRule.objects.prefetch_related("categories").order_by("name")
+    queryset = RULES.order_by("name")
 
     @extend_schema(request=RuleAddSerializer, responses={201: RuleSerializer})
     def post(self, request: Request) -> Response:
@@ -311,7 +318,7 @@ class RuleDetail(StaffView):
     deleted: alerts name it. Set ``active`` false to stop it."""
 
     def _rule(self, pk: int) -> ThresholdRule:
-        found = ThresholdRule.objects.prefetch_related("categories").filter(pk=pk).first()
+        found = RULES.filter(pk=pk).first()
         if found is None:
             raise NotFoundForUser
         return found
@@ -326,6 +333,4 @@ class RuleDetail(StaffView):
         data = RuleChangeSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changed = rule_save(actor=request.user, rule=rule, changes=dict(data.validated_data))
-        return Response(
-            RuleSerializer(ThresholdRule.objects.prefetch_related("categories").get(pk=changed.pk)).data
-        )
+        return Response(RuleSerializer(self._rule(changed.pk)).data)

@@ -142,13 +142,19 @@ def _outcome_year_over(as_of: dt.date) -> dt.date:
     return year_later
 
 
+def evaluator_required(actor: Any) -> None:
+    """Only analysts and administrators ask for evaluations (the API asks first, before it reads
+    the request's body)."""
+    if not may_read_evaluations(actor):
+        raise PermissionDenied(_("Only analysts and administrators run evaluations."))
+
+
 def evaluation_request(*, actor: Any, as_of: dt.date, label: str = "sustained") -> EvaluationRequest:
     """Queue an evaluation for the worker (the report page's and the API's way to ``ombud risk
     evaluate``). The same date and label already queued or running is that request, not a second."""
     from ombud.risk.tasks import evaluate_requested
 
-    if not may_read_evaluations(actor):
-        raise PermissionDenied(_("Only analysts and administrators run evaluations."))
+    evaluator_required(actor)
     if label not in EvaluationRequest.Label.values:
         raise ValidationError(
             _("The label must be one of: %(labels)s.") % {"labels": ", ".join(EvaluationRequest.Label.values)}
