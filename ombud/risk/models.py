@@ -155,8 +155,10 @@ class EvaluationRequest(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Why it failed, in words for the analyst (a date past the record's end, too little history).
+    # Why it failed, in words for the analyst (a date past the record's end, too little history),
+    # written in the language the analyst asked in: the worker has no reader of its own.
     error = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True)
     evaluation = models.OneToOneField(
         Evaluation, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
     )

@@ -14,7 +14,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -169,7 +169,11 @@ def evaluation_request(*, actor: Any, as_of: dt.date, label: str = "sustained") 
         try:
             with transaction.atomic():
                 made = EvaluationRequest.objects.create(
-                    as_of=as_of, label=label, requested_by=actor, requested_at=timezone.now()
+                    as_of=as_of,
+                    label=label,
+                    requested_by=actor,
+                    requested_at=timezone.now(),
+                    language=translation.get_language() or "",
                 )
         except IntegrityError:
             # Asked at the same moment by someone else: theirs is the request.
@@ -191,7 +195,8 @@ def _abandoned_requests_fail() -> None:
     read "running" nor hold back the same request asked again."""
     cutoff = timezone.now() - dt.timedelta(hours=REQUEST_STALE_HOURS)
     for asked in EvaluationRequest.objects.filter(state=EvaluationRequest.State.RUNNING, started_at__lt=cutoff):
-        _request_end(asked, error=str(STOPPED))
+        with translation.override(asked.language or None):
+            _request_end(asked, error=str(STOPPED))
 
 
 def evaluation_request_run(request_id: int) -> EvaluationRequest:
@@ -202,15 +207,17 @@ def evaluation_request_run(request_id: int) -> EvaluationRequest:
             return asked  # run already (a task delivered twice), or failed as abandoned
         asked.state, asked.started_at = EvaluationRequest.State.RUNNING, timezone.now()
         asked.save(update_fields=["state", "started_at"])
-    try:
-        result = _evaluation_figures(asked.as_of, asked.label)
-    except (ValidationError, risk_model.ModelError) as exc:
-        return _request_end(asked, error=" ".join(_messages(exc)))
-    except BaseException:
-        # The worker told to stop, or an error nobody foresaw: the request says so rather than
-        # reading "running" for ever.
-        _request_end(asked, error=str(STOPPED))
-        raise
+    # The reason a request fails is read by the analyst who asked, in the language they asked in.
+    with translation.override(asked.language or None):
+        try:
+            result = _evaluation_figures(asked.as_of, asked.label)
+        except (ValidationError, risk_model.ModelError) as exc:
+            return _request_end(asked, error=" ".join(_messages(exc)))
+        except BaseException:
+            # The worker told to stop, or an error nobody foresaw: the request says so rather than
+            # reading "running" for ever.
+            _request_end(asked, error=str(STOPPED))
+            raise
     with transaction.atomic():
         run = _evaluation_keep(asked.requested_by, asked.as_of, asked.label, result)
         return _request_end(asked, evaluation=run)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ombud.accounts.models import Role
 from ombud.accounts.services import membership_grant, user_create
@@ -132,6 +132,20 @@ def test_a_request_the_record_cannot_answer_fails_with_its_reason_on_the_report_
     refused = analyst.post("/risk/report/evaluate/", {"as_of": "2099-01-01", "label": "sustained"})
     assert refused.status_code == 400 and "its outcomes are not known yet" in refused.content.decode()
     assert EvaluationRequest.objects.count() == 1
+
+    # The worker has no reader of its own: the reason is written in the language the analyst
+    # asked in, whatever the worker's.
+    chinese, _ = _client("mei", Role.ANALYST)
+    chinese.post(
+        "/risk/report/evaluate/", {"as_of": "2016-12-31", "label": "sustained"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    with translation.override("en"):
+        _run_worker()
+    failed = EvaluationRequest.objects.get(requested_by__username="mei")
+    assert failed.state == EvaluationRequest.State.FAILED and "记录中没有这一年的结果" in failed.error
+    assert (
+        "its outcomes are not in the record" in EvaluationRequest.objects.get(requested_by__username="erin").error
+    )
 
 
 def test_a_worker_stopped_in_the_middle_leaves_a_failed_request_not_one_running_for_ever(
