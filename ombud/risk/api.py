@@ -4,6 +4,7 @@ and answered through ``ombud.risk.services``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -35,6 +36,7 @@ from ombud.risk.services import (
     alert_intervene,
     evaluation_request,
     evaluator_required,
+    rule_editor_required,
     rule_save,
 )
 from ombud.risk.views import ALERT_STATES, reason_texts
@@ -53,6 +55,7 @@ class AlertSerializer(serializers.Serializer[Alert]):
     officer_name = serializers.CharField(source="officer.full_name")
     unit = serializers.SerializerMethodField()
     raised_at = serializers.DateTimeField()
+    as_of = serializers.SerializerMethodField()
     state = serializers.CharField()
     score = serializers.SerializerMethodField()
     rule = serializers.SerializerMethodField()
@@ -63,6 +66,11 @@ class AlertSerializer(serializers.Serializer[Alert]):
         """The officer's unit when the alert was raised."""
         unit = alert.unit or alert.officer.unit
         return unit.name if unit else ""
+
+    def get_as_of(self, alert: Alert) -> dt.date | None:
+        """The date the officer was scored as of (the reasons' "the date scored"): a back-dated
+        scoring raises alerts today about an earlier date."""
+        return alert.score.as_of if alert.score else None
 
     def get_score(self, alert: Alert) -> float | None:
         return alert.score.score if alert.score else None
@@ -225,7 +233,7 @@ class EvaluationRequestSerializer(serializers.ModelSerializer[EvaluationRequest]
 
 
 class EvaluationRequestCreateSerializer(serializers.Serializer[EvaluationRequest]):
-    as_of = serializers.DateField(help_text="at least a year ago: the model is measured on the year after it")
+    as_of = serializers.DateField(help_text="more than a year ago: the model is measured on the year after it")
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # "label" is also an attribute every serializer field has: it cannot be declared on the class.
@@ -291,6 +299,14 @@ class RuleChangeSerializer(serializers.Serializer[ThresholdRule]):
     )
     active = serializers.BooleanField()
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A field the rule does not take ("name" in a PATCH: a rule keeps its name, alerts cite it)
+        # is refused rather than ignored without a word.
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
+        if unknown:
+            raise serializers.ValidationError({name: [_("This field cannot be set here.")] for name in unknown})
+        return attrs
+
 
 class RuleAddSerializer(RuleChangeSerializer):
     name = serializers.SlugField(max_length=60)
@@ -306,6 +322,7 @@ class RuleList(ServiceErrors, generics.ListAPIView[ThresholdRule]):
 
     @extend_schema(request=RuleAddSerializer, responses={201: RuleSerializer})
     def post(self, request: Request) -> Response:
+        rule_editor_required(request.user)
         data = RuleAddSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -329,6 +346,7 @@ class RuleDetail(StaffView):
 
     @extend_schema(request=RuleChangeSerializer(partial=True), responses=RuleSerializer)
     def patch(self, request: Request, pk: int) -> Response:
+        rule_editor_required(request.user)
         rule = self._rule(pk)
         data = RuleChangeSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from ombud.intake.models import category_label
 from ombud.risk.events import F64
 from ombud.risk.model import TrainedModel
+from ombud.risk.rules import description_shown
 
 TOP_FACTORS = 5
 CHUNK_ROWS = 200_000
@@ -95,44 +96,27 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
     if key.startswith("category:"):
         code = key.removeprefix("category:")
         n5, n1 = _n(_value(row, f"{key}_5y")), _n(_value(row, f"{key}_1y"))
+        # Quoted as the force names it: a category called "Other" reads as a name, not as a word.
         name = category_label(category_names.get(code, code))
         if math.isnan(_value(row, f"{key}_5y")):
             n = _n(_value(row, f"{key}_all"))
             return ngettext(
-                "%(n)d complaint of %(category)s since the records began",
-                "%(n)d complaints of %(category)s since the records began",
+                "%(n)d complaint under “%(category)s” since the records began",
+                "%(n)d complaints under “%(category)s” since the records began",
                 n,
-            ) % {"n": n, "category": name.lower()}
+            ) % {"n": n, "category": name}
         return ngettext(
-            "%(n)d complaint of %(category)s in the last 5 years (%(recent)d in the last 12 months)",
-            "%(n)d complaints of %(category)s in the last 5 years (%(recent)d in the last 12 months)",
+            "%(n)d complaint under “%(category)s” in the last 5 years (%(recent)d in the last 12 months)",
+            "%(n)d complaints under “%(category)s” in the last 5 years (%(recent)d in the last 12 months)",
             n5,
-        ) % {"n": n5, "category": name.lower(), "recent": n1}
+        ) % {"n": n5, "category": name, "recent": n1}
     writers: dict[str, Callable[[], str]] = {
         "complaints": lambda: _complaints(row),
-        "allegations": lambda: (
-            ngettext(
-                "%(n)d allegation in the last 12 months (%(all)d on record)",
-                "%(n)d allegations in the last 12 months (%(all)d on record)",
-                _n(_value(row, "allegations_1y")),
-            )
-            % {"n": _n(_value(row, "allegations_1y")), "all": _n(_value(row, "allegations_all"))}
-        ),
+        "allegations": lambda: _allegations(row),
         "sustained": lambda: _sustained(row),
-        "other_findings": lambda: (
-            _("Allegations on record not sustained: %(ns)d, unfounded: %(un)d, exonerated: %(ex)d")
-            % {
-                "ns": _n(_value(row, "not_sustained_all")),
-                "un": _n(_value(row, "unfounded_all")),
-                "ex": _n(_value(row, "exonerated_all")),
-            }
-        ),
+        "other_findings": lambda: _other_findings(row),
         "recency": lambda: _recency(row),
-        "tenure": lambda: (
-            _("%(y).0f years of service") % {"y": _value(row, "tenure_days") / 365.25}
-            if not math.isnan(_value(row, "tenure_days"))
-            else _("No hiring date on record")
-        ),
+        "tenure": lambda: _tenure(row),
         "unit": lambda: (
             _("Officers of the same unit average %(m).1f complaints a year")
             % {"m": _value(row, "unit_peer_mean_1y")}
@@ -186,6 +170,13 @@ def _complaints(row: dict[str, float]) -> str:
     n1, n5 = _n(_value(row, "complaints_1y")), _n(_value(row, "complaints_5y"))
     if math.isnan(_value(row, "complaints_5y")):
         n5 = _n(_value(row, "complaints_all"))
+    if not n1:
+        # A reason leads with what is on his record, not with the year that has nothing.
+        return ngettext(
+            "%(n)d complaint in the last 5 years (none in the last 12 months)",
+            "%(n)d complaints in the last 5 years (none in the last 12 months)",
+            n5,
+        ) % {"n": n5}
     text = ngettext(
         "%(n)d complaint in the last 12 months (%(five)d in 5 years)",
         "%(n)d complaints in the last 12 months (%(five)d in 5 years)",
@@ -193,8 +184,50 @@ def _complaints(row: dict[str, float]) -> str:
     ) % {"n": n1, "five": n5}
     ratio = _value(row, "unit_ratio_1y")
     if not math.isnan(ratio) and ratio >= 1.5:
-        text += ", " + _("%(r).1f times the average at the same unit") % {"r": ratio}
+        text = joined([text, _("%(r).1f times the average at the same unit") % {"r": ratio}])
     return text
+
+
+def joined(parts: list[str]) -> str:
+    """Parts of one sentence, with the separator of the reader's language (a full-width comma in
+    Chinese)."""
+    return pgettext("separator between the parts of a sentence", ", ").join(parts)
+
+
+def _allegations(row: dict[str, float]) -> str:
+    n1, total = _n(_value(row, "allegations_1y")), _n(_value(row, "allegations_all"))
+    if not n1:
+        return ngettext(
+            "%(n)d allegation on record (none in the last 12 months)",
+            "%(n)d allegations on record (none in the last 12 months)",
+            total,
+        ) % {"n": total}
+    return ngettext(
+        "%(n)d allegation in the last 12 months (%(all)d on record)",
+        "%(n)d allegations in the last 12 months (%(all)d on record)",
+        n1,
+    ) % {"n": n1, "all": total}
+
+
+def _other_findings(row: dict[str, float]) -> str:
+    # Only the findings he has: "unfounded: 0" states nothing.
+    ns, un, ex = (_n(_value(row, f"{finding}_all")) for finding in ("not_sustained", "unfounded", "exonerated"))
+    parts = [
+        ngettext("%(n)d not sustained", "%(n)d not sustained", ns) % {"n": ns} if ns else "",
+        ngettext("%(n)d unfounded", "%(n)d unfounded", un) % {"n": un} if un else "",
+        ngettext("%(n)d exonerated", "%(n)d exonerated", ex) % {"n": ex} if ex else "",
+    ]
+    return _("Other findings on the allegations on record: %(list)s") % {"list": joined([p for p in parts if p])}
+
+
+def _tenure(row: dict[str, float]) -> str:
+    days = _value(row, "tenure_days")
+    if math.isnan(days):
+        return _("No hiring date on record")
+    years = round(days / 365.25)
+    if not years:
+        return _("Less than half a year of service")
+    return ngettext("%(n)d year of service", "%(n)d years of service", years) % {"n": years}
 
 
 def _sustained(row: dict[str, float]) -> str:
@@ -204,7 +237,9 @@ def _sustained(row: dict[str, float]) -> str:
     days = _value(row, "days_since_last_sustained")
     text = ngettext("%(n)d sustained finding", "%(n)d sustained findings", n) % {"n": n}
     if not math.isnan(days):
-        text += ", " + _("the last about an incident %(d)d days before the date scored") % {"d": round(days)}
+        text = joined(
+            [text, _("the last about an incident %(d)d days before the date scored") % {"d": round(days)}]
+        )
     return text
 
 
@@ -305,7 +340,14 @@ def reason_text(reason: object, category_names: dict[str, str]) -> str:
     if not isinstance(reason, dict):
         return str(reason)
     if "rule" in reason and "description" in reason:
-        return _("Threshold rule: %(rule)s") % {"rule": reason["description"]}
+        rule = description_shown(str(reason["description"]))
+        if isinstance(reason.get("count"), int):
+            # What the rule counted for him on the date scored (alerts raised before it was kept: none).
+            return _("Threshold rule: %(rule)s (counted on the date scored: %(n)d)") % {
+                "rule": rule,
+                "n": reason["count"],
+            }
+        return _("Threshold rule: %(rule)s") % {"rule": rule}
     return factor_text(reason, category_names)
 
 

@@ -29,7 +29,7 @@ class EvaluationRequestForm(forms.Form):
     as_of = forms.DateField(
         label=_("As of"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("At least a year ago: the model is measured on the year after it."),
+        help_text=_("More than a year ago: the model is measured on the year after it."),
     )
     label = forms.ChoiceField(
         label=_("Label"), choices=EvaluationRequest.Label.choices, initial=EvaluationRequest.Label.SUSTAINED

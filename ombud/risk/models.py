@@ -94,10 +94,12 @@ class Alert(models.Model):
     def rule_as_raised(self) -> str:
         """The threshold rule that raised the alert as it read then: an administrator may have
         edited the rule since."""
+        from ombud.risk.rules import description_shown
+
         for reason in self.reasons if isinstance(self.reasons, list) else []:
             if isinstance(reason, dict) and "description" in reason:
-                return str(reason["description"])
-        return self.rule.description if self.rule else ""
+                return description_shown(str(reason["description"]))
+        return description_shown(self.rule.description) if self.rule else ""
 
 
 class Intervention(models.Model):
@@ -129,6 +131,11 @@ class Evaluation(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("model evaluation")
+
+    @property
+    def label_display(self) -> str:
+        """The label in the reader's language, as the requests name it."""
+        return str(dict(EvaluationRequest.Label.choices).get(self.label, self.label))
 
 
 class EvaluationRequest(models.Model):

@@ -8,9 +8,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext, gettext_noop
 
-from ombud.risk.events import FINDING_CODES, NO_DAY, B, Events
+from ombud.risk.events import FINDING_CODES, I64, NO_DAY, B, Events
 from ombud.risk.models import ThresholdRule
+
+# The descriptions migration 0003 seeds the default rules with, for the translators. A description is
+# data an administrator may rewrite; until then, readers get the seeded ones in their language.
+SEEDED_DESCRIPTIONS = frozenset(
+    (
+        gettext_noop("3 or more complaints in 12 months"),
+        gettext_noop("3 or more complaints in 180 days"),
+        gettext_noop("Any sustained bribery allegation"),
+    )
+)
+
+
+def description_shown(text: str) -> str:
+    """A rule's description in the reader's language where it is one the project wrote."""
+    return gettext(text) if text in SEEDED_DESCRIPTIONS else text
 
 
 @dataclass(frozen=True)
@@ -48,14 +64,20 @@ def _window(event: np.ndarray, t: int, days: int | None) -> B:
 
 def rule_flags(ev: Events, t: int, rule: RuleSpec) -> B:
     """Which officers the rule flags on day ``t`` (a boolean per officer of ``ev``)."""
+    return np.asarray(rule_counts(ev, t, rule) >= rule.min_count)
+
+
+def rule_counts(ev: Events, t: int, rule: RuleSpec) -> I64:
+    """What the rule counts on day ``t``, per officer of ``ev`` (complaints, or allegations with its
+    finding, in its window and categories): an alert says it beside the rule."""
     n = ev.n_officers
     codes = {code: i for i, code in enumerate(ev.category_codes)}
     wanted = np.array([codes[c] for c in rule.categories if c in codes], dtype=np.int64)
     if rule.categories and not len(wanted):
-        return np.zeros(n, dtype=bool)
+        return np.zeros(n, dtype=np.int64)
     if rule.finding:
         if rule.finding not in FINDING_CODES:
-            return np.zeros(n, dtype=bool)
+            return np.zeros(n, dtype=np.int64)
         mask = (ev.al_known <= t) & (ev.al_decided != NO_DAY) & (ev.al_decided <= t)
         mask &= (ev.al_finding == FINDING_CODES.index(rule.finding)) & _window(ev.al_event, t, rule.window_days)
         if len(wanted):
@@ -68,7 +90,7 @@ def rule_flags(ev: Events, t: int, rule: RuleSpec) -> B:
     else:
         mask = (ev.cs_received <= t) & _window(ev.cs_event, t, rule.window_days)
         counts = np.bincount(ev.cs_officer[mask], minlength=n)
-    return np.asarray(counts >= rule.min_count)
+    return np.asarray(counts, dtype=np.int64)
 
 
 def rule_families(rule: RuleSpec) -> tuple[str, ...]:

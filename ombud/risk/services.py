@@ -26,10 +26,10 @@ from ombud.org.models import Officer
 from ombud.risk import model as risk_model
 from ombud.risk.evaluation import evaluate, picked
 from ombud.risk.events import NO_DAY, Events, events_load
-from ombud.risk.explain import factors_for
+from ombud.risk.explain import factors_for, reason_text
 from ombud.risk.features import LABEL_DAYS, active_rows, features
 from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, RiskScore, ThresholdRule
-from ombud.risk.rules import rule_families, rule_flags, rule_specs
+from ombud.risk.rules import rule_counts, rule_families, rule_specs
 from ombud.risk.selectors import alert_list_for_user, may_read_evaluations, simulated_truth
 
 # The share of the force (in %) whose scores raise an alert, unless told otherwise.
@@ -41,6 +41,9 @@ MODEL_MAX_AGE_DAYS = 30
 # A live force, or a small one, may go weeks without a complaint: only a record that ends more than this before
 # the outcome year does is taken to have ended (an imported history).
 RECORD_END_SLACK_DAYS = 90
+# Training or scoring as of a date this long after the record's last event is refused: a live force
+# has complaints every year, an imported history that ended years ago does not.
+RECORD_GAP_DAYS = 365
 # An answered alert (an intervention, or a dismissal with its reason) is not raised again for this
 # long unless a new complaint about the officer comes in: the supervisor's answer is given time to
 # work, and the nightly run does not put the same question to him every morning.
@@ -66,7 +69,9 @@ def risk_train(
     """Train on everything known by ``as_of`` (today by default) and store the signed artifact."""
     as_of = as_of or timezone.localdate()
     _not_after_today(as_of)
-    trained = risk_model.train(events or events_load(), as_of, label=label)
+    ev = events or events_load()
+    _record_reaches(ev, as_of)
+    trained = risk_model.train(ev, as_of, label=label)
     path = risk_model.save(trained)
     with transaction.atomic():
         audit_record(
@@ -131,11 +136,12 @@ def _outcome_year_over(as_of: dt.date) -> dt.date:
             % {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()}
         )
     year_later = as_of + dt.timedelta(days=LABEL_DAYS)
-    if year_later > timezone.localdate():
+    # Today is not over: a year that ends today still has outcomes to come.
+    if year_later >= timezone.localdate():
         raise ValidationError(
             _(
                 "The year after %(date)s ends on %(end)s: its outcomes are not known yet, so the model cannot "
-                "be measured on it. Choose a date at least a year ago."
+                "be measured on it. Choose a date more than a year ago."
             )
             % {"date": as_of.isoformat(), "end": year_later.isoformat()}
         )
@@ -242,13 +248,19 @@ def _messages(exc: Exception) -> list[str]:
 RULE_FIELDS = ("description", "window_days", "min_count", "finding", "active")
 
 
+def rule_editor_required(actor: Any) -> None:
+    """Only administrators edit the threshold rules (the API asks first, before it reads the
+    request's body: others learn nothing from its checks)."""
+    scope = scope_for(actor)
+    if scope.barred or not scope.administrator:
+        raise PermissionDenied(_("Only administrators edit the threshold rules."))
+
+
 def rule_save(*, actor: Any, rule: ThresholdRule | None, changes: dict[str, Any], name: str = "") -> ThresholdRule:
     """Add a threshold rule (``rule`` None, under ``name``) or change one: administrators only,
     checked whole before anything is written, audited with the names of the fields changed (the
     admin pages do the same through Django's admin)."""
-    scope = scope_for(actor)
-    if scope.barred or not scope.administrator:
-        raise PermissionDenied(_("Only administrators edit the threshold rules."))
+    rule_editor_required(actor)
     added = rule is None
     rule = ThresholdRule(name=name) if rule is None else rule
     changed = [key for key in RULE_FIELDS if key in changes and getattr(rule, key) != changes[key]]
@@ -289,6 +301,22 @@ class ScoreReport:
     answered_recently: int = 0
     trained: bool = False
     flagged_by_rule: dict[str, int] = field(default_factory=dict)
+
+
+def _record_reaches(ev: Events, as_of: dt.date) -> None:
+    """Refuse a date long after the record's last event (an imported history that ended years
+    ago): the years without records would read as years in which nobody complained, in training
+    (the last years' outcomes all "none") and in every officer's features alike."""
+    last = ev.last_day()
+    if last != NO_DAY and as_of.toordinal() - last > RECORD_GAP_DAYS:
+        raise ValidationError(
+            _(
+                "The record ends on %(last)s, more than a year before %(date)s: as of %(date)s the years without "
+                "records would read as years in which nobody complained. Give a date the record covers "
+                "(--as-of %(last)s or earlier)."
+            )
+            % {"last": dt.date.fromordinal(last).isoformat(), "date": as_of.isoformat()}
+        )
 
 
 def _not_after_today(as_of: dt.date) -> None:
@@ -335,6 +363,8 @@ def risk_score(
     as_of = as_of or timezone.localdate()
     _not_after_today(as_of)
     percent = percent if percent is not None else alert_percent()
+    ev = events or events_load()
+    _record_reaches(ev, as_of)
     model, trained = current_model(as_of=as_of, retrain=retrain, actor=actor)
     if model.as_of > as_of:
         raise ValidationError(
@@ -344,7 +374,6 @@ def risk_score(
             )
             % {"model": model.as_of.isoformat(), "date": as_of.isoformat()}
         )
-    ev = events or events_load()
     t = as_of.toordinal()
     rows = active_rows(ev, t)
     matrix = features(ev, t, rows, model.spec)
@@ -359,13 +388,17 @@ def risk_score(
     cut = score[order[top]] if top < n else -np.inf
     by_model = (score > cut) & (score > 0) if n else np.zeros(0, dtype=bool)
     rules = rule_specs()
+    # The first rule that flags each officer, with what it counted for him.
     ruled: dict[int, str] = {}
+    rule_count: dict[int, int] = {}
     report = ScoreReport(as_of=as_of, model_version=model.version, trained=trained)
     for rule in rules:
-        flags = rule_flags(ev, t, rule)[rows]
+        counts = rule_counts(ev, t, rule)[rows]
+        flags = counts >= rule.min_count
         report.flagged_by_rule[rule.name] = int(flags.sum())
         for i in np.flatnonzero(flags).tolist():
-            ruled.setdefault(i, rule.name)
+            if i not in ruled:
+                ruled[i], rule_count[i] = rule.name, int(counts[i])
     explain = (place < picked(n, max(EXPLAIN_PERCENT, percent))) | by_model
     explain[list(ruled)] = True
     explained = np.flatnonzero(explain)
@@ -428,13 +461,12 @@ def risk_score(
             reasons: list[dict[str, object]] = []
             if matched is not None:
                 # The rule as it read when the alert was raised: an administrator may edit it later.
-                reasons.append(
-                    {
-                        "text": _("Threshold rule: %(rule)s") % {"rule": matched.description},
-                        "rule": matched.name,
-                        "description": matched.description,
-                    }
-                )
+                rule_reason: dict[str, object] = {
+                    "rule": matched.name,
+                    "description": matched.description,
+                    "count": rule_count[i],
+                }
+                reasons.append({"text": reason_text(rule_reason, {}), **rule_reason})
             reasons += factors.get(i, [])
             alerts.append(
                 Alert(

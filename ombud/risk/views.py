@@ -26,6 +26,7 @@ from ombud.risk.charts import line_chart, paired_bar_chart
 from ombud.risk.explain import LazyCategoryNames, reason_text
 from ombud.risk.forms import DismissForm, EvaluationRequestForm, InterventionForm
 from ombud.risk.models import Alert, Evaluation, RiskScore, ThresholdRule
+from ombud.risk.rules import description_shown
 from ombud.risk.selectors import (
     alert_get_for_user,
     alert_list_for_user,
@@ -218,7 +219,11 @@ def _report_page(request: HttpRequest, form: forms.Form | None = None, status: i
             evaluation=evaluation,
             result=result,
             rules=[
-                (figures.get("description") or descriptions.get(name[5:], name[5:]), name[5:], figures)
+                (
+                    description_shown(figures.get("description") or descriptions.get(name[5:], name[5:])),
+                    name[5:],
+                    figures,
+                )
                 for name, figures in result["rankers"].items()
                 if name.startswith("rule:")
             ],

@@ -49,7 +49,8 @@ def test_every_alert_gives_at_least_three_plain_language_factors(scored: Force) 
         assert len(texts) >= 3 and all(isinstance(t, str) and len(t) > 10 for t in texts)
     texts = [r["text"] for r in gus_alert(scored).reasons]
     # Gus is also over a threshold rule: it is named first, then the model's factors.
-    assert texts[0] == "Threshold rule: 3 or more complaints in 12 months"
+    # Gus had three complaints in the rule's year: the alert says what the rule counted.
+    assert texts[0] == "Threshold rule: 3 or more complaints in 12 months (counted on the date scored: 3)"
     # The fixture's records began months ago: the year's count is not known yet, the whole record is.
     assert texts[1] == "3 complaints since the records began"
     # Nothing that states an absence ("no unit", "0 allegations") is given as a reason while his
@@ -88,8 +89,10 @@ def test_dates_whose_record_or_outcome_is_not_known_are_refused(scored: Force) -
         risk_train(as_of=today + dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="in the future"):
         risk_score(as_of=today + dt.timedelta(days=1))
-    with pytest.raises(ValidationError, match="not known yet"):
-        risk_evaluate(as_of=today - dt.timedelta(days=200))
+    # A year that ends today is not over either: its last day's complaints are still coming in.
+    for days in (200, 365):
+        with pytest.raises(ValidationError, match="not known yet"):
+            risk_evaluate(as_of=today - dt.timedelta(days=days))
     with pytest.raises(ValidationError, match="learnt later"):
         risk_score(as_of=today - dt.timedelta(days=400))
     assert risk_model.artifact_path().read_bytes() == stored
@@ -135,6 +138,9 @@ def test_an_alert_answered_from_the_second_page_keeps_its_page(
         f'id="alert-{alert.pk}"' in refused.content.decode()
         and "why the alert is dismissed (10 characters or more)" in refused.content.decode()
     )
+    # Too short: the service's reason, said once.
+    short = client.post(url, {f"dismiss-{alert.pk}-reason": "too short"}).content.decode()
+    assert short.count("why the alert is dismissed (10 characters or more)") == 1
     # Answered: back to the page it was on.
     done = client.post(url, {f"dismiss-{alert.pk}-reason": "One incident, already dealt with."})
     assert done.status_code == 302 and done["Location"] == reverse("risk_alerts") + "?page=2"
@@ -350,10 +356,14 @@ def test_an_alert_keeps_the_rule_as_it_read_when_raised(scored: Force, login: Lo
     ThresholdRule.objects.filter(name="3_in_12_months").update(min_count=4, description="4 or more complaints")
     client = login("dave")
     page = client.get(reverse("risk_alerts")).content.decode()
-    assert "Threshold rule: 3 or more complaints in 12 months" in page and "4 or more complaints" not in page
+    rule = "Threshold rule: 3 or more complaints in 12 months (counted on the date scored: 3)"
+    assert rule in page and "4 or more complaints" not in page
     listed = client.get("/api/v1/risk/alerts/").json()["results"]
     gus = next(a for a in listed if a["officer_name"] == "Gus Chen")
-    assert gus["reasons"][0] == "Threshold rule: 3 or more complaints in 12 months"
+    # The date his reasons speak of ("the date scored"), beside the day the alert was raised.
+    assert gus["as_of"] == timezone.localdate().isoformat()
+    assert f"Scored as of</dt><dd>{timezone.localdate():%Y-%m-%d}" in page
+    assert gus["reasons"][0] == "Threshold rule: 3 or more complaints in 12 months (counted on the date scored: 3)"
 
 
 def test_the_reasons_are_written_in_the_readers_language(scored: Force, login: Login) -> None:
@@ -371,6 +381,12 @@ def test_the_reasons_are_written_in_the_readers_language(scored: Force, login: L
     assert korean in page and "3 complaints since the records began" not in page
     listed = client.get("/api/v1/risk/alerts/", HTTP_ACCEPT_LANGUAGE="ko").json()["results"]
     assert any(korean in a["reasons"] for a in listed)
+    # The rules the project seeded are read in the reader's language too (one an administrator
+    # wrote stays as written).
+    with translation.override("ko"):
+        rule = translation.gettext("3 or more complaints in 12 months")
+    assert rule != "3 or more complaints in 12 months"
+    assert any(rule in a["reasons"][0] for a in listed) and rule in page
 
 
 def test_answered_alerts_stay_readable_by_state(scored: Force, login: Login) -> None:
@@ -480,3 +496,24 @@ def test_the_dossier_api_gives_the_scores_and_answers_to_his_supervisors_not_to_
     )
     own = login("frank").get(url).json()
     assert own["own"] and own["risk_scores"] == [] and own["risk_answers"] == [] and own["alerts"] == []
+
+
+def test_an_alert_from_a_rule_an_administrator_added_says_what_the_rule_counted(force: Force) -> None:
+    from ombud.risk.models import ThresholdRule
+
+    ThresholdRule.objects.update(active=False)
+    ThresholdRule.objects.create(
+        name="two_in_2_years", description="2 or more complaints in 2 years", window_days=730, min_count=2
+    )
+    score_with_gus_flagged(force)
+    reasons = {
+        alert.officer_id: alert.reasons[0]["text"] for alert in Alert.objects.filter(rule__name="two_in_2_years")
+    }
+    assert reasons == {
+        force.officers[
+            "gus"
+        ].pk: "Threshold rule: 2 or more complaints in 2 years (counted on the date scored: 3)",
+        force.officers[
+            "frank"
+        ].pk: "Threshold rule: 2 or more complaints in 2 years (counted on the date scored: 2)",
+    }

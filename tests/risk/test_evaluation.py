@@ -194,3 +194,13 @@ def test_an_evaluation_whose_outcome_year_runs_past_the_end_of_the_record_is_ref
     with pytest.raises(CommandError, match="The record ends on 201"):
         call_command("risk", "evaluate", "--as-of", "2016-12-31", stdout=StringIO())
     assert not Evaluation.objects.exists()
+
+
+def test_the_printed_fairness_table_says_when_it_shows_only_the_largest_groups(tmp_path: Path) -> None:
+    import_dir(hand_force(tmp_path))
+    result = evaluate(events_load(), AS_OF, rules=[], model=stub_model("complaints_all", as_of=AS_OF))
+    group = {"officers": 20, "positives": 1, "base_rate": 0.05, "flags": 1, "flag_rate": 0.05, "precision": 1.0}
+    result["fairness"]["unit"] = [{"group": f"Station {i}", **group} for i in range(40)]
+    text = report_text(result)
+    assert "Station 14" in text and "Station 15" not in text
+    assert "The 15 largest of 40 groups; --json gives every group." in text

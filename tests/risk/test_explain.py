@@ -22,7 +22,32 @@ def test_a_count_the_records_are_too_short_for_is_described_from_the_whole_recor
 def test_a_category_family_is_named_by_its_category() -> None:
     row = {"category:use_of_force_5y": 3.0, "category:use_of_force_1y": 1.0}
     text = describe("category:use_of_force", row, {"use_of_force": "Excessive use of force"})
-    assert text == "3 complaints of excessive use of force in the last 5 years (1 in the last 12 months)"
+    assert text == "3 complaints under “Excessive use of force” in the last 5 years (1 in the last 12 months)"
+    # A force's catch-all category reads as a name too.
+    other = describe("category:other", {"category:other_5y": 1.0, "category:other_1y": 0.0}, {"other": "other"})
+    assert other == "1 complaint under “other” in the last 5 years (0 in the last 12 months)"
+
+
+def test_a_reason_leads_with_what_is_on_record_not_with_an_empty_year() -> None:
+    quiet = {"complaints_1y": 0.0, "complaints_5y": 12.0, "allegations_1y": 0.0, "allegations_all": 1.0}
+    assert describe("complaints", quiet, {}) == "12 complaints in the last 5 years (none in the last 12 months)"
+    assert describe("allegations", quiet, {}) == "1 allegation on record (none in the last 12 months)"
+    findings = {"not_sustained_all": 1.0, "unfounded_all": 0.0, "exonerated_all": 2.0}
+    assert describe("other_findings", findings, {}) == (
+        "Other findings on the allegations on record: 1 not sustained, 2 exonerated"
+    )
+    assert describe("tenure", {"tenure_days": 400.0}, {}) == "1 year of service"
+    assert describe("tenure", {"tenure_days": 3000.0}, {}) == "8 years of service"
+    assert describe("tenure", {"tenure_days": 100.0}, {}) == "Less than half a year of service"
+
+
+def test_a_chinese_reader_gets_chinese_punctuation_between_the_parts() -> None:
+    from django.utils import translation
+
+    row = {"complaints_1y": 4.0, "complaints_5y": 11.0, "complaints_all": 11.0, "unit_ratio_1y": 3.0}
+    with translation.override("zh-hans"):
+        text = describe("complaints", row, {})
+    assert "\uff0c" in text and ", " not in text  # the full-width comma
 
 
 def test_sustained_findings_and_links_read_as_sentences() -> None:

@@ -260,3 +260,21 @@ def test_a_small_force_with_a_few_sustained_findings_still_trains() -> None:
     t = as_of.toordinal()
     score = trained.predict(features(ev, t, cohort(ev, t), trained.spec))
     assert trained.training["positives"] > 0 and len(set(score.round(6))) > 10
+
+
+def test_a_date_years_after_an_imported_record_ends_is_refused_by_train_and_score(tmp_path: Path) -> None:
+    # The record ends in 2017: as of today every officer would have "no complaint in years", and
+    # the training years after 2017 would have no outcome at all.
+    from django.core.exceptions import ValidationError
+
+    from ombud.risk.models import RiskScore
+    from ombud.risk.services import risk_score, risk_train
+
+    import_dir(synthetic_force(tmp_path / "force", officers=40, start=2013, end=2017))
+    risk_model.artifact_path().unlink(missing_ok=True)
+    for run in (risk_train, lambda: risk_score(retrain=True)):
+        with pytest.raises(ValidationError, match=r"more than a year before .*--as-of 2017-"):
+            run()
+    assert not risk_model.artifact_path().exists() and not RiskScore.objects.exists()
+    # A date the record covers trains as before.
+    assert risk_train(as_of=dt.date(2017, 6, 30)).training["positives"] > 0

@@ -3,6 +3,7 @@ reader's locale). Empty figures read "—"."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -26,7 +27,7 @@ def percent(value: Any, decimals: int = 1) -> str:
     share = _number(value)
     if share is None:
         return str(value)
-    return f"{number_format(share * 100, decimal_pos=int(decimals), use_l10n=True)} %"
+    return f"{number_format(_rounded(share * 100, int(decimals)), decimal_pos=int(decimals), use_l10n=True)} %"
 
 
 @register.filter
@@ -38,4 +39,10 @@ def grouped(value: Any) -> str:
     if number is None:
         return str(value)
     decimals = 0 if number.is_integer() else 1
-    return number_format(number, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return number_format(_rounded(number, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def _rounded(number: float, decimals: int) -> Decimal:
+    # number_format cuts the digits it does not show (0.1389 would read 13.8 %): round them, as
+    # the charts and the command line do.
+    return Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

@@ -16,6 +16,9 @@ from ombud.core.arguments import date_argument
 from ombud.risk.model import LABELS, ModelError
 from ombud.risk.services import ANSWER_HOLDS_DAYS, risk_evaluate, risk_score, risk_train
 
+# The largest groups of each fairness table printed; --json gives them all.
+SHOWN_GROUPS = 15
+
 
 def _percent(text: str) -> float:
     try:
@@ -161,10 +164,16 @@ def report_text(result: dict[str, Any]) -> str:
             _("Top %(share)d%% by %(attribute)s:") % {"share": fairness["flag_share"], "attribute": attribute},
         ]
         lines.append(f"  {'':<34}{'officers':>9}{'flag rate':>10}{'precision':>10}{'base rate':>10}")
-        for g in groups[:15]:
+        for g in groups[:SHOWN_GROUPS]:
             lines.append(
                 f"  {str(g['group'])[:34]:<34}{g['officers']:>9}{cell(g['flag_rate'])[-10:]:>10}"
                 f"{cell(g['precision'])[-10:]:>10}{cell(g['base_rate'])[-10:]:>10}"
+            )
+        if len(groups) > SHOWN_GROUPS:
+            lines.append(
+                "  "
+                + _("The %(shown)d largest of %(total)d groups; --json gives every group.")
+                % {"shown": SHOWN_GROUPS, "total": len(groups)}
             )
     truth = result.get("ground_truth")
     if truth:
