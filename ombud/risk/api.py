@@ -300,11 +300,17 @@ class RuleChangeSerializer(serializers.Serializer[ThresholdRule]):
     active = serializers.BooleanField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        # A field the rule does not take ("name" in a PATCH: a rule keeps its name, alerts cite it)
-        # is refused rather than ignored without a word.
-        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
-        if unknown:
-            raise serializers.ValidationError({name: [_("This field cannot be set here.")] for name in unknown})
+        # A field the rule does not take is refused rather than ignored without a word: a rule keeps
+        # its name (alerts cite it) and its id. A rule as GET gave it may be sent back changed: the
+        # same name and id are no change.
+        sent = self.initial_data if isinstance(self.initial_data, dict) else {}
+        rule = self.context.get("rule")
+        kept = {"id": rule.pk, "name": rule.name} if rule is not None else {"id": sent.get("id")}
+        refused = sorted(
+            name for name in sent if name not in self.fields and (name not in kept or sent[name] != kept[name])
+        )
+        if refused:
+            raise serializers.ValidationError({name: [_("This field cannot be set here.")] for name in refused})
         return attrs
 
 
@@ -348,7 +354,7 @@ class RuleDetail(StaffView):
     def patch(self, request: Request, pk: int) -> Response:
         rule_editor_required(request.user)
         rule = self._rule(pk)
-        data = RuleChangeSerializer(data=request.data, partial=True)
+        data = RuleChangeSerializer(data=request.data, partial=True, context={"rule": rule})
         data.is_valid(raise_exception=True)
         changed = rule_save(actor=request.user, rule=rule, changes=dict(data.validated_data))
         return Response(RuleSerializer(self._rule(changed.pk)).data)

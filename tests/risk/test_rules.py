@@ -189,11 +189,24 @@ def test_an_administrator_edits_and_adds_rules_through_the_api_and_others_cannot
         content_type="application/json",
     )
     assert again.status_code == 400 and ThresholdRule.objects.filter(name="2_bribery_in_5_years").count() == 1
+    assert set(again.json()) == {"name"}
+    # A rule keeps its name (alerts cite it): a PATCH that would rename it, or sets a field rules do not
+    # have, is refused, not obeyed in part; the rule as GET gave it, sent back changed, is accepted.
+    for bad in ({"name": "renamed", "min_count": 5}, {"threshold": 5}):
+        refused = admin.patch(url, bad, content_type="application/json")
+        assert refused.status_code == 400 and set(refused.json()) == set(bad) - {"min_count"}, refused.json()
+    assert ThresholdRule.objects.get(pk=rule.pk).min_count == 4
+    round_trip = {**admin.get(url).json(), "min_count": 5}
+    assert admin.patch(url, round_trip, content_type="application/json").json()["min_count"] == 5
+    admin.patch(url, {"min_count": 4}, content_type="application/json")
 
     # A supervisor reads the rules but changes none of them.
     dave = login("dave")
     assert dave.get(url).json()["min_count"] == 4
     assert dave.patch(url, {"min_count": 1}, content_type="application/json").status_code == 403
+    # Asked first: a body that would not pass tells him nothing of the checks.
+    assert dave.patch(url, {"min_count": "x"}, content_type="application/json").status_code == 403
+    assert dave.post("/api/v1/risk/rules/", {"name": "x"}, content_type="application/json").status_code == 403
     assert (
         dave.post(
             "/api/v1/risk/rules/", {**added.json(), "name": "x"}, content_type="application/json"
