@@ -48,7 +48,7 @@ from ombud.cases.services import (
     task_add,
     task_done,
 )
-from ombud.core.api_fields import SafePrimaryKeyRelatedField, SafeSlugRelatedField
+from ombud.core.api_fields import CalendarDateField, SafePrimaryKeyRelatedField, SafeSlugRelatedField
 from ombud.discipline.models import FollowUp, Measure
 from ombud.intake.models import Category, Complaint
 from ombud.intake.selectors import complaint_list_for_user
@@ -134,7 +134,7 @@ class AllegationSerializer(serializers.Serializer[Allegation]):
     category = serializers.CharField(source="category.code")
     category_name = serializers.CharField(source="category.name")
     particulars = serializers.JSONField()
-    occurred_on = serializers.DateField(allow_null=True)
+    occurred_on = CalendarDateField(allow_null=True)
     proposed_finding = serializers.CharField()
     proposed_reason = serializers.CharField()
     proposed_by = UserNameField(allow_null=True)
@@ -207,7 +207,7 @@ class NoteSerializer(serializers.Serializer[CaseNote]):
 class TaskSerializer(serializers.Serializer[CaseTask]):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    due_on = serializers.DateField()
+    due_on = CalendarDateField()
     assignee = UserNameField(allow_null=True)
     done_at = serializers.DateTimeField(allow_null=True)
 
@@ -216,7 +216,7 @@ class FollowUpSerializer(serializers.Serializer[FollowUp]):
     id = serializers.IntegerField()
     measure = serializers.IntegerField(source="measure_id")
     description = serializers.CharField()
-    due_on = serializers.DateField()
+    due_on = CalendarDateField()
     done_at = serializers.DateTimeField(allow_null=True)
     escalated_at = serializers.DateTimeField(allow_null=True)
 
@@ -230,9 +230,9 @@ class MeasureSummarySerializer(serializers.Serializer[Measure]):
     # In the reader's language; a measure under appeal says whether it is in force or over meanwhile.
     state_label = serializers.CharField(read_only=True)
     reason = serializers.CharField()
-    starts_on = serializers.DateField(allow_null=True)
-    ends_on = serializers.DateField(allow_null=True)
-    response_due_on = serializers.DateField(allow_null=True)
+    starts_on = CalendarDateField(allow_null=True)
+    ends_on = CalendarDateField(allow_null=True)
+    response_due_on = CalendarDateField(allow_null=True)
     proposed_by = UserNameField(allow_null=True)
     decided_by = UserNameField(allow_null=True)
     steps = serializers.SerializerMethodField()
@@ -339,7 +339,7 @@ class AllegationAddSerializer(serializers.Serializer[dict[str, Any]]):
     official = SafePrimaryKeyRelatedField(queryset=Official.objects.all(), required=False, allow_null=True)
     category = SafeSlugRelatedField(slug_field="code", queryset=Category.objects.all())
     particulars = ParticularsSerializer(required=False)
-    occurred_on = serializers.DateField(required=False, allow_null=True)
+    occurred_on = CalendarDateField(required=False, allow_null=True)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -393,7 +393,7 @@ class NoteAddSerializer(serializers.Serializer[dict[str, Any]]):
 
 class TaskAddSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(max_length=200)
-    due_on = serializers.DateField()
+    due_on = CalendarDateField()
 
 
 class CaseCloseSerializer(serializers.Serializer[dict[str, Any]]):

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from ombud.audit.services import audit_record_now
 from ombud.cases.api import StaffView, many
 from ombud.core.access import NotFoundForUser
-from ombud.core.api_fields import SafePrimaryKeyRelatedField
+from ombud.core.api_fields import CalendarDateField, SafePrimaryKeyRelatedField
 from ombud.core.typed import search_text
 from ombud.discipline.models import Measure
 from ombud.org.models import OversightBody, Unit
@@ -54,9 +54,9 @@ class DirectiveIssueSerializer(serializers.Serializer[dict[str, Any]]):
     unit = SafePrimaryKeyRelatedField(queryset=Unit.objects.none(), required=False, allow_null=True)
     title = serializers.CharField(max_length=200)
     meeting_kind = serializers.ChoiceField(choices=MeetingKind.choices)
-    due_on = serializers.DateField()
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    due_on = CalendarDateField()
+    period_start = CalendarDateField()
+    period_end = CalendarDateField()
     instructions = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -70,8 +70,8 @@ class MeetingScheduleSerializer(serializers.Serializer[dict[str, Any]]):
     # Named as in a directive: the schema then has one enumeration of meeting kinds.
     meeting_kind = serializers.ChoiceField(choices=MeetingKind.choices, required=False)
     title = serializers.CharField(max_length=200)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField(required=False, allow_null=True)
+    starts_on = CalendarDateField()
+    ends_on = CalendarDateField(required=False, allow_null=True)
     place = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -95,9 +95,9 @@ class DirectiveSerializer(serializers.Serializer[Directive]):
     unit = serializers.CharField(source="unit.code", allow_null=True, default=None)
     meeting_kind = serializers.CharField()
     issued_at = serializers.DateTimeField()
-    due_on = serializers.DateField()
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    due_on = CalendarDateField()
+    period_start = CalendarDateField()
+    period_end = CalendarDateField()
 
 
 class TargetSerializer(serializers.Serializer[Any]):
@@ -140,11 +140,11 @@ class MeetingSerializer(serializers.Serializer[Meeting]):
     unit = serializers.CharField(source="unit.code", allow_null=True, default=None)
     body = serializers.CharField(source="body.code", allow_null=True, default=None)
     directive = serializers.IntegerField(source="directive_id", allow_null=True)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+    starts_on = CalendarDateField()
+    ends_on = CalendarDateField()
     place = serializers.CharField()
-    period_start = serializers.DateField(allow_null=True)
-    period_end = serializers.DateField(allow_null=True)
+    period_start = CalendarDateField(allow_null=True)
+    period_end = CalendarDateField(allow_null=True)
     held_at = serializers.DateTimeField(allow_null=True)
     signed_off_at = serializers.DateTimeField(allow_null=True)
 
@@ -188,10 +188,10 @@ class UnitFiguresSerializer(serializers.Serializer[Any]):
 
 class PeriodReportSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField(allow_null=True)
-    since = serializers.DateField()
-    until = serializers.DateField()
-    previous_since = serializers.DateField()
-    previous_until = serializers.DateField()
+    since = CalendarDateField()
+    until = CalendarDateField()
+    previous_since = CalendarDateField()
+    previous_until = CalendarDateField()
     current = FiguresSerializer()
     previous = FiguresSerializer()
     units = UnitFiguresSerializer(many=True)
@@ -349,8 +349,8 @@ class ResolutionInput(serializers.Serializer[dict[str, Any]]):
     measure_kind = serializers.ChoiceField(
         choices=Measure.Kind.choices, required=False, allow_blank=True, default=""
     )
-    starts_on = serializers.DateField(required=False, allow_null=True)
-    ends_on = serializers.DateField(required=False, allow_null=True)
+    starts_on = CalendarDateField(required=False, allow_null=True)
+    ends_on = CalendarDateField(required=False, allow_null=True)
 
     def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from ombud.cases.api import ServiceErrors, StaffView
 from ombud.cases.models import Finding
 from ombud.core.access import NotFoundForUser
+from ombud.core.api_fields import CalendarDateField, TextField
 from ombud.risk.explain import LazyCategoryNames
 from ombud.risk.forms import KINDS
 from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, ThresholdRule
@@ -92,12 +93,12 @@ class AlertSerializer(serializers.Serializer[Alert]):
 
 class InterventionInput(serializers.Serializer[dict[str, Any]]):
     kind = serializers.ChoiceField(choices=KINDS)
-    note = serializers.CharField(max_length=5000)
+    note = TextField(max_length=5000)
 
 
 class DismissInput(serializers.Serializer[dict[str, Any]]):
     # Checked here as the service does, so that a short reason is named under the field sent.
-    reason = serializers.CharField(
+    reason = TextField(
         max_length=5000,
         min_length=DISMISS_REASON_MIN,
         error_messages={
@@ -233,7 +234,7 @@ class EvaluationRequestSerializer(serializers.ModelSerializer[EvaluationRequest]
 
 
 class EvaluationRequestCreateSerializer(serializers.Serializer[EvaluationRequest]):
-    as_of = serializers.DateField(help_text="more than a year ago: the model is measured on the year after it")
+    as_of = CalendarDateField(help_text="more than a year ago: the model is measured on the year after it")
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # "label" is also an attribute every serializer field has: it cannot be declared on the class.

@@ -80,6 +80,8 @@ def test_an_analyst_asks_for_an_evaluation_through_the_api_and_the_worker_makes_
         == 400
     )
     assert analyst.post(URL, {"as_of": "31/12/2016"}, content_type="application/json").status_code == 400
+    no_day = analyst.post(URL, {"as_of": "2016-02-30"}, content_type="application/json")
+    assert no_day.status_code == 400 and no_day.json() == {"as_of": ["2016-02-30 is not a day of the calendar."]}
     assert other.post(URL, {"as_of": "2015-12-31"}, content_type="application/json").status_code == 403
     assert other.post(URL, {"as_of": "nonsense"}, content_type="application/json").status_code == 403
     assert EvaluationRequest.objects.count() == 1 and not Evaluation.objects.exists()
