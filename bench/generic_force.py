@@ -16,7 +16,7 @@ and measured with ``ombud risk evaluate --json`` at year-ends, as issue 5 judges
     .venv/bin/python bench/generic_force.py --suite        # the nine forces of docs/early-warning.md
 
 For each force it prints, per as-of date, the model's precision in the top 1 % and 5 % against
-the 12-month count's and each rule's precision against the model's at the rule's flag count; then
+the 12-month count's, and the model's precision at each rule's flag count against the rule's; then
 the true positives summed over the dates (and, with ``--suite``, over the forces).
 """
 

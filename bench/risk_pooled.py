@@ -35,10 +35,21 @@ def main() -> int:
 
     django.setup()
 
+    from django.core.exceptions import ValidationError
+
     from ombud.risk.evaluation import evaluate, picked
     from ombud.risk.events import events_load
     from ombud.risk.rules import rule_specs
+    from ombud.risk.services import _outcome_year_over
 
+    for as_of in args.dates:
+        # A year still under way would count as a year with fewer outcomes (ombud risk evaluate
+        # refuses it the same way).
+        try:
+            _outcome_year_over(as_of)
+        except ValidationError as exc:
+            print(f"risk_pooled.py: {' '.join(exc.messages)}", file=sys.stderr)
+            return 2
     ev = events_load()
     rules = [rule for rule in rule_specs() if not rule.finding]
     forces = {"whole force": ev}

@@ -169,6 +169,7 @@ def test_a_missing_required_file_or_column_stops_the_import_before_writing(tmp_p
             "no_readable_complaint",
             "complaints.csv: none of its 2 rows could be read.*complaints.csv:2: received_on",
         ),
+        ("no_readable_unit", "units.csv: none of its 2 rows could be read.*units.csv:2: unit_id is empty"),
     ],
 )
 def test_a_file_that_cannot_be_read_as_a_whole_stops_the_import_before_writing(
@@ -185,6 +186,8 @@ def test_a_file_that_cannot_be_read_as_a_whole_stops_the_import_before_writing(
         (directory / "allegations.csv").write_text("\n".join(lines) + "\n")
     elif damage == "semicolons":
         (directory / "officers.csv").write_text("officer_id;last_name\nA1;Lee\n")
+    elif damage == "no_readable_unit":
+        (directory / "units.csv").write_text("unit_id,name\n,North\n,South\n")
     elif damage == "column_twice":
         (directory / "officers.csv").write_text("officer_id,last_name,officer_id\nA1,Lee,A1\n")
     else:
@@ -281,6 +284,15 @@ def test_an_officer_imported_earlier_takes_new_allegations_whatever_his_new_row_
     _, err = run_import(directory)
     assert "officers.csv:2: hired_on '04.01.2010' is not an ISO date" in err
     assert Allegation.objects.filter(officer__external_id="A1", case__complaints__external_id="X-2").exists()
+
+
+def test_a_source_no_run_could_use_stops_the_command_with_status_2(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "force")
+    with pytest.raises(CommandError, match="--source must be") as stopped:
+        call_command(
+            "import", "interchange", str(directory), "--source", "ABC", stdout=StringIO(), stderr=StringIO()
+        )
+    assert stopped.value.returncode == 2 and not Officer.objects.exists()
 
 
 def test_a_directory_named_in_another_script_must_be_given_a_source(tmp_path: Path) -> None:

@@ -271,9 +271,11 @@ def _units(directory: Path, batch: Batch, progress: Progress | None) -> None:
     if not path.exists():
         return
     seen: dict[str, int] = {}
+    read = 0
     for line, row in counted(
         read_csv(path, required=("unit_id",), optional=("name", "parent_id", "kind")), progress, "units.csv"
     ):
+        read += 1
         unit_id = row["unit_id"]
         if not unit_id or unit_id in seen:
             batch.problems.append(Problem("units.csv", line, _("unit_id is empty or listed twice")))
@@ -288,6 +290,7 @@ def _units(directory: Path, batch: Batch, progress: Progress | None) -> None:
                 kind=slug(kind) if kind else "",
             )
         )
+    _not_all_bad("units.csv", read, len(seen), batch.problems)
     batch.units[:] = _tree(batch.units, seen, batch.problems)
 
 

@@ -81,8 +81,9 @@ class Command(BaseCommand):
                         % {"name": name}
                     )
                 if not re.fullmatch(r"[a-z0-9_.-]{1,32}", source):
+                    # A value no run could use: exit status 2, as for the other options (docs/cli.md).
                     raise CommandError(
-                        _("--source must be 1 to 32 lowercase letters a-z, digits, '.', '_' or '-'")
+                        _("--source must be 1 to 32 lowercase letters a-z, digits, '.', '_' or '-'"), returncode=2
                     )
                 batch = reader(directory, source=source, name=options["name"], progress=progress)
             else:
