@@ -241,6 +241,17 @@ def test_implausible_dates_and_what_hangs_on_skipped_rows_are_named(tmp_path: Pa
     assert "officers.csv:2: hired_on '04.01.2010' is not an ISO date" in err
     assert "officer 'A1' was skipped (officers.csv:2)" in err
     assert "complaint 'X-2' was skipped (complaints.csv:3)" in err
+
+
+@pytest.mark.parametrize("written", ["20100104", "2010-W01-1", "2010-1-4"])
+def test_dates_not_written_yyyy_mm_dd_are_refused_though_python_would_read_them(
+    tmp_path: Path, written: str
+) -> None:
+    directory = small_force(tmp_path / "force")
+    text = (directory / "officers.csv").read_text()
+    (directory / "officers.csv").write_text(text.replace("2010-01-04", written))
+    _, err = run_import(directory)
+    assert f"officers.csv:2: hired_on '{written}' is not an ISO date (YYYY-MM-DD)" in err
     assert not Complaint.objects.filter(received_at__year__lt=1900).exists()
 
 
@@ -295,8 +306,9 @@ def test_a_source_no_run_could_use_stops_the_command_with_status_2(tmp_path: Pat
     assert stopped.value.returncode == 2 and not Officer.objects.exists()
 
 
-def test_a_directory_named_in_another_script_must_be_given_a_source(tmp_path: Path) -> None:
-    directory = small_force(tmp_path / "Київ")
+@pytest.mark.parametrize("name", ["Київ", "---"])
+def test_a_directory_named_in_another_script_must_be_given_a_source(tmp_path: Path, name: str) -> None:
+    directory = small_force(tmp_path / name)
     with pytest.raises(CommandError, match="give one with --source"):
         call_command("import", "interchange", str(directory), "--quiet", stdout=StringIO(), stderr=StringIO())
     assert not Officer.objects.exists()

@@ -210,6 +210,10 @@ def parse_date(text: str) -> dt.date | None:
         return None
     if len(text) > 10 and text[10] in "T ":
         text = text[:10]
+    # fromisoformat also takes 20100101 and 2011-W01-1: a column of those is more likely another
+    # format misread than ISO, and the message promises YYYY-MM-DD.
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(text)
     return dt.date.fromisoformat(text)
 
 

@@ -74,8 +74,9 @@ class Command(BaseCommand):
             if kind == "interchange":
                 name = directory.resolve().name
                 source = options["source"] or slug(name, max_length=32, ascii_only=True, digest=False)
-                if not options["source"] and source == "other" and slug(name) != "other":
-                    # Two directories named in another script would both become "other", one force.
+                if not options["source"] and source == "other" and name.lower() != "other":
+                    # Two directories named in another script, or with no letter at all ("---"), would
+                    # both become "other", one force.
                     raise CommandError(
                         _("The directory's name %(name)r makes no source name: give one with --source.")
                         % {"name": name}
