@@ -326,7 +326,9 @@ def _not_after_today(as_of: dt.date) -> None:
         )
 
 
-def current_model(*, as_of: dt.date, retrain: bool, actor: Any = None) -> tuple[risk_model.TrainedModel, bool]:
+def current_model(
+    *, as_of: dt.date, retrain: bool, actor: Any = None, events: Events | None = None
+) -> tuple[risk_model.TrainedModel, bool]:
     """The stored model; with ``retrain``, a fresh one when it is missing, stale, or was built by
     other software. A model file that fails its signature is never silently replaced: it is kept for
     whoever must find out how it was altered, and the error goes up."""
@@ -335,9 +337,9 @@ def current_model(*, as_of: dt.date, retrain: bool, actor: Any = None) -> tuple[
     except risk_model.ModelError as exc:
         if not retrain or _tampered(exc):
             raise
-        return risk_train(actor=actor, as_of=as_of), True
+        return risk_train(actor=actor, as_of=as_of, events=events), True
     if retrain and (as_of - stored.as_of).days > MODEL_MAX_AGE_DAYS:
-        return risk_train(actor=actor, as_of=as_of), True
+        return risk_train(actor=actor, as_of=as_of, events=events), True
     return stored, False
 
 
@@ -365,7 +367,8 @@ def risk_score(
     percent = percent if percent is not None else alert_percent()
     ev = events or events_load()
     _record_reaches(ev, as_of)
-    model, trained = current_model(as_of=as_of, retrain=retrain, actor=actor)
+    # The record read once: a model trained first reads the same events.
+    model, trained = current_model(as_of=as_of, retrain=retrain, actor=actor, events=ev)
     if model.as_of > as_of:
         raise ValidationError(
             _(
