@@ -73,6 +73,7 @@ def test_a_report_written_onto_a_folder_names_the_folder_and_leaves_nothing_besi
     [
         ["receipt", "verify", "@{missing}/proof.txt"],
         ["report", "period", "--since", "2021-01-01", "--until", "2021-12-31", "--out", "{missing}/report.csv"],
+        ["import", "interchange", "{missing}"],
     ],
 )
 def test_a_file_that_cannot_be_read_or_written_is_named_with_the_reason(

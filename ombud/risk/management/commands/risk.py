@@ -101,7 +101,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _(
                 "Scored %(n)d active officers as of %(as_of)s with model %(version)s: %(alerts)d new alerts "
-                "(%(open)d officers already had one open; %(held)d had one answered in the last %(days)d days "
+                "(%(open)d officers have one open already; %(held)d had one answered in the last %(days)d days "
                 "and no complaint since)."
             )
             % {

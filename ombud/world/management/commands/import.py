@@ -4,6 +4,8 @@ their file and line, skipped, and counted."""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from argparse import ArgumentParser
 from pathlib import Path
@@ -43,7 +45,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         directory: Path = options["directory"]
         if not directory.is_dir():
-            raise CommandError(_("%(dir)s is not a directory") % {"dir": directory})
+            # Said as every file named on the command line is (ombud.cli): "ombud: DIR: reason".
+            code = errno.ENOTDIR if directory.exists() else errno.ENOENT
+            raise OSError(code, os.strerror(code), str(directory))
         kind = options["format"]
         bars: dict[str, tqdm[Never]] = {}
 
