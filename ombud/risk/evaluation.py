@@ -72,7 +72,7 @@ def ranker_figures(score: F64, y: B) -> dict[str, float | None]:
     n, positives = len(score), int(y.sum())
     out: dict[str, float | None] = {}
     for share in TOP_SHARES:
-        out[f"p_at_{share}"] = round(precision_at(score, y, picked(n, share)), 4)
+        out[f"p_at_{share}"] = round(precision_at(score, y, picked(n, share)), 4) if n else None
     hits = expected_hits(score, y, picked(n, 5))
     out["recall_at_5"] = round(hits / positives, 4) if positives else None
     value = auc(score, y)
@@ -159,6 +159,9 @@ def evaluate(
     return result
 
 
+_WITHHELD = ("positives", "base_rate", "flags", "flag_rate", "precision")
+
+
 def _group_figures(keys: Sequence[str], ctx: Context, flagged: F64) -> list[dict[str, Any]]:
     members: dict[str, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
@@ -168,9 +171,14 @@ def _group_figures(keys: Sequence[str], ctx: Context, flagged: F64) -> list[dict
         pooled = [i for key in small for i in members.pop(key)]
         if pooled:
             members["other (small groups)"] = pooled
-    out = []
+    out: list[dict[str, Any]] = []
     for key, idx in sorted(members.items(), key=lambda item: -len(item[1])):
         at = np.array(idx)
+        if len(at) < MIN_GROUP:
+            # Still a handful after pooling (a lone small group, or small groups that add up to few):
+            # its size is said, its figures would be about a few named officers, so they are not.
+            out.append({"group": key, "officers": len(at)} | dict.fromkeys(_WITHHELD))
+            continue
         flags = float(flagged[at].sum())
         hits = float((flagged[at] * ctx.y[at]).sum())
         out.append(

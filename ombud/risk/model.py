@@ -100,7 +100,12 @@ MIN_COMPLETENESS = 0.2
 
 
 class ModelError(Exception):
-    """A model artifact is missing, was altered, or was built by other software."""
+    """A model artifact is missing, was altered, or was built by other software. ``tampered``: the
+    file is there but is not what this instance signed (never to be replaced without a word)."""
+
+    def __init__(self, message: str, *, tampered: bool = False) -> None:
+        super().__init__(message)
+        self.tampered = tampered
 
 
 @dataclass
@@ -450,11 +455,12 @@ def _sign(header: dict[str, Any]) -> str:
 
 
 def dumps(model: TrainedModel) -> bytes:
+    # The version names the payload (its hash's first digits), so the payload cannot hold it: it is
+    # pickled without, and ``loads`` gives the model the version its signed header states.
+    model.version = ""
     payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     digest = hashlib.sha256(payload).hexdigest()
     model.version = f"{FORMAT_VERSION}.{digest[:12]}"
-    # The version is part of the pickled model too: pickle again now that it is known.
-    payload = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     header: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "sklearn_version": model.sklearn_version,
@@ -462,7 +468,7 @@ def dumps(model: TrainedModel) -> bytes:
         "label": model.label,
         "version": model.version,
         "created_at": timezone.now().isoformat(),
-        "payload_sha256": hashlib.sha256(payload).hexdigest(),
+        "payload_sha256": digest,
     }
     header["signature"] = _sign(header)
     return MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + payload
@@ -481,19 +487,21 @@ def loads(data: bytes) -> TrainedModel:
     import sklearn
 
     if not data.startswith(MAGIC):
-        raise ModelError(_("This is not an ombud risk model file."))
+        raise ModelError(_("This is not an ombud risk model file."), tampered=True)
     head, sep, payload = data[len(MAGIC) :].partition(b"\n")
     try:
         header = json.loads(head)
     except ValueError:
         header = None
     if not sep or not isinstance(header, dict):
-        raise ModelError(_("The model file is damaged: its header cannot be read."))
+        raise ModelError(_("The model file is damaged: its header cannot be read."), tampered=True)
     signature = str(header.get("signature", ""))
     if not hmac.compare_digest(signature, _sign(header)):
-        raise ModelError(_("The model file was altered or signed with another instance's key: refused."))
+        raise ModelError(
+            _("The model file was altered or signed with another instance's key: refused."), tampered=True
+        )
     if not hmac.compare_digest(hashlib.sha256(payload).hexdigest(), str(header.get("payload_sha256", ""))):
-        raise ModelError(_("The model file was altered after it was signed: refused."))
+        raise ModelError(_("The model file was altered after it was signed: refused."), tampered=True)
     if header.get("format_version") != FORMAT_VERSION:
         raise ModelError(
             _(
@@ -511,19 +519,31 @@ def loads(data: bytes) -> TrainedModel:
         )
     model = pickle.loads(payload)  # noqa: S301 -- signed by this instance's key, checked above
     if not isinstance(model, TrainedModel):
-        raise ModelError(_("The model file holds something else than a risk model."))
+        raise ModelError(_("The model file holds something else than a risk model."), tampered=True)
+    model.version = str(header.get("version", ""))
     return model
 
 
-def load(path: Path | None = None, *, label: str = "sustained") -> TrainedModel:
-    path = path or artifact_path(label)
+def load(path: Path | None = None, *, label: str | None = None) -> TrainedModel:
+    """The stored model for ``label`` (by default the sustained one); a file named by ``path`` is
+    checked against ``label`` only when one is given."""
+    wanted = label or ("sustained" if path is None else None)
+    path = path or artifact_path(wanted or "sustained")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise ModelError(
             _("No risk model has been trained yet (%(path)s): ombud risk train.") % {"path": path}
         ) from None
-    return loads(data)
+    model = loads(data)
+    if wanted and model.label != wanted:
+        # A file renamed from another label's: its scores would answer another question.
+        raise ModelError(
+            _("The model file %(path)s holds a model for the label “%(found)s”, not “%(wanted)s”: refused.")
+            % {"path": path, "found": model.label, "wanted": wanted},
+            tampered=True,
+        )
+    return model
 
 
 def header_of(path: Path) -> dict[str, Any]:

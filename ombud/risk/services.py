@@ -335,20 +335,12 @@ def current_model(
     try:
         stored = risk_model.load()
     except risk_model.ModelError as exc:
-        if not retrain or _tampered(exc):
+        if not retrain or exc.tampered:
             raise
         return risk_train(actor=actor, as_of=as_of, events=events), True
     if retrain and (as_of - stored.as_of).days > MODEL_MAX_AGE_DAYS:
         return risk_train(actor=actor, as_of=as_of, events=events), True
     return stored, False
-
-
-def _tampered(exc: risk_model.ModelError) -> bool:
-    path = risk_model.artifact_path()
-    if not path.exists():
-        return False
-    header = risk_model.header_of(path)
-    return not header or "altered" in str(exc) or "signed" in str(exc)
 
 
 def risk_score(

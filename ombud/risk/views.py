@@ -195,7 +195,11 @@ class Report:
 def _fairness_chart(heading: str, groups: list[dict[str, Any]]) -> SafeString:
     """A group flagged well above its base rate stands out at a glance, as it does not in a table."""
     return paired_bar_chart(
-        [(str(g["group"]), g["flag_rate"] or 0.0, g["base_rate"] or 0.0) for g in groups[:CHART_GROUPS]],
+        [
+            (str(g["group"]), g["flag_rate"] or 0.0, g["base_rate"] or 0.0)
+            for g in groups[:CHART_GROUPS]
+            if g["base_rate"] is not None
+        ],
         names=(_("flag rate"), _("base rate")),
         title=_("%(heading)s: flag rate and base rate") % {"heading": heading},
     )

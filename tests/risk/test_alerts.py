@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ombud.audit.models import AuditEntry
 from ombud.audit.selectors import audit_verify
@@ -245,13 +245,18 @@ def test_the_nightly_task_scores_with_the_stored_model(scored: Force) -> None:
     assert result == {"scored": 5, "alerts": 0, "trained": 0}
 
 
-def test_a_tampered_model_is_refused_by_scoring(scored: Force) -> None:
+@pytest.mark.parametrize("language", ["en", "ko", "zh-hans"])
+def test_a_tampered_model_is_refused_by_scoring_and_kept_in_every_language(scored: Force, language: str) -> None:
     path = risk_model.artifact_path()
     data = bytearray(path.read_bytes())
     data[-5] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(risk_model.ModelError, match="altered"):
+    # The nightly run retrains a stale or foreign model; an altered one it must neither use nor
+    # overwrite, whatever language the instance speaks.
+    with translation.override(language), pytest.raises(risk_model.ModelError) as refused:
         risk_score(percent=40, retrain=True)
+    assert refused.value.tampered
+    assert path.read_bytes() == bytes(data)
 
 
 def test_the_report_page_shows_the_evaluation_with_its_chart_to_analysts(scored: Force, login: Login) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from ombud.org.models import Officer
-from ombud.risk.evaluation import auc, evaluate, expected_hits, precision_at
+from ombud.risk.evaluation import _group_figures, auc, evaluate, expected_hits, precision_at, ranker_figures
 from ombud.risk.events import events_load
 from ombud.risk.management.commands.risk import report_text
 from ombud.risk.models import Evaluation
@@ -114,6 +115,10 @@ def test_the_evaluation_json_has_the_agreed_keys_and_hand_checked_figures(tmp_pa
     units = {g["group"]: g for g in result["fairness"]["unit"]}
     assert units.keys() == {"other (small groups)"}  # both units are under the minimum size
     assert {g["group"] for g in result["fairness"]["sex"]} == {"other (small groups)"}
+    # Pooled, they are still five officers: their size is said, no figure about them is.
+    pooled = units["other (small groups)"]
+    assert pooled["officers"] == 5
+    assert [pooled[k] for k in ("positives", "base_rate", "flags", "flag_rate", "precision")] == [None] * 5
     assert "ground_truth" not in result
     json.dumps(result)
 
@@ -204,3 +209,19 @@ def test_the_printed_fairness_table_says_when_it_shows_only_the_largest_groups(t
     text = report_text(result)
     assert "Station 14" in text and "Station 15" not in text
     assert "The 15 largest of 40 groups; --json gives every group." in text
+
+
+def test_a_ranking_of_nobody_has_no_precision_rather_than_none_found() -> None:
+    figures = ranker_figures(np.zeros(0), np.zeros(0, dtype=bool))
+    assert figures == {"p_at_1": None, "p_at_5": None, "p_at_10": None, "recall_at_5": None, "auc": None}
+
+
+def test_a_lone_small_group_is_pooled_under_its_own_name_no_longer_and_its_figures_withheld() -> None:
+    # 30 officers of one group and 3 of another: "pooling" the three alone would only rename them.
+    keys = ["white"] * 30 + ["black"] * 3
+    y = np.array([i % 5 == 0 for i in range(33)])
+    flagged = np.array([1.0] * 3 + [0.0] * 27 + [1.0, 0.0, 0.0])
+    groups = {g["group"]: g for g in _group_figures(keys, SimpleNamespace(y=y), flagged)}  # type: ignore[arg-type]
+    assert groups["white"]["officers"] == 30 and groups["white"]["flag_rate"] == 0.1
+    small = groups["other (small groups)"]
+    assert small["officers"] == 3 and small["flag_rate"] is None and small["precision"] is None

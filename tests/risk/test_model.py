@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 from io import StringIO
 from pathlib import Path
@@ -44,6 +45,26 @@ def test_a_saved_model_loads_back_with_its_version(artifact: Path) -> None:
     assert loaded.predict(matrix).tolist() == [0.0, 0.75]
     # Written through a temporary file and a rename: nothing else is left in the directory.
     assert [p.name for p in artifact.parent.iterdir()] == ["risk.model"]
+
+
+def test_the_version_names_the_payload_the_header_signs(artifact: Path) -> None:
+    head, _, payload = artifact.read_bytes()[len(MAGIC) :].partition(b"\n")
+    header = json.loads(head)
+    digest = hashlib.sha256(payload).hexdigest()
+    assert header["payload_sha256"] == digest
+    assert header["version"] == load(artifact).version == f"{risk_model.FORMAT_VERSION}.{digest[:12]}"
+
+
+def test_a_model_for_another_label_in_the_place_of_the_sustained_one_is_refused() -> None:
+    placed = save(stub_model("complaints_all", as_of=dt.date(2018, 12, 31), label="any")).rename(
+        risk_model.artifact_path("sustained")
+    )
+    try:
+        with pytest.raises(ModelError, match="any") as refused:
+            load()
+        assert refused.value.tampered
+    finally:
+        placed.unlink()  # the data directory is the whole session's
 
 
 def test_a_model_file_altered_by_one_byte_is_refused(artifact: Path) -> None:
