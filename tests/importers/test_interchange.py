@@ -150,6 +150,20 @@ def test_bad_rows_are_reported_with_file_and_line_skipped_and_counted(tmp_path: 
     assert Allegation.objects.count() == 4
 
 
+def test_a_row_with_more_values_than_columns_is_reported_and_not_stored_cut_short(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "force")
+    columns = (directory / "complaints.csv").read_text().splitlines()[0].split(",")
+    # An unquoted comma in the summary, the last column: the row has one value too many.
+    cells = {"complaint_id": "X-5", "received_on": "2019-03-01", "summary": "He pushed me, then he swore at me"}
+    with (directory / "complaints.csv").open("a") as handle:
+        handle.write(",".join(cells.get(c, "") for c in columns) + "\n")
+        handle.write("X-6,2019-03-02" + "," * (len(columns) - 2) + ",,\n")  # trailing empty cells are fine
+    _, err = run_import(directory)
+    assert f"complaints.csv:4: {len(columns) + 1} values where the header has {len(columns)} columns" in err
+    assert not Complaint.objects.filter(external_id="X-5").exists()
+    assert Complaint.objects.filter(external_id="X-6").exists()
+
+
 def test_a_missing_required_file_or_column_stops_the_import_before_writing(tmp_path: Path) -> None:
     directory = small_force(tmp_path / "force")
     (directory / "complaints.csv").write_text("complaint_id,summary\nX-1,hello\n")

@@ -105,7 +105,9 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     skipped_officers: dict[str, int] = {}
     read = 0
     for line, row in counted(
-        read_csv(directory / file, required=("officer_id",), optional=OFFICER_COLUMNS), progress, file
+        read_csv(directory / file, batch.problems, required=("officer_id",), optional=OFFICER_COLUMNS),
+        progress,
+        file,
     ):
         read += 1
 
@@ -158,7 +160,9 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     skipped_complaints: dict[str, int] = {}
     read = 0
     for line, row in counted(
-        read_csv(directory / file, required=("complaint_id", "received_on"), optional=COMPLAINT_COLUMNS),
+        read_csv(
+            directory / file, batch.problems, required=("complaint_id", "received_on"), optional=COMPLAINT_COLUMNS
+        ),
         progress,
         file,
     ):
@@ -207,7 +211,9 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     ordinal: dict[tuple[str, str], int] = defaultdict(int)
     read = kept = 0
     for line, row in counted(
-        read_csv(directory / file, required=("complaint_id", "officer_id"), optional=ALLEGATION_COLUMNS),
+        read_csv(
+            directory / file, batch.problems, required=("complaint_id", "officer_id"), optional=ALLEGATION_COLUMNS
+        ),
         progress,
         file,
     ):
@@ -273,7 +279,9 @@ def _units(directory: Path, batch: Batch, progress: Progress | None) -> None:
     seen: dict[str, int] = {}
     read = 0
     for line, row in counted(
-        read_csv(path, required=("unit_id",), optional=("name", "parent_id", "kind")), progress, "units.csv"
+        read_csv(path, batch.problems, required=("unit_id",), optional=("name", "parent_id", "kind")),
+        progress,
+        "units.csv",
     ):
         read += 1
         unit_id = row["unit_id"]

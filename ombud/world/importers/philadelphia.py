@@ -84,7 +84,7 @@ def philadelphia_read(directory: Path, *, progress: Progress | None = None) -> B
     )
     classes: dict[str, str] = {}
     for line, row in counted(
-        read_csv(directory / "ppd_complaints.csv", required=("complaint_id", "date_received")),
+        read_csv(directory / "ppd_complaints.csv", batch.problems, required=("complaint_id", "date_received")),
         progress,
         "ppd_complaints.csv",
     ):
@@ -117,7 +117,9 @@ def philadelphia_read(directory: Path, *, progress: Progress | None = None) -> B
     received_on = {c.external_id: c.received_on.isoformat() for c in batch.complaints}
     file = "ppd_complaint_disciplines.csv"
     for line, row in counted(
-        read_csv(directory / file, required=("complaint_id", "officer_id", "investigative_findings")),
+        read_csv(
+            directory / file, batch.problems, required=("complaint_id", "officer_id", "investigative_findings")
+        ),
         progress,
         file,
     ):
