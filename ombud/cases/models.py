@@ -88,6 +88,10 @@ class Allegation(models.Model):
     # For bribery: {"goods": "grain", "value": 300}; free particulars otherwise.
     particulars = models.JSONField(default=dict, blank=True)
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True, db_index=True)
+    # When it was added to a case already open (the early-warning features must not know it before).
+    # Empty for allegations that came with their case (imported, simulated, from a package): known
+    # since the case was opened.
+    added_at = models.DateTimeField(_("added"), null=True, blank=True)
     # Four eyes: one person proposes a finding, another decides it.
     proposed_finding = models.CharField(max_length=16, choices=Finding.choices, blank=True)
     proposed_reason = models.TextField(blank=True)

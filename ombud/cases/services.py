@@ -139,6 +139,7 @@ def allegation_add(
             category=category,
             particulars=checked,
             occurred_on=occurred_on,
+            added_at=timezone.now(),
         )
         audit_record(
             actor=actor,

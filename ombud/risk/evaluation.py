@@ -9,7 +9,7 @@ shared, the tied officers count for their share of the remaining places. A ranki
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -195,6 +195,18 @@ def _group_figures(keys: Sequence[str], ctx: Context, flagged: F64) -> list[dict
     return out
 
 
+def _unit_labels(ev: Events, units: I64) -> list[str]:
+    """Each officer's unit by name; two units of one name (a "1st District" in each county) are told
+    apart by their number, so their officers are not counted as one group."""
+    present = {int(u) for u in units if u >= 0}
+    names = Counter(ev.unit_names.get(u, "") for u in present)
+    label = {u: ev.unit_names.get(u, "") for u in present}
+    for u in present:
+        if names[label[u]] > 1:
+            label[u] = f"{label[u]} (#{u})"
+    return [label.get(int(u), "") for u in units]
+
+
 def fairness(ev: Events, ctx: Context) -> dict[str, Any]:
     """Flag rates and precision of the model's top 5 % per unit and, where the data has them, per
     race and sex of officers."""
@@ -206,7 +218,7 @@ def fairness(ev: Events, ctx: Context) -> dict[str, Any]:
     units = np.where(units >= 0, units, ev.unit[ctx.rows])
     out: dict[str, Any] = {
         "flag_share": FLAG_SHARE,
-        "unit": _group_figures([ev.unit_names.get(int(u), "") for u in units], ctx, flagged),
+        "unit": _group_figures(_unit_labels(ev, units), ctx, flagged),
     }
     for attribute in ("race", "sex"):
         values = getattr(ev, attribute)

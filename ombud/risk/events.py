@@ -21,10 +21,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Q
 from django.utils import timezone
 
-from ombud.cases.models import Allegation, Finding
+from ombud.cases.models import Allegation, Case, Finding
 from ombud.discipline.models import Measure
 from ombud.intake.models import Category, Complaint, ComplaintEvent, ComplaintSubject
 from ombud.org.models import Officer, StationAssignment, Unit
@@ -224,12 +223,34 @@ def events_load() -> Events:
 
     allegations = list(
         Allegation.objects.filter(officer__isnull=False).values_list(
-            "officer_id", "category_id", "finding", "occurred_on", "case__opened_at", "decided_at"
+            "officer_id",
+            "category_id",
+            "finding",
+            "occurred_on",
+            "case__opened_at",
+            "decided_at",
+            "case_id",
+            "added_at",
         )
     )
     finding_index = {code: i for i, code in enumerate(FINDING_CODES)}
-    al_known = _days(a[4] for a in allegations)
+    # Known when its case was opened, or, added to the case later, when it was added.
+    al_known = np.maximum(_days(a[4] for a in allegations), _days(a[7] for a in allegations))
     al_occurred = _days(a[3] for a in allegations)
+    # An allegation written without its own incident date is about its case's complaints: their
+    # earliest incident (or receipt) dates it, not the day the case was opened, which may be weeks
+    # later and, near an as-of date, on the other side of it. A case with no complaint (opened on a
+    # body's own initiative) is dated by its opening.
+    case_event: dict[int, int] = {}
+    for case_id, received, occurred_on in Case.complaints.through.objects.values_list(
+        "case_id", "complaint__received_at", "complaint__occurred_on"
+    ):
+        got = day(received)
+        if occurred_on is not None and occurred_on.toordinal() <= got:
+            got = occurred_on.toordinal()
+        case_event[case_id] = min(got, case_event.get(case_id, got))
+    al_case_event = np.array([case_event.get(a[6], NO_DAY) for a in allegations], dtype=np.int64)
+    al_occurred = np.where((al_occurred == NO_DAY) & (al_case_event != NO_DAY), al_case_event, al_occurred)
     measures = list(Measure.objects.values_list("officer_id", "proposed_at", "kind"))
     escalations = np.array(
         [
@@ -291,7 +312,9 @@ def events_load() -> Events:
         sa_end=_days(a[3] for a in assignments),
         category_codes=[c[1] for c in categories],
         category_names=[c[2] for c in categories],
-        unit_names=dict(Unit.objects.filter(Q(officers__isnull=False)).distinct().values_list("pk", "name")),
+        # Every unit, not only those with officers today: the fairness figures group officers by the
+        # unit they served in on the date, which may since have been emptied or merged.
+        unit_names=dict(Unit.objects.values_list("pk", "name")),
         n_complaints=len(complaint_keys),
     )
 

@@ -60,15 +60,25 @@ def families(names: list[str]) -> list[Family]:
     return [Family(key, tuple(columns)) for key, columns in groups.items()]
 
 
-def contributions(model: TrainedModel, matrix: F64, score: F64) -> tuple[list[Family], F64]:
-    """Each family's weight (score drop when neutralised) per row: shape (rows, families)."""
-    fams = families(model.feature_names)
-    if not len(matrix):
-        return fams, np.zeros((0, len(fams)))
+def typical_values(matrix: F64) -> F64:
+    """The median officer's value of each feature, the level a family is neutralised to."""
     with warnings.catch_warnings():
         # A column empty for every officer (no hiring dates in this force) stays empty.
         warnings.simplefilter("ignore", RuntimeWarning)
-        typical = np.nanmedian(matrix, axis=0)
+        return np.asarray(np.nanmedian(matrix, axis=0), dtype=np.float64)
+
+
+def contributions(
+    model: TrainedModel, matrix: F64, score: F64, typical: F64 | None = None
+) -> tuple[list[Family], F64]:
+    """Each family's weight (score drop when neutralised) per row: shape (rows, families).
+    ``typical``: the median officer of all those scored with these rows (by default, of the rows):
+    where only the top of a force is explained, the median of the top is no neutral level."""
+    fams = families(model.feature_names)
+    if not len(matrix):
+        return fams, np.zeros((0, len(fams)))
+    if typical is None:
+        typical = typical_values(matrix)
     out = np.zeros((len(matrix), len(fams)))
     per_chunk = max(1, CHUNK_ROWS // max(len(fams), 1))
     for lo in range(0, len(matrix), per_chunk):
@@ -237,9 +247,17 @@ def _sustained(row: dict[str, float]) -> str:
     days = _value(row, "days_since_last_sustained")
     text = ngettext("%(n)d sustained finding", "%(n)d sustained findings", n) % {"n": n}
     if not math.isnan(days):
-        text = joined(
-            [text, _("the last about an incident %(d)d days before the date scored") % {"d": round(days)}]
-        )
+        # In months, as the last complaint is: the day could point to whom the incident was about.
+        if days < 31:
+            when = _("the last about an incident within the month before the date scored")
+        else:
+            months = int(days // 30.44)
+            when = ngettext(
+                "the last about an incident about %(m)d month before the date scored",
+                "the last about an incident about %(m)d months before the date scored",
+                months,
+            ) % {"m": months}
+        text = joined([text, when])
     return text
 
 
@@ -369,12 +387,14 @@ def factors_for(
     *,
     top: int = TOP_FACTORS,
     required: list[tuple[str, ...]] | None = None,
+    typical: F64 | None = None,
 ) -> list[list[dict[str, object]]]:
     """Per row, the families that raised the score most and state something on the officer's record,
     described: ``[{"text", "weight", "family", "values"}, ...]``, at most ``top``. ``required`` names,
     per row, families to put first whatever their weight (what a threshold rule flagged him for).
-    Where fewer than ``MIN_FACTORS`` families raised the score, what else his record holds follows."""
-    fams, weights = contributions(model, matrix, score)
+    Where fewer than ``MIN_FACTORS`` families raised the score, what else his record holds follows.
+    ``typical``: as for ``contributions``."""
+    fams, weights = contributions(model, matrix, score, typical)
     names = model.feature_names
     index = {fam.key: f for f, fam in enumerate(fams)}
     out = []

@@ -205,7 +205,8 @@ def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
         # A window reaching back before the first record is not "no complaints" but unknown: a force
         # whose records began last year has no five-year counts, and its all-time count is its
         # last year (the all-time window is always "since the records began").
-        return np.full(n, np.nan) if days is not None and t - days < start else column
+        # The window holds the days t - days + 1 to t.
+        return np.full(n, np.nan) if days is not None and t - days + 1 < start else column
 
     for w, days in WINDOWS:
         col[f"complaints_{w}"] = seen(_count(ev.cs_officer, cs_known & _within(ev.cs_event, t, days), n), days)
@@ -297,27 +298,37 @@ def _extreme(out: F64, officer: I64, value: I64, how: np.ufunc) -> None:
 
 
 def _peers(ev: Events, t: int, rows: I64, complaints_1y: F64, sustained: F64) -> list[F64]:
-    """Each officer against the others of his unit on ``t`` among ``rows``: how many they are, their
-    mean complaints in the year, his ratio to it, and the share of them with a sustained finding."""
+    """Each officer of ``rows`` against the others of his unit on ``t``: how many they are, their
+    mean complaints in the year, his ratio to it, and the share of them with a sustained finding.
+    "The others" are the unit's officers in the cohort of ``t`` (``cohort``), whoever is being scored:
+    training, evaluation and scoring read the same figure, and nothing known after ``t`` (who is
+    active today) changes it."""
     n = ev.n_officers
     unit = unit_at(ev, t)
-    members = rows[unit[rows] >= 0]
+    population = cohort(ev, t)
+    members = population[unit[population] >= 0]
+    targets = rows[unit[rows] >= 0]
     out = [np.full(n, np.nan) for _ in range(4)]
-    if not len(members):
+    if not len(targets):
         return out
-    _, group = np.unique(unit[members], return_inverse=True)
-    size = np.bincount(group).astype(np.float64)
-    total = np.bincount(group, weights=complaints_1y[members])
-    held = np.bincount(group, weights=(sustained[members] > 0).astype(np.float64))
-    others = size[group] - 1
+    keys, group = np.unique(np.concatenate([unit[members], unit[targets]]), return_inverse=True)
+    of_member, of_target = group[: len(members)], group[len(members) :]
+    had = (sustained > 0).astype(np.float64)
+    size = np.bincount(of_member, minlength=len(keys)).astype(np.float64)
+    total = np.bincount(of_member, weights=complaints_1y[members], minlength=len(keys))
+    held = np.bincount(of_member, weights=had[members], minlength=len(keys))
+    inside = np.zeros(n, dtype=bool)
+    inside[members] = True
+    own = inside[targets]
+    others = size[of_target] - own
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.where(others > 0, (total[group] - complaints_1y[members]) / others, np.nan)
-        ratio = np.where(mean > 0, complaints_1y[members] / mean, np.nan)
-        share = np.where(others > 0, (held[group] - (sustained[members] > 0)) / others, np.nan)
-    out[0][members] = others
-    out[1][members] = mean
-    out[2][members] = ratio
-    out[3][members] = share
+        mean = np.where(others > 0, (total[of_target] - own * complaints_1y[targets]) / others, np.nan)
+        ratio = np.where(mean > 0, complaints_1y[targets] / mean, np.nan)
+        share = np.where(others > 0, (held[of_target] - own * had[targets]) / others, np.nan)
+    out[0][targets] = others
+    out[1][targets] = mean
+    out[2][targets] = ratio
+    out[3][targets] = share
     return out
 
 

@@ -26,7 +26,7 @@ from ombud.org.models import Officer
 from ombud.risk import model as risk_model
 from ombud.risk.evaluation import evaluate, picked
 from ombud.risk.events import NO_DAY, Events, events_load
-from ombud.risk.explain import factors_for, reason_text
+from ombud.risk.explain import factors_for, reason_text, typical_values
 from ombud.risk.features import LABEL_DAYS, active_rows, features
 from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, RiskScore, ThresholdRule
 from ombud.risk.rules import rule_counts, rule_families, rule_specs
@@ -403,7 +403,9 @@ def risk_score(
         # An officer a rule flagged is told, first, what the rule counted.
         counted = {rule.name: rule_families(rule) for rule in rules}
         required = [counted[ruled[i]] if i in ruled else () for i in explained.tolist()]
-        described = factors_for(model, matrix[explained], score[explained], names, required=required)
+        described = factors_for(
+            model, matrix[explained], score[explained], names, required=required, typical=typical_values(matrix)
+        )
         factors = dict(zip(explained.tolist(), described, strict=True))
     rounded = np.round(matrix, 6)
     now = timezone.now()

@@ -68,6 +68,31 @@ def test_a_bribery_allegation_says_what_was_given(casework: Casework) -> None:
     assert allegation.particulars == {"goods": "grain", "value": 300.0}
 
 
+def test_an_allegation_added_to_an_open_case_is_known_from_its_adding_not_from_the_cases_opening(
+    casework: Casework,
+) -> None:
+    from ombud.risk.events import events_load
+    from ombud.risk.features import FeatureSpec, features
+
+    Case.objects.filter(pk=casework.case.pk).update(opened_at=timezone.now() - dt.timedelta(days=30))
+    allegation_add(
+        actor=casework.investigator,
+        case=casework.case,
+        category=Category.objects.get(code="neglect"),
+        officer=casework.force.grain_officer,
+    )
+    ev, spec = events_load(), FeatureSpec(())
+    officer = ev.index_of([casework.force.grain_officer.pk])
+    column = spec.names().index("allegations_all")
+
+    def allegations_known(day: dt.date) -> float:
+        return float(features(ev, day.toordinal(), officer, spec)[0, column])
+
+    # Ten days ago the case was open, but nobody had alleged anything of him in it yet.
+    assert allegations_known(timezone.localdate() - dt.timedelta(days=10)) == 0
+    assert allegations_known(timezone.localdate()) == 1
+
+
 def test_an_allegation_names_exactly_one_subject(casework: Casework) -> None:
     with pytest.raises(ValidationError):
         allegation_add(

@@ -5,6 +5,7 @@ the page or through the API; both are audited and shown on the dossier with the 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -522,3 +523,31 @@ def test_an_alert_from_a_rule_an_administrator_added_says_what_the_rule_counted(
             "frank"
         ].pk: "Threshold rule: 2 or more complaints in 2 years (counted on the date scored: 2)",
     }
+
+
+def test_a_factors_weight_is_measured_against_the_median_officer_of_the_force_not_of_the_flagged(
+    tmp_path: Path,
+) -> None:
+    # Twenty officers of one unit, two with complaints: the model reads only their complaints.
+    from ombud.org.models import Officer
+    from tests.risk.data import import_dir
+    from tests.risk.helpers import stub_model, write_interchange
+
+    today = timezone.localdate()
+    complaints, allegations = [], []
+    for who, n in (("O0", 5), ("O1", 3)):
+        for j in range(n):
+            day = (today - dt.timedelta(days=20 + 10 * j)).isoformat()
+            complaints.append({"complaint_id": f"{who}-{j}", "received_on": day, "occurred_on": day})
+            allegations.append({"complaint_id": f"{who}-{j}", "officer_id": who, "category": "Neglect"})
+    officers = [{"officer_id": f"O{i}", "last_name": f"N{i}", "unit": "U1"} for i in range(20)]
+    import_dir(
+        write_interchange(tmp_path / "f", officers=officers, complaints=complaints, allegations=allegations)
+    )
+    risk_model.save(stub_model("complaints_all", as_of=today))
+    risk_score(as_of=today, percent=10)
+    score = RiskScore.objects.get(officer=Officer.objects.get(external_id="O1"))
+    weights = {f["family"]: f["weight"] for f in score.factors}
+    # His score, 3 / (3 + 1), is all his complaints' doing: the median officer of the force has none.
+    assert score.score == pytest.approx(0.75)
+    assert weights["complaints"] == pytest.approx(0.75)

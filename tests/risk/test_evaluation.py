@@ -225,3 +225,16 @@ def test_a_lone_small_group_is_pooled_under_its_own_name_no_longer_and_its_figur
     assert groups["white"]["officers"] == 30 and groups["white"]["flag_rate"] == 0.1
     small = groups["other (small groups)"]
     assert small["officers"] == 3 and small["flag_rate"] is None and small["precision"] is None
+
+
+def test_fairness_names_units_emptied_since_and_tells_apart_units_of_one_name(tmp_path: Path) -> None:
+    from ombud.org.models import Unit
+    from ombud.risk.evaluation import _unit_labels
+
+    import_dir(hand_force(tmp_path))
+    north, south = Unit.objects.get(name="North"), Unit.objects.get(name="South")
+    Officer.objects.filter(unit=north).update(unit=south)  # North is emptied after the date
+    assert events_load().unit_names[north.pk] == "North"
+    twins = SimpleNamespace(unit_names={1: "1st District", 2: "1st District", 3: "Headquarters"})
+    labels = _unit_labels(twins, np.array([1, 2, 3, -1]))  # type: ignore[arg-type]
+    assert labels == ["1st District (#1)", "1st District (#2)", "Headquarters", ""]

@@ -52,7 +52,7 @@ def test_a_chinese_reader_gets_chinese_punctuation_between_the_parts() -> None:
 
 def test_sustained_findings_and_links_read_as_sentences() -> None:
     assert describe("sustained", {"sustained_all": 2.0, "days_since_last_sustained": 140.0}, {}) == (
-        "2 sustained findings, the last about an incident 140 days before the date scored"
+        "2 sustained findings, the last about an incident about 4 months before the date scored"
     )
     assert describe("sustained", {"sustained_all": 0.0}, {}) == "No sustained finding so far"
     assert describe("co_subjects", {"co_subjects": 4.0, "co_subjects_sustained": 2.0}, {}) == (

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ombud.cases.models import Allegation, Finding
+from ombud.cases.models import Allegation, Case, Finding
 from ombud.discipline.models import Measure
-from ombud.org.models import Officer
+from ombud.org.models import Officer, StationAssignment
 from ombud.risk.events import events_load
 from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
 from tests.risk.data import import_dir
@@ -142,6 +142,31 @@ def test_a_complaint_received_after_the_date_is_not_known_on_it_even_about_an_ea
     # Known a fortnight later, complaint 5 counts from then on, dated by its incident.
     later_row = dict(zip(names, features(ev, t + 20, a, spec)[0].tolist(), strict=True))
     assert (later_row["complaints_all"], later_row["complaints_90d"]) == (3.0, 1.0)
+
+
+def test_an_allegation_without_its_own_date_happened_when_its_complaint_says_not_when_the_case_opened(
+    tmp_path: Path,
+) -> None:
+    # Received ten days before the date about an incident twelve days before; the case is opened ten
+    # days after the date and the allegation written without the incident's date.
+    import_dir(
+        write_interchange(
+            tmp_path / "force",
+            officers=[{"officer_id": "D", "last_name": "Dale", "unit": "D1", "hired_on": "2010-01-04"}],
+            complaints=[{"complaint_id": "9", "received_on": "2017-06-20", "occurred_on": "2017-06-18"}],
+            allegations=[{"complaint_id": "9", "officer_id": "D", "category": "Neglect", "finding": ""}],
+        )
+    )
+    Case.objects.filter(external_id="9").update(opened_at=dt.datetime(2017, 7, 10, tzinfo=dt.UTC))
+    Allegation.objects.filter(case__external_id="9").update(occurred_on=None)
+    ev = events_load()
+    officer = ev.index_of([Officer.objects.get(external_id="D").pk])
+    t = AS_OF.toordinal()
+    spec = FeatureSpec(())
+    assert features(ev, t, officer, spec)[0, spec.names().index("complaints_all")] == 1  # known on the date
+    # ... so it is no outcome of the year after it.
+    assert labels(ev, t, officer, kind="any").tolist() == [False]
+    assert ev.al_event.tolist() == [dt.date(2017, 6, 18).toordinal()]
 
 
 def test_a_finding_decided_after_the_date_is_still_pending_on_it(tmp_path: Path) -> None:
@@ -276,3 +301,40 @@ def test_a_complainant_without_a_digest_stands_for_himself_and_anonymous_ones_fo
     ]
     keys = _complainant_keys(rows).tolist()
     assert keys[0] == keys[1] and len({keys[0], keys[2], keys[3]}) == 3 and keys[4] == -1
+
+
+def test_a_window_that_starts_on_the_first_day_of_record_is_known_one_that_starts_before_is_not(
+    tmp_path: Path,
+) -> None:
+    import_dir(
+        write_interchange(
+            tmp_path / "force",
+            officers=[{"officer_id": "A", "last_name": "Able", "unit": "D1"}],
+            complaints=[{"complaint_id": "1", "received_on": "2016-01-01", "occurred_on": "2016-01-01"}],
+            allegations=[{"complaint_id": "1", "officer_id": "A", "category": "Neglect"}],
+        )
+    )
+    ev, spec = events_load(), FeatureSpec(())
+    column = spec.names().index("complaints_1y")
+    first = dt.date(2016, 1, 1).toordinal()
+    # The 1-year window as of the 365th day of the record holds the whole record.
+    assert features(ev, first + 364, np.array([0]), spec)[0, column] == 1
+    assert np.isnan(features(ev, first + 363, np.array([0]), spec)[0, column])
+
+
+def test_an_officers_unit_peers_are_the_same_whoever_else_is_scored_with_him(tmp_path: Path) -> None:
+    # Scoring reads today's active officers, training the cohort of each date: the figures about
+    # his unit must not depend on which (nor on who is still active today).
+    import_dir(history(tmp_path / "history"))
+    for officer in Officer.objects.filter(external_id__in=["A", "B"]):
+        StationAssignment.objects.create(officer=officer, unit=officer.unit, start_on=dt.date(2015, 1, 1))
+    ev, spec = events_load(), FeatureSpec(())
+    t = AS_OF.toordinal()
+    a = ev.index_of([Officer.objects.get(external_id="A").pk])
+    peers = [spec.names().index(name) for name in spec.names() if name.startswith("unit_")]
+    alone = features(ev, t, a, spec)[0, peers]
+    with_all = features(ev, t, cohort(ev, t), spec)[list(cohort(ev, t)).index(a[0]), peers]
+    np.testing.assert_array_equal(alone, with_all)
+    assert alone[0] == 1  # unit_peers: Baker, named in the three years before, serves in his unit
+    Officer.objects.filter(external_id="B").update(status=Officer.Status.RETIRED)
+    np.testing.assert_array_equal(features(events_load(), t, a, spec)[0, peers], alone)
