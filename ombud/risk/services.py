@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ from ombud.risk.events import NO_DAY, Events, events_load
 from ombud.risk.explain import factors_for, reason_text, typical_values
 from ombud.risk.features import LABEL_DAYS, active_rows, features
 from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, RiskScore, ThresholdRule
-from ombud.risk.rules import rule_counts, rule_families, rule_specs
+from ombud.risk.rules import description_shown, rule_counts, rule_families, rule_specs
 from ombud.risk.selectors import alert_list_for_user, may_read_evaluations, simulated_truth
 
 # The share of the force (in %) whose scores raise an alert, unless told otherwise.
@@ -246,6 +247,24 @@ def _messages(exc: Exception) -> list[str]:
 
 # What an administrator sets on a threshold rule besides its name and categories.
 RULE_FIELDS = ("description", "window_days", "min_count", "finding", "active")
+# What a rule counts: its description, on every alert it raises, says it.
+RULE_COUNTS = ("window_days", "min_count", "finding", "categories")
+
+
+def rule_description_checked(rule: ThresholdRule, changed: Iterable[str]) -> None:
+    """A change to what an existing rule counts must come with the description saying so: alerts
+    would otherwise read "3 or more complaints in 180 days" over a count of one in 30."""
+    changed = set(changed)
+    if rule.pk and changed & set(RULE_COUNTS) and "description" not in changed:
+        raise ValidationError(
+            {
+                "description": _(
+                    "The rule would count something else than “%(description)s”: change its description "
+                    "with it, to say what it counts."
+                )
+                % {"description": description_shown(rule.description)}
+            }
+        )
 
 
 def rule_editor_required(actor: Any) -> None:
@@ -277,6 +296,7 @@ def rule_save(*, actor: Any, rule: ThresholdRule | None, changes: dict[str, Any]
             )
         if added or codes != set(rule.categories.values_list("code", flat=True)):
             changed.append("categories")
+    rule_description_checked(rule, changed)
     rule.full_clean()
     with transaction.atomic():
         rule.save()

@@ -115,6 +115,15 @@ def test_an_administrator_edits_a_rule_in_the_admin(login: Login) -> None:
     assert listed["sustained_bribery"]["finding"] == "sustained" and listed["sustained_bribery"]["categories"]
 
 
+def test_what_a_rule_counts_is_not_changed_in_the_admin_without_its_description(login: Login) -> None:
+    rule = ThresholdRule.objects.get(name="3_in_180_days")
+    form = {"name": rule.name, "description": rule.description, "window_days": 30, "min_count": 1, "finding": ""}
+    response = login("admin").post(f"/admin/risk/thresholdrule/{rule.pk}/change/", {**form, "active": "on"})
+    assert response.status_code == 200 and "change its description with it" in response.content.decode()
+    rule.refresh_from_db()
+    assert (rule.window_days, rule.min_count) == (180, 3)
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -196,9 +205,16 @@ def test_an_administrator_edits_and_adds_rules_through_the_api_and_others_cannot
         refused = admin.patch(url, bad, content_type="application/json")
         assert refused.status_code == 400 and set(refused.json()) == set(bad) - {"min_count"}, refused.json()
     assert ThresholdRule.objects.get(pk=rule.pk).min_count == 4
-    round_trip = {**admin.get(url).json(), "min_count": 5}
+    round_trip = {**admin.get(url).json(), "min_count": 5, "description": "5 or more complaints in 12 months"}
     assert admin.patch(url, round_trip, content_type="application/json").json()["min_count"] == 5
-    admin.patch(url, {"min_count": 4}, content_type="application/json")
+    # What a rule counts changes with its description, which every alert it raises shows, or not at all.
+    stale = admin.patch(url, {"window_days": 30, "min_count": 1}, content_type="application/json")
+    assert stale.status_code == 400 and set(stale.json()) == {"description"}
+    assert "5 or more complaints in 12 months" in stale.json()["description"][0]
+    assert ThresholdRule.objects.get(pk=rule.pk).window_days == 365
+    admin.patch(
+        url, {"min_count": 4, "description": "4 or more complaints in 12 months"}, content_type="application/json"
+    )
 
     # A supervisor reads the rules but changes none of them.
     dave = login("dave")
