@@ -532,8 +532,15 @@ def load(path: Path | None = None, *, label: str | None = None) -> TrainedModel:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
+        if not wanted:
+            raise ModelError(_("There is no risk model at %(path)s.") % {"path": path}) from None
+        # Alerts are raised on the "sustained" model: one trained with --label any does not serve.
         raise ModelError(
-            _("No risk model has been trained yet (%(path)s): ombud risk train.") % {"path": path}
+            _(
+                "No risk model for the label “%(label)s” has been trained yet (%(path)s): "
+                "ombud risk train --label %(label)s."
+            )
+            % {"label": wanted, "path": path}
         ) from None
     model = loads(data)
     if wanted and model.label != wanted:

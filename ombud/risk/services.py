@@ -358,7 +358,8 @@ def current_model(
         if not retrain or exc.tampered:
             raise
         return risk_train(actor=actor, as_of=as_of, events=events), True
-    if retrain and (as_of - stored.as_of).days > MODEL_MAX_AGE_DAYS:
+    # Stale, or trained on what was known after the date to score: it may not serve for the date.
+    if retrain and not 0 <= (as_of - stored.as_of).days <= MODEL_MAX_AGE_DAYS:
         return risk_train(actor=actor, as_of=as_of, events=events), True
     return stored, False
 
@@ -385,7 +386,8 @@ def risk_score(
         raise ValidationError(
             _(
                 "The model was trained on what was known on %(model)s; scoring %(date)s with it would use what "
-                "it learnt later. Train one as of that date first (ombud risk train --as-of %(date)s)."
+                "it learnt later. Train one as of that date first (ombud risk train --as-of %(date)s), or "
+                "score with --retrain."
             )
             % {"model": model.as_of.isoformat(), "date": as_of.isoformat()}
         )

@@ -41,6 +41,7 @@ def ombud(environ: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
         (["case", "list", "--limit", "-1"], "--limit: -1: give a whole number from 0"),
         (["case", "list", "--limit", str(2**70)], "give a whole number from 0"),
         (["serve", "--port", "70000"], "--port: 70000: give a whole number from 1 to 65535"),
+        (["import", "interchange", ".", "--source", "Bad Source"], "--source: give 1 to 32 lowercase letters"),
         (
             ["report", "period", "--since", "0001-01-01", "--until", "2021-01-01", "--out", "r.csv"],
             "from 1900-01-01",

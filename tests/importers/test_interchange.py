@@ -311,13 +311,35 @@ def test_an_officer_imported_earlier_takes_new_allegations_whatever_his_new_row_
     assert Allegation.objects.filter(officer__external_id="A1", case__complaints__external_id="X-2").exists()
 
 
-def test_a_source_no_run_could_use_stops_the_command_with_status_2(tmp_path: Path) -> None:
+def test_a_source_no_run_could_use_stops_the_command_before_it_reads(tmp_path: Path) -> None:
+    # (From the command line: exit status 2 with the usage, tests/core/test_cli.py.)
     directory = small_force(tmp_path / "force")
-    with pytest.raises(CommandError, match="--source must be") as stopped:
+    with pytest.raises(CommandError, match="argument --source: give 1 to 32 lowercase letters"):
         call_command(
             "import", "interchange", str(directory), "--source", "ABC", stdout=StringIO(), stderr=StringIO()
         )
-    assert stopped.value.returncode == 2 and not Officer.objects.exists()
+    assert not Officer.objects.exists()
+
+
+def test_a_reference_another_source_holds_stops_the_import_naming_the_complaint(tmp_path: Path) -> None:
+    first = write_interchange(
+        tmp_path / "first",
+        officers=[{"officer_id": "A1", "last_name": "Lee"}],
+        complaints=[{"complaint_id": "C", "received_on": "2019-01-15"}],
+        allegations=[{"complaint_id": "C", "officer_id": "A1", "category": "Neglect"}],
+    )
+    call_command("import", "interchange", str(first), "--source", "a-b", "--quiet", stdout=StringIO())
+    second = write_interchange(
+        tmp_path / "second",
+        officers=[{"officer_id": "Z9", "last_name": "Moss"}],
+        complaints=[{"complaint_id": "B-C", "received_on": "2019-02-15"}],
+        allegations=[{"complaint_id": "B-C", "officer_id": "Z9", "category": "Neglect"}],
+    )
+    with pytest.raises(
+        CommandError, match="Complaint B-C would be filed as A-B-C, which a complaint of source a-b"
+    ):
+        call_command("import", "interchange", str(second), "--source", "a", "--quiet", stdout=StringIO())
+    assert not Officer.objects.filter(source="a").exists() and Complaint.objects.count() == 1
 
 
 @pytest.mark.parametrize("name", ["Київ", "---"])

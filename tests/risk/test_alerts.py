@@ -99,6 +99,11 @@ def test_dates_whose_record_or_outcome_is_not_known_are_refused(scored: Force) -
     assert risk_model.artifact_path().read_bytes() == stored
     assert not Evaluation.objects.exists()
     assert not RiskScore.objects.exclude(as_of=today).exists()
+    # Asked to train what it needs, it trains on what was known on that date (this force's record
+    # began too late for one), and keeps the stored model when it cannot.
+    with pytest.raises(risk_model.ModelError, match="not enough history before"):
+        risk_score(as_of=today - dt.timedelta(days=400), retrain=True)
+    assert risk_model.artifact_path().read_bytes() == stored
 
 
 def test_the_supervisor_sees_his_officers_open_alerts_and_others_see_nothing(scored: Force, login: Login) -> None:

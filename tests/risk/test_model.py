@@ -95,8 +95,13 @@ def test_a_model_of_another_format_is_refused(artifact: Path) -> None:
 
 
 def test_a_missing_model_says_how_to_make_one(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="ombud risk train"):
+    with pytest.raises(ModelError, match="no risk model at"):
         load(tmp_path / "none.model")
+    # Scoring reads the "sustained" model: one trained for "any" alone is not it, and it says so.
+    save(stub_model("complaints_all", as_of=dt.date(2018, 12, 31), label="any"))
+    risk_model.artifact_path("sustained").unlink(missing_ok=True)
+    with pytest.raises(ModelError, match="label “sustained”.*ombud risk train --label sustained"):
+        load()
 
 
 def test_training_uses_only_yearly_dates_whose_outcome_year_ends_by_the_as_of_date(tmp_path: Path) -> None:

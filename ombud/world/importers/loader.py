@@ -22,12 +22,13 @@ from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ombud.audit.services import audit_record
 from ombud.cases.models import Allegation, Case
 from ombud.intake.models import Category, Complaint, ComplaintSubject
 from ombud.org.models import Jurisdiction, Officer, OversightBody, Unit, UnitKind
-from ombud.world.importers.base import Batch, Problem, UnitRow
+from ombud.world.importers.base import Batch, ImportError_, Problem, UnitRow
 
 Progress = Callable[[str, int], object]
 M = TypeVar("M", bound=models.Model)
@@ -354,10 +355,32 @@ class _Loader:
                 external_id=c.external_id,
             )
 
+        self._references_free(fresh)
         for made in self._create(Complaint, (build(c) for c in fresh), "complaints"):
             out[made.external_id] = (made.pk, made.received_at, made.closed_at)
         self.fresh_complaints = {c.external_id for c in fresh}
         return out
+
+    def _references_free(self, fresh: Sequence[Any]) -> None:
+        """Stop, naming the complaint, where another source's records hold the reference one of this
+        run's would be filed under (source ``a-b``'s complaint ``c`` and source ``a``'s ``b-c`` are
+        both ``A-B-C``): the database would refuse it halfway, in its own words."""
+        wanted = {reference_for(self.source, c.external_id): c.external_id for c in fresh}
+        for part in _chunks(list(wanted)):
+            for reference, source in Complaint.objects.filter(reference__in=part).values_list(
+                "reference", "source"
+            )[:1]:
+                raise ImportError_(
+                    _(
+                        "Complaint %(id)s would be filed as %(reference)s, which a complaint of %(other)s already "
+                        "holds; nothing was imported. Import these records under another --source."
+                    )
+                    % {
+                        "id": wanted[reference],
+                        "reference": reference,
+                        "other": _("source %(source)s") % {"source": source} if source else _("the portal"),
+                    }
+                )
 
     def _complaint_categories(
         self, complaints: dict[str, tuple[int, dt.datetime, dt.datetime | None]], categories: dict[str, Category]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from pathlib import Path
 from typing import Any, Never
 
@@ -23,6 +23,15 @@ from ombud.world.importers.loader import batch_load, new_rows
 MAX_PRINTED = 200
 
 
+def _source_argument(text: str) -> str:
+    # A value no run could use stops the command as every other option's does (docs/cli.md).
+    if not re.fullmatch(r"[a-z0-9_.-]{1,32}", text):
+        raise ArgumentTypeError(
+            _("give 1 to 32 lowercase letters a-z, digits, '.', '_' or '-': %(text)r") % {"text": text}
+        )
+    return text
+
+
 class Command(BaseCommand):
     help = _(
         "Import a force's officers, complaints and allegations: `interchange DIR` (docs/interchange.md), "
@@ -34,7 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("directory", type=Path, help=_("the directory of CSV files"))
         parser.add_argument(
             "--source",
-            default="",
+            default=None,
+            type=_source_argument,
             help=_(
                 "interchange only: a short name for where the records come from (default: the directory's name)"
             ),
@@ -84,11 +94,6 @@ class Command(BaseCommand):
                     raise CommandError(
                         _("The directory's name %(name)r makes no source name: give one with --source.")
                         % {"name": name}
-                    )
-                if not re.fullmatch(r"[a-z0-9_.-]{1,32}", source):
-                    # A value no run could use: exit status 2, as for the other options (docs/cli.md).
-                    raise CommandError(
-                        _("--source must be 1 to 32 lowercase letters a-z, digits, '.', '_' or '-'"), returncode=2
                     )
                 batch = reader(directory, source=source, name=options["name"], progress=progress)
             else:
