@@ -100,7 +100,7 @@ def test_a_missing_model_says_how_to_make_one(tmp_path: Path) -> None:
     # Scoring reads the "sustained" model: one trained for "any" alone is not it, and it says so.
     save(stub_model("complaints_all", as_of=dt.date(2018, 12, 31), label="any"))
     risk_model.artifact_path("sustained").unlink(missing_ok=True)
-    with pytest.raises(ModelError, match="label “sustained”.*ombud risk train --label sustained"):
+    with pytest.raises(ModelError, match=r"label “sustained”.*ombud risk train --label sustained"):
         load()
 
 
