@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from ombud.risk.events import F64, I64, NO_DAY, SUSTAINED, B, Events
-from ombud.risk.features import cohort, complaints_in, features, labels, unit_at
-from ombud.risk.model import TrainedModel, train
+from ombud.risk.features import cohort, complaints_in, features, label_completeness, labels, unit_at
+from ombud.risk.model import TrainedModel, train, training_dates
 from ombud.risk.rules import RuleSpec, rule_flags
 
 TOP_SHARES = (1, 5, 10)
@@ -109,6 +110,35 @@ def context_build(ev: Events, as_of: dt.date, label: str, model: TrainedModel | 
     )
 
 
+def outcomes_known(ev: Events, as_of: dt.date, label: str = "sustained") -> float:
+    """The share of the year after ``as_of``'s outcomes the record holds yet (``label_completeness``
+    measured up to the record's last day): findings about its last months may still be under
+    investigation, and a year short of them gives every ranker a lower precision than it will have."""
+    decided = ev.al_decided[ev.al_decided != NO_DAY]
+    last = max(ev.last_day(), int(decided.max()) if len(decided) else NO_DAY)
+    if last == NO_DAY:
+        return 1.0
+    days = [d.toordinal() for d in training_dates(ev, as_of)] + [as_of.toordinal()]
+    return float(label_completeness(ev, days, [cohort(ev, t) for t in days], last, kind=label)[-1])
+
+
+# Below this share of the evaluated year's outcomes known, the report says its figures will rise.
+OUTCOMES_SETTLED = 0.95
+
+
+def outcomes_warning(result: dict[str, Any]) -> str:
+    """What a reader of the figures must know when the year they are measured on is not settled
+    (an evaluation stored before the share was measured says nothing)."""
+    share = result.get("outcomes_known")
+    if share is None or share >= OUTCOMES_SETTLED:
+        return ""
+    return _(
+        "Only about %(share)d%% of the outcomes of the year after %(as_of)s are in the record yet (findings "
+        "still under investigation): every precision here is lower than it will be. A date a year earlier "
+        "measures the model on a settled year."
+    ) % {"share": round(100 * share), "as_of": result["as_of"]}
+
+
 def evaluate(
     ev: Events,
     as_of: dt.date,
@@ -145,6 +175,7 @@ def evaluate(
         "label": label,
         "cohort": n,
         "positives": positives,
+        "outcomes_known": round(outcomes_known(ev, as_of, label), 3),
         "rankers": rankers,
         "curve": {
             "shares": list(CURVE_SHARES),

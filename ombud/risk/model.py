@@ -180,9 +180,9 @@ def training_dates(ev: Events, as_of: dt.date, *, years: int = TRAINING_YEARS) -
 
 
 # Features whose growth can only raise the risk (more complaints, allegations, findings of any kind,
-# complainants, co-subjects with findings, escalations, measures) and those whose growth can only
-# lower it (days since the last complaint or finding). Everything else (tenure, unit size, shares,
-# the peers' mean) is free.
+# complainants, escalations and complaints addressed over the chain's head, measures, severe ones
+# too) and those whose growth can only lower it (days since the last complaint or finding).
+# Everything else (tenure, unit size, shares, the peers' mean, colleagues' records) is free.
 _FINDINGS = ("pending", "sustained", "not_sustained", "unfounded", "exonerated", "closed")
 _RISING: tuple[str, ...] = (
     "complaints_",
@@ -190,7 +190,9 @@ _RISING: tuple[str, ...] = (
     "category:",
     "complainants_",
     "escalations_",
+    "addressed_higher_",
     "measures_",
+    "severe_measures_",
 )
 _RISING += tuple(f"{f}_" for f in _FINDINGS)
 _FREE = ("allegations_per_complaint_2y", "sustained_share_5y", "sustained_share_all")

@@ -23,6 +23,7 @@ from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.risk.charts import line_chart, paired_bar_chart
+from ombud.risk.evaluation import outcomes_warning
 from ombud.risk.explain import LazyCategoryNames, reason_text
 from ombud.risk.forms import DismissForm, EvaluationRequestForm, InterventionForm
 from ombud.risk.models import Alert, Evaluation, RiskScore, ThresholdRule
@@ -190,6 +191,8 @@ class Report:
     curve: list[tuple[int, float, float]]
     # Each table's heading, its groups, and a chart of the largest groups' flag and base rates.
     fairness: list[tuple[str, list[dict[str, Any]], SafeString]]
+    # Said above the figures when the year they are measured on is not settled yet.
+    warning: str = ""
 
 
 def _fairness_chart(heading: str, groups: list[dict[str, Any]]) -> SafeString:
@@ -246,6 +249,7 @@ def _report_page(request: HttpRequest, form: forms.Form | None = None, status: i
                 for key, groups in result.get("fairness", {}).items()
                 if key != "flag_share"
             ],
+            warning=outcomes_warning(result),
         )
     runs = list(evaluation_list_for_user(request.user).only("pk", "as_of", "label", "created_at")[:50])
     response = render_page(

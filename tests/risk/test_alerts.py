@@ -277,6 +277,7 @@ def test_the_report_page_shows_the_evaluation_with_its_chart_to_analysts(scored:
             "label": "sustained",
             "cohort": 100,
             "positives": 5,
+            "outcomes_known": 0.42,
             "rankers": {
                 "model": {"p_at_1": 1.0, "p_at_5": 0.4, "p_at_10": 0.3, "recall_at_5": 0.4, "auc": 0.8},
                 "count_12m": {"p_at_1": 0.0, "p_at_5": 0.2, "p_at_10": 0.2, "recall_at_5": 0.2, "auc": 0.7},
@@ -320,6 +321,10 @@ def test_the_report_page_shows_the_evaluation_with_its_chart_to_analysts(scored:
     assert "<td>40.0 %</td>" in text and "3 or more complaints in 12 months" in text
     assert ">0 %</text>" in text and ">100 %</text>" in text and "share with the label" in text
     assert "How to read these figures" in text and 'aria-current="page"' in text
+    # Measured on a year with most findings still to come: the reader is told before the figures.
+    assert text.index("Only about 42% of the outcomes of the year after 2017-12-31") < text.index(
+        "<td>40.0 %</td>"
+    )
     assert login("erin").get(reverse("risk_report"), {"evaluation": "abc"}).status_code == 404
     # The analyst reaches the report from the menu; a supervisor reaches his alerts, not the report.
     assert f'href="{reverse("risk_report")}"' in text

@@ -238,3 +238,24 @@ def test_fairness_names_units_emptied_since_and_tells_apart_units_of_one_name(tm
     twins = SimpleNamespace(unit_names={1: "1st District", 2: "1st District", 3: "Headquarters"})
     labels = _unit_labels(twins, np.array([1, 2, 3, -1]))  # type: ignore[arg-type]
     assert labels == ["1st District (#1)", "1st District (#2)", "Headquarters", ""]
+
+
+def test_a_year_whose_findings_are_still_to_come_is_said_to_be_so_with_the_figures(tmp_path: Path) -> None:
+    from ombud.cases.models import Allegation
+
+    # Investigations close 300 days after receipt, and the record was exported at the end of 2018:
+    # what was still under investigation then is pending in it.
+    import_dir(synthetic_force(tmp_path / "force", officers=200, start=2010, end=2018, closed_after=300))
+    Allegation.objects.filter(decided_at__gt=dt.datetime(2018, 12, 31, tzinfo=dt.UTC)).update(
+        finding="", decided_at=None
+    )
+    ev = events_load()
+    recent, settled = (
+        evaluate(ev, dt.date(year, 12, 31), model=stub_model("complaints_all", as_of=dt.date(year, 12, 31)))
+        for year in (2017, 2014)
+    )
+    assert recent["outcomes_known"] < 0.6 and settled["outcomes_known"] >= 0.95
+    assert "Only about" in report_text(recent) and "of the outcomes of the year after 2017-12-31" in report_text(
+        recent
+    )
+    assert "Only about" not in report_text(settled)

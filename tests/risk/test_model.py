@@ -304,3 +304,27 @@ def test_a_date_years_after_an_imported_record_ends_is_refused_by_train_and_scor
     assert not risk_model.artifact_path().exists() and not RiskScore.objects.exists()
     # A date the record covers trains as before.
     assert risk_train(as_of=dt.date(2017, 6, 30)).training["positives"] > 0
+
+
+def test_the_trees_may_only_raise_the_risk_with_his_own_counts_and_lower_it_with_time() -> None:
+    from ombud.risk.features import FeatureSpec
+    from ombud.risk.model import monotonic
+
+    names = FeatureSpec(("bribery",)).names()
+    direction = dict(zip(names, monotonic(names), strict=True))
+    rising = [
+        "complaints_90d",
+        "allegations_all",
+        "sustained_5y",
+        "category:bribery_1y",
+        "complainants_all",
+        "escalations_2y",
+        "addressed_higher_all",
+        "measures_all",
+        "severe_measures_all",
+        "unit_ratio_1y",
+    ]
+    assert {name: direction[name] for name in rising} == dict.fromkeys(rising, 1)
+    assert direction["days_since_last_complaint"] == direction["days_since_last_sustained"] == -1
+    free = ["tenure_days", "unit_peers", "sustained_share_all", "co_subjects_sustained", "repeat_complaints_1y"]
+    assert {name: direction[name] for name in free} == dict.fromkeys(free, 0)

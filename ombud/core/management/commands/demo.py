@@ -3,6 +3,7 @@ role, and serve on 127.0.0.1."""
 
 from __future__ import annotations
 
+import datetime as dt
 import signal
 import subprocess
 import sys
@@ -105,18 +106,38 @@ class Command(BaseCommand):
         finally:
             _worker_stop(worker)
 
+    def _evaluate_settled(self, today: dt.date) -> Any:
+        """The report the demo shows first, measured on the latest year whose outcomes are settled
+        (a year that ended yesterday still has most of its findings under investigation), back to
+        three years ago; the latest that can be trained for where none is."""
+        from ombud.risk.evaluation import OUTCOMES_SETTLED, outcomes_known
+        from ombud.risk.events import events_load
+        from ombud.risk.model import ModelError
+        from ombud.risk.services import risk_evaluate
+
+        ev = events_load()
+        candidates = [today - dt.timedelta(days=366 + 365 * back) for back in range(3)]
+        known = {day: outcomes_known(ev, day) for day in candidates}
+        settled = [day for day in candidates if known[day] >= OUTCOMES_SETTLED]
+        order = list(dict.fromkeys(settled[:1] + sorted(candidates, key=lambda day: -known[day])))
+        for day in order[:-1]:
+            try:
+                return risk_evaluate(as_of=day, events=ev)
+            except ModelError:
+                continue  # too little record before that date to train on: another may have enough
+        return risk_evaluate(as_of=order[-1], events=ev)
+
     def _early_warning(self, *, score: bool, evaluate: bool) -> None:
         """Score the force and measure the model once (each if not done yet), as the worker and an
         analyst would, so that the alerts and the evaluation report show from the first login."""
         if not (score or evaluate):
             return
-        import datetime as dt
 
         from django.core.exceptions import ValidationError
         from django.utils import timezone
 
         from ombud.risk.model import ModelError
-        from ombud.risk.services import risk_evaluate, risk_score
+        from ombud.risk.services import risk_score
 
         self.stdout.write(_("Scoring the force for early warning..."))
         today = timezone.localdate()
@@ -132,7 +153,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{scored}, {raised}.")
             if not evaluate:
                 return
-            run = risk_evaluate(as_of=today - dt.timedelta(days=366))
+            run = self._evaluate_settled(today)
             self.stdout.write(
                 _("Model evaluated as of %(date)s (the report at /risk/report/).")
                 % {"date": run.as_of.isoformat()}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ombud.core.arguments import date_argument
+from ombud.risk.evaluation import outcomes_warning
 from ombud.risk.model import LABELS, ModelError
 from ombud.risk.services import ANSWER_HOLDS_DAYS, risk_evaluate, risk_score, risk_train
 
@@ -134,9 +135,11 @@ def report_text(result: dict[str, Any]) -> str:
             "cohort": result["cohort"],
             "pos": result["positives"],
         },
-        "",
-        f"{'':<28}{'P@1%':>8}{'P@5%':>8}{'P@10%':>8}{'R@5%':>8}{'AUC':>8}",
     ]
+    warning = outcomes_warning(result)
+    if warning:
+        lines.append(warning)
+    lines += ["", f"{'':<28}{'P@1%':>8}{'P@5%':>8}{'P@10%':>8}{'R@5%':>8}{'AUC':>8}"]
 
     def cell(value: Any) -> str:
         return f"{value:>8.3f}" if isinstance(value, int | float) else f"{'-':>8}"
