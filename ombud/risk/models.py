@@ -86,6 +86,12 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-id"]
+        constraints = [
+            # Two scoring runs at once (the nightly task and an analyst's) must not both raise one.
+            models.UniqueConstraint(
+                fields=["officer"], condition=Q(state="open"), name="alert_one_open_per_officer"
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(_("alert #%(id)s, %(state)s") % {"id": self.pk, "state": self.get_state_display()})

@@ -432,88 +432,97 @@ def risk_score(
     rounded = np.round(matrix, 6)
     now = timezone.now()
     officer_ids = ev.officer_id[rows].tolist()
-    with transaction.atomic():
-        existing = set(
-            RiskScore.objects.filter(as_of=as_of, model_version=model.version).values_list("officer_id", flat=True)
-        )
-        fresh = [
-            RiskScore(
-                officer_id=officer_ids[i],
-                as_of=as_of,
-                model_version=model.version,
-                score=float(score[i]),
-                percentile=round(float(place[i]) / max(n, 1) * 100, 3),
-                factors=factors.get(i, []),
-                inputs_digest=_digest(rounded[i], model.version, as_of),
-            )
-            for i in range(n)
-            if officer_ids[i] not in existing
-        ]
-        for lo in range(0, len(fresh), 5000):
-            RiskScore.objects.bulk_create(fresh[lo : lo + 5000], batch_size=1000)
-        report.scored = n
-        wanted = sorted(set(np.flatnonzero(by_model).tolist()) | set(ruled))
-        wanted_ids = [officer_ids[i] for i in wanted]
-        open_ids = set(
-            Alert.objects.filter(officer_id__in=wanted_ids, state=Alert.State.OPEN).values_list(
-                "officer_id", flat=True
-            )
-        )
-        held_ids = _answer_holds(ev, wanted_ids, now)
-        score_ids = dict(
-            RiskScore.objects.filter(
-                as_of=as_of, model_version=model.version, officer_id__in=wanted_ids
-            ).values_list("officer_id", "pk")
-        )
-        units = dict(Officer.objects.filter(pk__in=wanted_ids).values_list("pk", "unit_id"))
-        rule_rows = {r.name: r for r in ThresholdRule.objects.filter(name__in=set(ruled.values()))}
-        alerts = []
-        for i in wanted:
-            officer = officer_ids[i]
-            if officer in open_ids:
-                report.already_open += 1
-                continue
-            if officer in held_ids:
-                report.answered_recently += 1
-                continue
-            matched = rule_rows.get(ruled.get(i, ""))
-            reasons: list[dict[str, object]] = []
-            if matched is not None:
-                # The rule as it read when the alert was raised: an administrator may edit it later.
-                rule_reason: dict[str, object] = {
-                    "rule": matched.name,
-                    "description": matched.description,
-                    "count": rule_count[i],
-                }
-                reasons.append({"text": reason_text(rule_reason, {}), **rule_reason})
-            reasons += factors.get(i, [])
-            alerts.append(
-                Alert(
-                    officer_id=officer,
-                    score_id=score_ids.get(officer),
-                    rule=matched,
-                    unit_id=units.get(officer),
-                    raised_at=now,
-                    reasons=reasons,
+    try:
+        with transaction.atomic():
+            existing = set(
+                RiskScore.objects.filter(as_of=as_of, model_version=model.version).values_list(
+                    "officer_id", flat=True
                 )
             )
-        Alert.objects.bulk_create(alerts, batch_size=1000)
-        report.alerts = len(alerts)
-        audit_record(
-            actor=actor,
-            action="risk.score",
-            object_type="risk.model",
-            object_id=model.version,
-            data={
-                "as_of": as_of.isoformat(),
-                "scored": n,
-                "alerts": report.alerts,
-                "already_open": report.already_open,
-                "answered_recently": report.answered_recently,
-                "percent": percent,
-                "rules": report.flagged_by_rule,
-            },
-        )
+            fresh = [
+                RiskScore(
+                    officer_id=officer_ids[i],
+                    as_of=as_of,
+                    model_version=model.version,
+                    score=float(score[i]),
+                    percentile=round(float(place[i]) / max(n, 1) * 100, 3),
+                    factors=factors.get(i, []),
+                    inputs_digest=_digest(rounded[i], model.version, as_of),
+                )
+                for i in range(n)
+                if officer_ids[i] not in existing
+            ]
+            for lo in range(0, len(fresh), 5000):
+                RiskScore.objects.bulk_create(fresh[lo : lo + 5000], batch_size=1000)
+            report.scored = n
+            wanted = sorted(set(np.flatnonzero(by_model).tolist()) | set(ruled))
+            wanted_ids = [officer_ids[i] for i in wanted]
+            open_ids = set(
+                Alert.objects.filter(officer_id__in=wanted_ids, state=Alert.State.OPEN).values_list(
+                    "officer_id", flat=True
+                )
+            )
+            held_ids = _answer_holds(ev, wanted_ids, now)
+            score_ids = dict(
+                RiskScore.objects.filter(
+                    as_of=as_of, model_version=model.version, officer_id__in=wanted_ids
+                ).values_list("officer_id", "pk")
+            )
+            units = dict(Officer.objects.filter(pk__in=wanted_ids).values_list("pk", "unit_id"))
+            rule_rows = {r.name: r for r in ThresholdRule.objects.filter(name__in=set(ruled.values()))}
+            alerts = []
+            for i in wanted:
+                officer = officer_ids[i]
+                if officer in open_ids:
+                    report.already_open += 1
+                    continue
+                if officer in held_ids:
+                    report.answered_recently += 1
+                    continue
+                matched = rule_rows.get(ruled.get(i, ""))
+                reasons: list[dict[str, object]] = []
+                if matched is not None:
+                    # The rule as it read when the alert was raised: an administrator may edit it later.
+                    rule_reason: dict[str, object] = {
+                        "rule": matched.name,
+                        "description": matched.description,
+                        "count": rule_count[i],
+                    }
+                    reasons.append({"text": reason_text(rule_reason, {}), **rule_reason})
+                reasons += factors.get(i, [])
+                alerts.append(
+                    Alert(
+                        officer_id=officer,
+                        score_id=score_ids.get(officer),
+                        rule=matched,
+                        unit_id=units.get(officer),
+                        raised_at=now,
+                        reasons=reasons,
+                    )
+                )
+            Alert.objects.bulk_create(alerts, batch_size=1000)
+            report.alerts = len(alerts)
+            audit_record(
+                actor=actor,
+                action="risk.score",
+                object_type="risk.model",
+                object_id=model.version,
+                data={
+                    "as_of": as_of.isoformat(),
+                    "scored": n,
+                    "alerts": report.alerts,
+                    "already_open": report.already_open,
+                    "answered_recently": report.answered_recently,
+                    "percent": percent,
+                    "rules": report.flagged_by_rule,
+                },
+            )
+    except IntegrityError:
+        # Another run (the nightly task, an analyst's) raised an alert on one of these officers
+        # meanwhile: one open alert per officer holds, and this run is undone whole.
+        raise ValidationError(
+            _("Another scoring run raised alerts at the same time; nothing of this one was kept. Run it again.")
+        ) from None
     return report
 
 

@@ -561,3 +561,16 @@ def test_a_factors_weight_is_measured_against_the_median_officer_of_the_force_no
     # His score, 3 / (3 + 1), is all his complaints' doing: the median officer of the force has none.
     assert score.score == pytest.approx(0.75)
     assert weights["complaints"] == pytest.approx(0.75)
+
+
+def test_the_database_holds_one_open_alert_per_officer_whatever_runs_at_once(scored: Force) -> None:
+    from django.db import IntegrityError, transaction
+
+    open_one = gus_alert(scored)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(officer=open_one.officer, raised_at=timezone.now(), reasons=[])
+    # Once it is answered, a new one may be raised.
+    open_one.state = Alert.State.DISMISSED
+    open_one.save(update_fields=["state"])
+    Alert.objects.create(officer=open_one.officer, raised_at=timezone.now(), reasons=[])
+    assert Alert.objects.filter(officer=open_one.officer).count() == 2
