@@ -106,7 +106,12 @@ def officer_with_history(
         for kind in (MeasureStep.Kind.NOTICE, MeasureStep.Kind.RESPONSE, MeasureStep.Kind.DECISION):
             MeasureStepFactory(measure=measure, kind=kind, at=measure.proposed_at + dt.timedelta(days=5))
     for n in range(max(measures // 3, 1)):
-        AlertFactory(officer=officer, raised_at=timezone.now() - dt.timedelta(days=200 * n + 1))
+        # One open at a time: the earlier ones were answered.
+        AlertFactory(
+            officer=officer,
+            raised_at=timezone.now() - dt.timedelta(days=200 * n + 1),
+            state="open" if n == 0 else "dismissed",
+        )
     return officer
 
 
