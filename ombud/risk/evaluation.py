@@ -110,16 +110,22 @@ def context_build(ev: Events, as_of: dt.date, label: str, model: TrainedModel | 
     )
 
 
-def outcomes_known(ev: Events, as_of: dt.date, label: str = "sustained") -> float:
+def outcomes_known(ev: Events, as_of: dt.date, label: str = "sustained") -> float | None:
     """The share of the year after ``as_of``'s outcomes the record holds yet (``label_completeness``
     measured up to the record's last day): findings about its last months may still be under
-    investigation, and a year short of them gives every ranker a lower precision than it will have."""
+    investigation, and a year short of them gives every ranker a lower precision than it will have.
+    None where the record is too short to measure it (no settled year with positives enough)."""
     decided = ev.al_decided[ev.al_decided != NO_DAY]
     last = max(ev.last_day(), int(decided.max()) if len(decided) else NO_DAY)
     if last == NO_DAY:
         return 1.0
     days = [d.toordinal() for d in training_dates(ev, as_of)] + [as_of.toordinal()]
-    return float(label_completeness(ev, days, [cohort(ev, t) for t in days], last, kind=label)[-1])
+    share = label_completeness(ev, days, [cohort(ev, t) for t in days], last, kind=label, unmeasured=np.nan)[-1]
+    return None if np.isnan(share) else float(share)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 # Below this share of the evaluated year's outcomes known, the report says its figures will rise.
@@ -136,7 +142,7 @@ def outcomes_warning(result: dict[str, Any]) -> str:
         "Only about %(share)d%% of the outcomes of the year after %(as_of)s are in the record yet (findings "
         "still under investigation): every precision here is lower than it will be. A date a year earlier "
         "measures the model on a settled year."
-    ) % {"share": round(100 * share), "as_of": result["as_of"]}
+    ) % {"share": int(100 * share), "as_of": result["as_of"]}  # 94.6 % is not "about 95 %" here
 
 
 def evaluate(
@@ -175,7 +181,7 @@ def evaluate(
         "label": label,
         "cohort": n,
         "positives": positives,
-        "outcomes_known": round(outcomes_known(ev, as_of, label), 3),
+        "outcomes_known": _rounded(outcomes_known(ev, as_of, label)),
         "rankers": rankers,
         "curve": {
             "shares": list(CURVE_SHARES),
@@ -202,12 +208,17 @@ def _group_figures(keys: Sequence[str], ctx: Context, flagged: F64) -> list[dict
         pooled = [i for key in small for i in members.pop(key)]
         if pooled:
             members["other (small groups)"] = pooled
+    ordered = sorted(members.items(), key=lambda item: -len(item[1]))
+    # Still a handful after pooling (a lone small group, or small groups that add up to few): its size
+    # is said, its figures would be about a few named officers, so they are not; nor are the next
+    # smallest group's, or the cohort's totals less the others' would give them back.
+    withheld = {key for key, idx in ordered if len(idx) < MIN_GROUP}
+    if withheld and len(ordered) > len(withheld):
+        withheld.add(next(key for key, _idx in reversed(ordered) if key not in withheld))
     out: list[dict[str, Any]] = []
-    for key, idx in sorted(members.items(), key=lambda item: -len(item[1])):
+    for key, idx in ordered:
         at = np.array(idx)
-        if len(at) < MIN_GROUP:
-            # Still a handful after pooling (a lone small group, or small groups that add up to few):
-            # its size is said, its figures would be about a few named officers, so they are not.
+        if key in withheld:
             out.append({"group": key, "officers": len(at)} | dict.fromkeys(_WITHHELD))
             continue
         flags = float(flagged[at].sum())

@@ -137,7 +137,9 @@ LABEL_SETTLED = (2 * YEAR, YEAR)
 MIN_REFERENCE = 20
 
 
-def label_completeness(ev: Events, days: list[int], cohorts: list[I64], horizon: int, *, kind: str) -> F64:
+def label_completeness(
+    ev: Events, days: list[int], cohorts: list[I64], horizon: int, *, kind: str, unmeasured: float = 1.0
+) -> F64:
     """For each training day ``t`` (with its cohort), the share of the officers who will draw the
     label whose label is already known on ``horizon``: an allegation counts only once received (and,
     for ``kind="sustained"``, decided) by then, and investigations take months, so the last training
@@ -146,8 +148,9 @@ def label_completeness(ev: Events, days: list[int], cohorts: list[I64], horizon:
     Measured on the record itself: the earlier training days whose label year ended long enough
     before ``horizon`` to be settled (two years, else one) are labelled again as if only as much
     time had passed after their label year as has after ``t``'s; the share of their positives still
-    found is ``t``'s completeness. 1.0 where no earlier day is settled (a record only a few years
-    long) or they have fewer than ``MIN_REFERENCE`` positives between them."""
+    found is ``t``'s completeness. 1.0 for a day itself settled; ``unmeasured`` (training takes 1.0)
+    for the others where no earlier day is settled (a record only a few years long) or they have
+    fewer than ``MIN_REFERENCE`` positives between them."""
     out = np.ones(len(days))
     waited = [horizon - (t + LABEL_DAYS) for t in days]
     for settled_after in LABEL_SETTLED:
@@ -156,7 +159,7 @@ def label_completeness(ev: Events, days: list[int], cohorts: list[I64], horizon:
         if known >= MIN_REFERENCE:
             break
     else:
-        return out
+        return np.where(np.array(waited) >= LABEL_SETTLED[0], 1.0, unmeasured)
     for j, w in enumerate(waited):
         if w < settled_after:
             found = sum(

@@ -327,3 +327,24 @@ def test_filing_the_same_bytes_again_repairs_a_damaged_stored_copy(casework: Cas
     again = evidence_add(actor=casework.investigator, case=casework.case, name="copy.txt", data=b"true content")
     assert again.sha256 == item.sha256
     assert evidence_read(actor=casework.head, item=item) == b"true content"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_dates_the_allegations_added_before_from_the_audit_log() -> None:
+    # (Built with factories: a transactional test may follow one that emptied the seeded tables.)
+    from django.db.migrations.executor import MigrationExecutor
+
+    from ombud.audit.services import audit_record
+    from tests.factories import AllegationFactory
+
+    added, came_with_its_case = AllegationFactory(), AllegationFactory()
+    with transaction.atomic():
+        audit_record(actor=None, action="allegation.add", obj=added, data={})
+    at = AuditEntry.objects.get(action="allegation.add", object_id=str(added.pk)).at
+    before = [("cases", "0004_case_closing_reason")]
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("cases")
+    MigrationExecutor(connection).migrate(before)  # the field and its value are gone
+    MigrationExecutor(connection).migrate(latest)
+    added.refresh_from_db()
+    came_with_its_case.refresh_from_db()
+    assert added.added_at == at and came_with_its_case.added_at is None

@@ -153,15 +153,33 @@ def test_bad_rows_are_reported_with_file_and_line_skipped_and_counted(tmp_path: 
 def test_a_row_with_more_values_than_columns_is_reported_and_not_stored_cut_short(tmp_path: Path) -> None:
     directory = small_force(tmp_path / "force")
     columns = (directory / "complaints.csv").read_text().splitlines()[0].split(",")
-    # An unquoted comma in the summary, the last column: the row has one value too many.
+    # An unquoted comma in the summary: the row has one value too many.
     cells = {"complaint_id": "X-5", "received_on": "2019-03-01", "summary": "He pushed me, then he swore at me"}
     with (directory / "complaints.csv").open("a") as handle:
         handle.write(",".join(cells.get(c, "") for c in columns) + "\n")
         handle.write("X-6,2019-03-02" + "," * (len(columns) - 2) + ",,\n")  # trailing empty cells are fine
+    with (directory / "allegations.csv").open("a") as handle:
+        handle.write("X-5,A1,Neglect,pending,,\n")
     _, err = run_import(directory)
     assert f"complaints.csv:4: {len(columns) + 1} values where the header has {len(columns)} columns" in err
+    assert "allegations.csv:6: complaint 'X-5' was skipped (complaints.csv:4)" in err
     assert not Complaint.objects.filter(external_id="X-5").exists()
     assert Complaint.objects.filter(external_id="X-6").exists()
+
+
+def test_an_allegation_row_fixed_after_a_first_import_lands_under_its_own_number(tmp_path: Path) -> None:
+    # Two allegations of one officer in one complaint are numbered by their order in the file: a
+    # row skipped for a stray comma keeps its number, so fixing it adds it, and nothing twice.
+    directory = small_force(tmp_path / "force")
+    text = (directory / "allegations.csv").read_text()
+    broken = text.replace("X-1,A1,Use of Force,sustained", "X-1,A1,Use of Force, then more,sustained", 1)
+    (directory / "allegations.csv").write_text(broken)
+    _, err = run_import(directory)
+    assert "allegations.csv:2: " in err
+    (directory / "allegations.csv").write_text(text)
+    run_import(directory)
+    mine = Allegation.objects.filter(officer__external_id="A1", case__external_id="X-1").order_by("external_id")
+    assert [(a.external_id, a.category.code) for a in mine] == [("A1:1", "use_of_force"), ("A1:2", "discourtesy")]
 
 
 def test_a_missing_required_file_or_column_stops_the_import_before_writing(tmp_path: Path) -> None:

@@ -574,3 +574,27 @@ def test_the_database_holds_one_open_alert_per_officer_whatever_runs_at_once(sco
     open_one.save(update_fields=["state"])
     Alert.objects.create(officer=open_one.officer, raised_at=timezone.now(), reasons=[])
     assert Alert.objects.filter(officer=open_one.officer).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_keeps_the_newest_of_two_open_alerts_a_race_raised() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.factories import OfficerFactory
+
+    officer = OfficerFactory()
+    before = [("risk", "0008_evaluation_request_language")]
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("risk")
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps.get_model("risk", "Alert")
+        for days in (2, 1):
+            old.objects.create(
+                officer_id=officer.pk, raised_at=timezone.now() - dt.timedelta(days=days), reasons=[]
+            )
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+    kept = Alert.objects.get(officer=officer)
+    assert kept.state == Alert.State.OPEN and timezone.now() - kept.raised_at < dt.timedelta(days=1, hours=1)

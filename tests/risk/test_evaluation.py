@@ -217,14 +217,16 @@ def test_a_ranking_of_nobody_has_no_precision_rather_than_none_found() -> None:
 
 
 def test_a_lone_small_group_is_pooled_under_its_own_name_no_longer_and_its_figures_withheld() -> None:
-    # 30 officers of one group and 3 of another: "pooling" the three alone would only rename them.
-    keys = ["white"] * 30 + ["black"] * 3
-    y = np.array([i % 5 == 0 for i in range(33)])
-    flagged = np.array([1.0] * 3 + [0.0] * 27 + [1.0, 0.0, 0.0])
+    # 30 officers of one group, 25 of another and 3 of a third: "pooling" the three alone would only
+    # rename them; and the next smallest group's figures would give theirs back by subtraction.
+    keys = ["white"] * 30 + ["latino"] * 25 + ["black"] * 3
+    y = np.array([i % 5 == 0 for i in range(58)])
+    flagged = np.array([1.0] * 3 + [0.0] * 52 + [1.0, 0.0, 0.0])
     groups = {g["group"]: g for g in _group_figures(keys, SimpleNamespace(y=y), flagged)}  # type: ignore[arg-type]
     assert groups["white"]["officers"] == 30 and groups["white"]["flag_rate"] == 0.1
     small = groups["other (small groups)"]
     assert small["officers"] == 3 and small["flag_rate"] is None and small["precision"] is None
+    assert groups["latino"]["officers"] == 25 and groups["latino"]["positives"] is None
 
 
 def test_fairness_names_units_emptied_since_and_tells_apart_units_of_one_name(tmp_path: Path) -> None:

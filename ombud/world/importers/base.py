@@ -109,24 +109,33 @@ class Batch:
 Reporter = Callable[[Problem], object]
 
 
+class Row(dict[str, str]):
+    """One row's values by column name, stripped. ``overflow`` says why the row cannot be read when
+    it has more values than the header has columns (an unquoted comma in a value, a quote closed
+    rows later): which value belongs to which column cannot be told, and storing the row cut short
+    would keep half a sentence. The reader names it and skips it, after counting it as any other
+    row, so that the rows numbered by their order keep their numbers once it is fixed."""
+
+    overflow: str = ""
+
+
 def read_csv(
-    path: Path, problems: list[Problem], *, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
-) -> Iterator[tuple[int, dict[str, str]]]:
+    path: Path, *, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
+) -> Iterator[tuple[int, Row]]:
     """Rows of a CSV file with their line numbers (the header is line 1), values stripped. A file
     that is not UTF-8 text, has a column twice, or a row running over ``MAX_ROW_LINES`` lines (a
     quote that never closes: one stray quote swallows the rest of the file into one cell) stops the
     import; the rows read so far are not written. A row with more values than the header has
-    columns (an unquoted comma in a value, a quote closed rows later) is put in ``problems`` and
-    skipped: which of its values belongs to which column cannot be told, and cutting it would store
-    half a sentence. Other quoting slips real exports make (a space after a closing quote, quotes
-    inside a quoted value) are read as csv's lenient reader reads them."""
+    columns comes with its ``overflow`` said (``Row``). Other quoting slips real exports make (a
+    space after a closing quote, quotes inside a quoted value) are read as csv's lenient reader
+    reads them."""
     if not path.exists():
         raise ImportError_(_("%(path)s does not exist") % {"path": path})
     if not path.is_file():
         raise ImportError_(_("%(path)s is not a file") % {"path": path})
     with path.open(newline="", encoding="utf-8-sig") as handle:
         try:
-            yield from _rows(handle, path, required, optional, problems)
+            yield from _rows(handle, path, required, optional)
         except UnicodeDecodeError:
             raise ImportError_(
                 _("%(path)s:%(line)d: not UTF-8 text; save the file as UTF-8 and import again")
@@ -145,8 +154,8 @@ def _first_undecodable_line(path: Path) -> int:
 
 
 def _rows(
-    handle: TextIO, path: Path, required: tuple[str, ...], optional: tuple[str, ...], problems: list[Problem]
-) -> Iterator[tuple[int, dict[str, str]]]:
+    handle: TextIO, path: Path, required: tuple[str, ...], optional: tuple[str, ...]
+) -> Iterator[tuple[int, Row]]:
     reader = csv.reader(handle)
     try:
         header = [name.strip().lower() for name in next(reader)]
@@ -195,21 +204,12 @@ def _rows(
             )
         if not any(value.strip() for value in values):
             continue
+        row = Row({name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)})
         # Empty cells past the header are a spreadsheet's trailing commas, not values.
         if any(value.strip() for value in values[len(header) :]):
-            problems.append(
-                Problem(
-                    path.name,
-                    start,
-                    _(
-                        "%(found)d values where the header has %(columns)d columns (a value holding a comma "
-                        "must be quoted); row skipped"
-                    )
-                    % {"found": len(values), "columns": len(header)},
-                )
-            )
-            continue
-        row = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
+            row.overflow = _(
+                "%(found)d values where the header has %(columns)d columns (a value holding a comma must be quoted)"
+            ) % {"found": len(values), "columns": len(header)}
         # The line the row starts on (reader.line_num counts physical lines, so a quoted value with
         # line breaks keeps the count true for the rows after it).
         yield start, row

@@ -60,10 +60,11 @@ def ccrb_read(directory: Path, *, progress: Progress | None = None) -> Batch:
     officers_file, allegations_file = directory / "officers.csv", directory / "allegations.csv"
     known: set[str] = set()
     commands: dict[str, str] = {}
-    for line, row in counted(
-        read_csv(officers_file, batch.problems, required=("officer_id",)), progress, "officers.csv"
-    ):
+    for line, row in counted(read_csv(officers_file, required=("officer_id",)), progress, "officers.csv"):
         officer_id = row["officer_id"]
+        if row.overflow:
+            batch.problems.append(Problem("officers.csv", line, row.overflow))
+            continue
         if not officer_id:
             batch.problems.append(Problem("officers.csv", line, _("no officer_id")))
             continue
@@ -94,14 +95,15 @@ def ccrb_read(directory: Path, *, progress: Progress | None = None) -> Batch:
     years: dict[str, int] = {}
     ordinal: dict[tuple[str, str], int] = defaultdict(int)
     required = ("officer_id", "complaint_id", "incident_date", "fado_type", "ccrb_disposition")
-    for line, row in counted(
-        read_csv(allegations_file, batch.problems, required=required), progress, "allegations.csv"
-    ):
+    for line, row in counted(read_csv(allegations_file, required=required), progress, "allegations.csv"):
         officer_id, complaint_id = row["officer_id"], row["complaint_id"]
 
         def bad(message: str, line: int = line) -> None:
             batch.problems.append(Problem("allegations.csv", line, message))
 
+        if row.overflow:
+            bad(row.overflow)
+            continue
         if officer_id not in known:
             bad(_("officer %(id)r is not on the roster") % {"id": officer_id})
             continue

@@ -105,7 +105,7 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     skipped_officers: dict[str, int] = {}
     read = 0
     for line, row in counted(
-        read_csv(directory / file, batch.problems, required=("officer_id",), optional=OFFICER_COLUMNS),
+        read_csv(directory / file, required=("officer_id",), optional=OFFICER_COLUMNS),
         progress,
         file,
     ):
@@ -120,6 +120,10 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
             continue
         if officer_id in listed:
             bad(_("officer %(id)r is listed twice") % {"id": officer_id})
+            continue
+        if row.overflow:
+            bad(row.overflow)
+            skipped_officers[officer_id] = line
             continue
         try:
             hired_on, left_on = _dates(row, "hired_on", "left_on", future=("left_on",))
@@ -160,9 +164,7 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     skipped_complaints: dict[str, int] = {}
     read = 0
     for line, row in counted(
-        read_csv(
-            directory / file, batch.problems, required=("complaint_id", "received_on"), optional=COMPLAINT_COLUMNS
-        ),
+        read_csv(directory / file, required=("complaint_id", "received_on"), optional=COMPLAINT_COLUMNS),
         progress,
         file,
     ):
@@ -177,6 +179,10 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
             continue
         if complaint_id in occurred:
             bad(_("complaint %(id)r is listed twice") % {"id": complaint_id})
+            continue
+        if row.overflow:
+            bad(row.overflow)
+            skipped_complaints[complaint_id] = line
             continue
         try:
             received, happened, closed = _dates(row, "received_on", "occurred_on", "closed_on")
@@ -211,9 +217,7 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
     ordinal: dict[tuple[str, str], int] = defaultdict(int)
     read = kept = 0
     for line, row in counted(
-        read_csv(
-            directory / file, batch.problems, required=("complaint_id", "officer_id"), optional=ALLEGATION_COLUMNS
-        ),
+        read_csv(directory / file, required=("complaint_id", "officer_id"), optional=ALLEGATION_COLUMNS),
         progress,
         file,
     ):
@@ -226,6 +230,9 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
         # Counted before any check, so that a row fixed after a first import keeps its number and
         # its neighbours keep theirs.
         ordinal[(complaint_id, officer_id)] += 1
+        if row.overflow:
+            bad(row.overflow)
+            continue
         # (An officer or complaint imported earlier still takes new allegations, whatever this
         # release's row about him says.)
         if complaint_id not in complaints:
@@ -279,11 +286,14 @@ def _units(directory: Path, batch: Batch, progress: Progress | None) -> None:
     seen: dict[str, int] = {}
     read = 0
     for line, row in counted(
-        read_csv(path, batch.problems, required=("unit_id",), optional=("name", "parent_id", "kind")),
+        read_csv(path, required=("unit_id",), optional=("name", "parent_id", "kind")),
         progress,
         "units.csv",
     ):
         read += 1
+        if row.overflow:
+            batch.problems.append(Problem("units.csv", line, row.overflow))
+            continue
         unit_id = row["unit_id"]
         if not unit_id or unit_id in seen:
             batch.problems.append(Problem("units.csv", line, _("unit_id is empty or listed twice")))

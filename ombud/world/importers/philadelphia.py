@@ -84,11 +84,14 @@ def philadelphia_read(directory: Path, *, progress: Progress | None = None) -> B
     )
     classes: dict[str, str] = {}
     for line, row in counted(
-        read_csv(directory / "ppd_complaints.csv", batch.problems, required=("complaint_id", "date_received")),
+        read_csv(directory / "ppd_complaints.csv", required=("complaint_id", "date_received")),
         progress,
         "ppd_complaints.csv",
     ):
         complaint_id = row["complaint_id"]
+        if row.overflow:
+            batch.problems.append(Problem("ppd_complaints.csv", line, row.overflow))
+            continue
         try:
             received = parse_date(row["date_received"])
         except ValueError:
@@ -117,12 +120,13 @@ def philadelphia_read(directory: Path, *, progress: Progress | None = None) -> B
     received_on = {c.external_id: c.received_on.isoformat() for c in batch.complaints}
     file = "ppd_complaint_disciplines.csv"
     for line, row in counted(
-        read_csv(
-            directory / file, batch.problems, required=("complaint_id", "officer_id", "investigative_findings")
-        ),
+        read_csv(directory / file, required=("complaint_id", "officer_id", "investigative_findings")),
         progress,
         file,
     ):
+        if row.overflow:
+            batch.problems.append(Problem(file, line, row.overflow))
+            continue
         values = tuple(row.values())
         if values in seen:
             continue

@@ -117,7 +117,8 @@ class Command(BaseCommand):
 
         ev = events_load()
         candidates = [today - dt.timedelta(days=366 + 365 * back) for back in range(3)]
-        known = {day: outcomes_known(ev, day) for day in candidates}
+        # Too short a record to measure it: not taken for settled.
+        known = {day: outcomes_known(ev, day) or 0.0 for day in candidates}
         settled = [day for day in candidates if known[day] >= OUTCOMES_SETTLED]
         order = list(dict.fromkeys(settled[:1] + sorted(candidates, key=lambda day: -known[day])))
         for day in order[:-1]:

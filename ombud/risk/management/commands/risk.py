@@ -48,7 +48,9 @@ class Command(BaseCommand):
             "--percent", type=_percent, default=None, help=_("share of the force to alert on (default 2)")
         )
         score.add_argument(
-            "--retrain", action="store_true", help=_("train first when the model is missing, stale or foreign")
+            "--retrain",
+            action="store_true",
+            help=_("train first (and store) when the model is missing, stale, foreign or trained after the date"),
         )
         evaluate = verbs.add_parser("evaluate", help=_("measure the model on the year after the date"))
         evaluate.add_argument("--as-of", type=date_argument, required=True, help=_("YYYY-MM-DD"))
