@@ -1,4 +1,4 @@
-from django.db import migrations, models
+from django.db import migrations
 
 
 def drop_raced_duplicates(apps, schema_editor):  # type: ignore[no-untyped-def]
@@ -20,12 +20,8 @@ class Migration(migrations.Migration):
         ("risk", "0008_evaluation_request_language"),
     ]
 
+    # The constraint comes in the next migration: PostgreSQL will not build its index in the
+    # transaction that deleted rows (their foreign-key checks are still pending).
     operations = [
         migrations.RunPython(drop_raced_duplicates, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="alert",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("state", "open")), fields=("officer",), name="alert_one_open_per_officer"
-            ),
-        ),
     ]
