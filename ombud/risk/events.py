@@ -237,19 +237,25 @@ def events_load() -> Events:
     # Known when its case was opened, or, added to the case later, when it was added.
     al_known = np.maximum(_days(a[4] for a in allegations), _days(a[7] for a in allegations))
     al_occurred = _days(a[3] for a in allegations)
-    # An allegation written without its own incident date is about its case's complaints: their
-    # earliest incident (or receipt) dates it, not the day the case was opened, which may be weeks
-    # later and, near an as-of date, on the other side of it. A case with no complaint (opened on a
-    # body's own initiative) is dated by its opening.
+    # An allegation written without its own incident date is about its case's complaints naming
+    # that officer (or, if none names him, all of the case's): their earliest incident (or receipt)
+    # dates it, not the day the case was opened, which may be weeks later and, near an as-of date, on
+    # the other side of it. A case with no complaint (opened on a body's own initiative) is dated by
+    # its opening.
     case_event: dict[int, int] = {}
-    for case_id, received, occurred_on in Case.complaints.through.objects.values_list(
-        "case_id", "complaint__received_at", "complaint__occurred_on"
+    officer_event: dict[tuple[int, int], int] = {}
+    for case_id, officer, received, occurred_on in Case.complaints.through.objects.values_list(
+        "case_id", "complaint__subjects__officer_id", "complaint__received_at", "complaint__occurred_on"
     ):
         got = day(received)
         if occurred_on is not None and occurred_on.toordinal() <= got:
             got = occurred_on.toordinal()
         case_event[case_id] = min(got, case_event.get(case_id, got))
-    al_case_event = np.array([case_event.get(a[6], NO_DAY) for a in allegations], dtype=np.int64)
+        if officer is not None:
+            officer_event[case_id, officer] = min(got, officer_event.get((case_id, officer), got))
+    al_case_event = np.array(
+        [officer_event.get((a[6], a[0]), case_event.get(a[6], NO_DAY)) for a in allegations], dtype=np.int64
+    )
     al_occurred = np.where((al_occurred == NO_DAY) & (al_case_event != NO_DAY), al_case_event, al_occurred)
     measures = list(Measure.objects.values_list("officer_id", "proposed_at", "kind"))
     escalations = np.array(

@@ -63,9 +63,9 @@ from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, label_co
 #      (``label_completeness``): their findings are still being decided on the date trained for.
 #   9: the features it reads changed meaning at the edges, so a model trained on the old ones is not
 #      applied to the new: a window that starts on the record's first day is known (it was missing);
-#      an allegation without its own date happened when its complaint says (it was the case's
-#      opening), and one added to an open case is known from its adding; unit peers are the
-#      cohort's whoever is scored; complaints addressed over the chain's head and severe measures
+#      an allegation without its own date happened when the complaint naming its officer says (it was
+#      the case's opening), and one added to an open case is known from its adding; unit peers are
+#      the cohort's whoever is scored; complaints addressed over the chain's head and severe measures
 #      may only raise the risk.
 FORMAT_VERSION = 9
 MAGIC = b"OMBUD-RISK-MODEL\n"

@@ -8,12 +8,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from ombud.audit.models import AuditEntry
 from ombud.audit.selectors import audit_verify
 from ombud.risk import model as risk_model
+from ombud.risk import services as risk_services
 from ombud.risk.models import Alert, Intervention, RiskScore
 from ombud.risk.services import alert_dismiss, alert_intervene, risk_score
 from ombud.risk.tasks import score_nightly
@@ -65,6 +67,25 @@ def test_scoring_again_raises_no_second_alert_while_one_is_open(scored: Force) -
     report = risk_score(percent=40)
     assert (report.alerts, report.already_open) == (0, 2)
     assert Alert.objects.count() == 2
+
+
+def test_a_run_that_meets_another_runs_alert_keeps_nothing_and_says_so(
+    scored: Force, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Alert.objects.all().delete()
+    runs = AuditEntry.objects.filter(action="risk.score").count()
+
+    def another_run_raises_gus_alert_meanwhile(*args: object) -> set[int]:
+        # What the nightly task's commit looks like from inside this run, after it read no open alert.
+        Alert.objects.create(officer=scored.officers["gus"], raised_at=timezone.now(), reasons=[])
+        return set()
+
+    monkeypatch.setattr(risk_services, "_answer_holds", another_run_raises_gus_alert_meanwhile)
+    with pytest.raises(ValidationError, match="Another scoring run raised alerts at the same time"):
+        risk_score(percent=40)
+    # Frank's alert, which nothing stopped, was not kept either, nor the run's audit entry.
+    assert not Alert.objects.filter(officer=scored.officers["frank"]).exists()
+    assert AuditEntry.objects.filter(action="risk.score").count() == runs
 
 
 def test_an_answered_alert_is_not_raised_again_until_a_new_complaint_comes_in(scored: Force) -> None:

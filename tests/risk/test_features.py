@@ -169,6 +169,41 @@ def test_an_allegation_without_its_own_date_happened_when_its_complaint_says_not
     assert ev.al_event.tolist() == [dt.date(2017, 6, 18).toordinal()]
 
 
+def test_an_allegation_without_its_own_date_takes_the_complaint_naming_its_officer_in_a_joined_case(
+    tmp_path: Path,
+) -> None:
+    # One case joins an old complaint about E and a recent one about D: D's undated allegation is
+    # about the recent incident, not the case's earliest.
+    import_dir(
+        write_interchange(
+            tmp_path / "force",
+            officers=[
+                {"officer_id": "D", "last_name": "Dale", "unit": "D1", "hired_on": "2010-01-04"},
+                {"officer_id": "E", "last_name": "Eddy", "unit": "D1", "hired_on": "2010-01-04"},
+            ],
+            complaints=[
+                {"complaint_id": "8", "received_on": "2016-02-01", "occurred_on": "2016-01-30"},
+                {"complaint_id": "9", "received_on": "2017-06-20", "occurred_on": "2017-06-18"},
+            ],
+            allegations=[
+                {"complaint_id": "8", "officer_id": "E", "category": "Neglect", "finding": ""},
+                {"complaint_id": "9", "officer_id": "D", "category": "Neglect", "finding": ""},
+            ],
+        )
+    )
+    joined = Case.objects.get(external_id="8")
+    joined.complaints.add(*Case.objects.get(external_id="9").complaints.all())
+    # (added to the older case when the second complaint came in, as allegation_add records it)
+    Allegation.objects.filter(case__external_id="9").update(
+        case=joined, added_at=dt.datetime(2017, 6, 22, tzinfo=dt.UTC)
+    )
+    Allegation.objects.update(occurred_on=None)
+    ev = events_load()
+    events = dict(zip(ev.officer_id[ev.al_officer].tolist(), ev.al_event.tolist(), strict=True))
+    pk = dict(Officer.objects.values_list("external_id", "pk"))
+    assert events == {pk["E"]: dt.date(2016, 1, 30).toordinal(), pk["D"]: dt.date(2017, 6, 18).toordinal()}
+
+
 def test_a_finding_decided_after_the_date_is_still_pending_on_it(tmp_path: Path) -> None:
     import_dir(history(tmp_path / "history"))
     spec = FeatureSpec(())

@@ -367,20 +367,21 @@ class _Loader:
         both ``A-B-C``): the database would refuse it halfway, in its own words."""
         wanted = {reference_for(self.source, c.external_id): c.external_id for c in fresh}
         for part in _chunks(list(wanted)):
-            for reference, source in Complaint.objects.filter(reference__in=part).values_list(
-                "reference", "source"
-            )[:1]:
-                raise ImportError_(
-                    _(
-                        "Complaint %(id)s would be filed as %(reference)s, which a complaint of %(other)s already "
-                        "holds; nothing was imported. Import these records under another --source."
-                    )
-                    % {
-                        "id": wanted[reference],
-                        "reference": reference,
-                        "other": _("source %(source)s") % {"source": source} if source else _("the portal"),
-                    }
+            taken = Complaint.objects.filter(reference__in=part).values_list("reference", "source").first()
+            if taken is None:
+                continue
+            reference, source = taken
+            raise ImportError_(
+                _(
+                    "Complaint %(id)s would be filed as %(reference)s, which a complaint of %(other)s already "
+                    "holds; nothing was imported. Import these records under another --source."
                 )
+                % {
+                    "id": wanted[reference],
+                    "reference": reference,
+                    "other": _("source %(source)s") % {"source": source} if source else _("the portal"),
+                }
+            )
 
     def _complaint_categories(
         self, complaints: dict[str, tuple[int, dt.datetime, dt.datetime | None]], categories: dict[str, Category]
