@@ -134,7 +134,19 @@ OUTCOMES_SETTLED = 0.95
 
 def outcomes_warning(result: dict[str, Any]) -> str:
     """What a reader of the figures must know when the year they are measured on is not settled
-    (an evaluation stored before the share was measured says nothing)."""
+    (an evaluation stored before the share was measured says nothing), or when it holds no outcome
+    at all (a record with no findings, evaluated on sustained ones)."""
+    if result.get("cohort") and not result.get("positives"):
+        if result.get("label") == "sustained":
+            return _(
+                "Nobody in the cohort drew a sustained allegation in the year after %(as_of)s, so every "
+                "precision here is 0 and says nothing of the rankers. If the record holds no findings, "
+                "evaluate with --label any (allegations whatever their finding)."
+            ) % {"as_of": result["as_of"]}
+        return _(
+            "Nobody in the cohort drew an allegation in the year after %(as_of)s, so every precision here is 0 "
+            "and says nothing of the rankers."
+        ) % {"as_of": result["as_of"]}
     share = result.get("outcomes_known")
     if share is None or share >= OUTCOMES_SETTLED:
         return ""

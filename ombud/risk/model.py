@@ -185,6 +185,19 @@ def training_dates(ev: Events, as_of: dt.date, *, years: int = TRAINING_YEARS) -
     return sorted(dates)
 
 
+def first_trainable(ev: Events) -> dt.date | None:
+    """The first as-of date with a training date before it (``training_dates``): half a year of
+    records, then a year of outcomes. None for an empty record."""
+    first = ev.first_day()
+    if first < 0:
+        return None
+    start = dt.date.fromordinal(first + MIN_HISTORY_DAYS)
+    day = dt.date(start.year + 1, start.month, min(start.day, 28))
+    while not training_dates(ev, day, years=1):
+        day += dt.timedelta(days=1)
+    return day
+
+
 # Features whose growth can only raise the risk (more complaints, allegations, findings of any kind,
 # complainants, escalations and complaints addressed over the chain's head, measures, severe ones
 # too) and those whose growth can only lower it (days since the last complaint or finding).
@@ -386,9 +399,10 @@ def train(ev: Events, as_of: dt.date, *, label: str = "sustained") -> TrainedMod
     if not dates:
         raise ModelError(
             _(
-                "There is not enough history before %(date)s to train on (half a year of records and a year of outcomes)."
+                "There is not enough history before %(date)s to train on (half a year of records and a year of "
+                "outcomes): the first date to train as of is %(first)s."
             )
-            % {"date": as_of.isoformat()}
+            % {"date": as_of.isoformat(), "first": str(first_trainable(ev))}
         )
     blocks, any_labels, held_labels, groups = [], [], [], []
     for day in dates:

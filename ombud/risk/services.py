@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,8 @@ from ombud.risk.features import LABEL_DAYS, active_rows, features
 from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, RiskScore, ThresholdRule
 from ombud.risk.rules import description_shown, rule_counts, rule_families, rule_specs
 from ombud.risk.selectors import alert_list_for_user, may_read_evaluations, simulated_truth
+
+logger = logging.getLogger(__name__)
 
 # The share of the force (in %) whose scores raise an alert, unless told otherwise.
 # Plain-language factors are worked out for this share of the force at the top (and every officer
@@ -98,6 +101,21 @@ def _evaluation_figures(as_of: dt.date, label: str, events: Events | None = None
     year_later = _outcome_year_over(as_of)
     ev = events or events_load()
     last = ev.last_day()
+    earliest = risk_model.first_trainable(ev)
+    latest = dt.date.fromordinal(last + RECORD_END_SLACK_DAYS - LABEL_DAYS) if last != NO_DAY else None
+    if earliest and latest and earliest > latest:
+        # Each way out of the other refusals would lead into this one: say it once.
+        raise ValidationError(
+            _(
+                "The record runs from %(first)s to %(last)s: too short to evaluate the model on any date. A date "
+                "needs half a year of records and a year of outcomes before it to train on, and a year of "
+                "outcomes after it to be measured on: two and a half years in all."
+            )
+            % {
+                "first": dt.date.fromordinal(ev.first_day()).isoformat(),
+                "last": dt.date.fromordinal(last).isoformat(),
+            }
+        )
     if last != NO_DAY and year_later.toordinal() > last + RECORD_END_SLACK_DAYS:
         # Past the end of an imported record, the year after the date would count as a year in which
         # nobody drew an allegation: every figure would be zero, and look like a finding.
@@ -110,9 +128,7 @@ def _evaluation_figures(as_of: dt.date, label: str, events: Events | None = None
                 "last": dt.date.fromordinal(last).isoformat(),
                 "date": as_of.isoformat(),
                 "end": year_later.isoformat(),
-                "latest": (
-                    dt.date.fromordinal(last + RECORD_END_SLACK_DAYS) - dt.timedelta(days=LABEL_DAYS)
-                ).isoformat(),
+                "latest": str(latest),
             }
         )
     return evaluate(ev, as_of, label=label, rules=rule_specs(), truth=simulated_truth(as_of))
@@ -399,6 +415,10 @@ def risk_score(
     order = np.argsort(-score, kind="stable")
     place = np.empty(n, dtype=np.int64)
     place[order] = np.arange(n)
+    # "Top p %": the share of those scored whose score is at least his. Tied officers share one
+    # figure (on a force whose model scores everyone alike, everyone is in the top 100 %), and the
+    # highest is in the top 1/n, not the top 0 %.
+    at_least = n - np.searchsorted(np.sort(score), score, side="left")
     # Officers tied across the cut (every score 0 on a force with no outcome to learn from, say)
     # are not alerted: which of them would be is the database's order, not the model's.
     top = picked(n, percent)
@@ -445,7 +465,7 @@ def risk_score(
                     as_of=as_of,
                     model_version=model.version,
                     score=float(score[i]),
-                    percentile=round(float(place[i]) / max(n, 1) * 100, 3),
+                    percentile=round(float(at_least[i]) / max(n, 1) * 100, 3),
                     factors=factors.get(i, []),
                     inputs_digest=_digest(rounded[i], model.version, as_of),
                 )
@@ -524,6 +544,34 @@ def risk_score(
             _("Another scoring run raised alerts at the same time; nothing of this one was kept. Run it again.")
         ) from None
     return report
+
+
+def risk_score_nightly() -> dict[str, int | str]:
+    """The worker's daily run: ``risk_score`` as of today, training a model first where needed. A
+    record that cannot be scored as of today (nothing recorded yet, too little history to train on,
+    or an imported history that ended more than a year ago) is no failure of the day's run: it says
+    why under ``skipped`` and scores nobody. A model file that fails its signature still fails it."""
+    ev = events_load()
+    last = ev.last_day()
+    skipped = ""
+    if last == NO_DAY:
+        skipped = _("Nothing to score: no complaint or allegation is recorded yet.")
+    elif timezone.localdate().toordinal() - last > RECORD_GAP_DAYS:
+        skipped = _(
+            "Nothing to score as of today: the record ends on %(last)s (an imported history); score it as of a "
+            "date it covers with ombud risk score --as-of."
+        ) % {"last": dt.date.fromordinal(last).isoformat()}
+    else:
+        try:
+            report = risk_score(actor=None, retrain=True, events=ev)
+        except risk_model.ModelError as exc:
+            if exc.tampered:
+                raise
+            skipped = str(exc)  # too little history yet to train the first model
+        else:
+            return {"scored": report.scored, "alerts": report.alerts, "trained": int(report.trained)}
+    logger.info("risk.score_nightly: %s", skipped)
+    return {"scored": 0, "alerts": 0, "trained": 0, "skipped": skipped}
 
 
 def _answer_holds(ev: Events, officer_ids: list[int], now: dt.datetime) -> set[int]:

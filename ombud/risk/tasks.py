@@ -6,15 +6,15 @@ from typing import Any
 
 from django_tasks import task
 
-from ombud.risk.services import evaluation_request_run, risk_score
+from ombud.risk.services import evaluation_request_run, risk_score_nightly
 
 
 @task()
-def score_nightly() -> dict[str, int]:
+def score_nightly() -> dict[str, int | str]:
     """Score every active officer as of today, training a new model first when the stored one is
-    missing, a month old, or was built by another scikit-learn."""
-    report = risk_score(actor=None, retrain=True)
-    return {"scored": report.scored, "alerts": report.alerts, "trained": int(report.trained)}
+    missing, a month old, or was built by another scikit-learn; a record that cannot be scored as of
+    today says why under ``skipped``."""
+    return risk_score_nightly()
 
 
 @task()

@@ -21,7 +21,8 @@ from ombud.risk.services import alert_dismiss, alert_intervene, risk_score
 from ombud.risk.tasks import score_nightly
 from tests.conftest import Force, Login
 from tests.factories import ComplaintFactory, ComplaintSubjectFactory
-from tests.risk.helpers import score_with_gus_flagged
+from tests.risk.data import import_dir
+from tests.risk.helpers import score_with_gus_flagged, write_interchange
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,8 @@ def test_scoring_stores_a_reproducible_score_for_every_active_officer(scored: Fo
     scores = RiskScore.objects.filter(as_of=timezone.localdate())
     assert scores.count() == 5
     gus = scores.get(officer=scored.officers["gus"])
-    assert gus.score == pytest.approx(0.75) and gus.percentile == 0
+    # The highest of five: one officer in five (himself) scores at least as high.
+    assert gus.score == pytest.approx(0.75) and gus.percentile == 20
     assert len(gus.inputs_digest) == 64 and gus.model_version.startswith(f"{risk_model.FORMAT_VERSION}.")
     assert 3 <= len(gus.factors) <= 5
 
@@ -270,6 +272,35 @@ def gus_alert_pk(force: Force) -> int:
 def test_the_nightly_task_scores_with_the_stored_model(scored: Force) -> None:
     result = score_nightly.call()
     assert result == {"scored": 5, "alerts": 0, "trained": 0}
+
+
+def test_the_nightly_task_says_why_it_scores_nobody_where_today_cannot_be_scored(force: Force) -> None:
+    # The shared force's record is months old: too little history to train a first model on.
+    risk_model.artifact_path().unlink(missing_ok=True)
+    result = score_nightly.call()
+    assert result["scored"] == 0 and "not enough history" in str(result["skipped"])
+    assert not RiskScore.objects.exists()
+
+
+def test_the_nightly_task_leaves_an_imported_history_that_ended_years_ago_alone(tmp_path: Path) -> None:
+    assert score_nightly.call()["skipped"] == "Nothing to score: no complaint or allegation is recorded yet."
+    import_dir(
+        write_interchange(
+            tmp_path / "old",
+            officers=[{"officer_id": "A", "last_name": "Abel"}],
+            complaints=[{"complaint_id": "1", "received_on": "2003-05-02"}],
+            allegations=[{"complaint_id": "1", "officer_id": "A", "finding": "sustained"}],
+        )
+    )
+    result = score_nightly.call()
+    assert result == {
+        "scored": 0,
+        "alerts": 0,
+        "trained": 0,
+        "skipped": "Nothing to score as of today: the record ends on 2003-05-02 (an imported history); score it "
+        "as of a date it covers with ombud risk score --as-of.",
+    }
+    assert not AuditEntry.objects.filter(action__in=["risk.train", "risk.score"]).exists()
 
 
 @pytest.mark.parametrize("language", ["en", "ko", "zh-hans"])

@@ -209,6 +209,11 @@ def test_the_printed_fairness_table_says_when_it_shows_only_the_largest_groups(t
     text = report_text(result)
     assert "Station 14" in text and "Station 15" not in text
     assert "The 15 largest of 40 groups; --json gives every group." in text
+    # Units named in Chinese or Korean keep their figures in line with the others' (each of their
+    # characters takes two columns of a terminal).
+    result["fairness"]["unit"] = [{"group": name, **group} for name in ("North", "第一派出所", "서울경찰서")]
+    rows = [line for line in report_text(result).splitlines() if line.rstrip().endswith("0.050")][-3:]
+    assert [sum(2 if "\u1100" <= c <= "\uffdc" else 1 for c in row) for row in rows] == [len(rows[0])] * 3
 
 
 def test_a_ranking_of_nobody_has_no_precision_rather_than_none_found() -> None:
@@ -261,3 +266,36 @@ def test_a_year_whose_findings_are_still_to_come_is_said_to_be_so_with_the_figur
         recent
     )
     assert "Only about" not in report_text(settled)
+
+
+def test_a_record_without_findings_is_not_reported_as_a_model_that_finds_nothing(tmp_path: Path) -> None:
+    from ombud.cases.models import Allegation
+
+    import_dir(synthetic_force(tmp_path / "force", officers=200, start=2010, end=2018, closed_after=300))
+    as_of = dt.date(2014, 12, 31)
+    model = stub_model("complaints_all", as_of=as_of)
+    Allegation.objects.update(finding="", decided_at=None)  # an export that gives no findings
+    ev = events_load()
+    held, anything = (evaluate(ev, as_of, label=label, model=model) for label in ("sustained", "any"))
+    assert held["positives"] == 0 and held["cohort"] > 0
+    assert "Nobody in the cohort drew a sustained allegation in the year after 2014-12-31" in report_text(held)
+    assert "--label any" in report_text(held)
+    assert anything["positives"] > 0 and "Nobody" not in report_text(anything)
+
+
+def test_a_record_too_short_for_any_date_says_so_instead_of_pointing_from_one_refusal_to_another(
+    tmp_path: Path,
+) -> None:
+    from ombud.risk.model import first_trainable, training_dates
+
+    import_dir(synthetic_force(tmp_path / "force", officers=60, start=2018, end=2019))
+    for as_of in ("2018-12-31", "2019-03-31"):
+        with pytest.raises(CommandError, match="too short to evaluate the model on any date") as refused:
+            call_command("risk", "evaluate", "--as-of", as_of, stdout=StringIO())
+    assert "The record runs from 2018-01-" in str(refused.value)
+    # The first date training names is the first it can train on.
+    ev = events_load()
+    first = first_trainable(ev)
+    assert first is not None and training_dates(ev, first) and not training_dates(ev, first - dt.timedelta(days=1))
+    with pytest.raises(CommandError, match=f"the first date to train as of is {first}"):
+        call_command("risk", "train", "--as-of", str(first - dt.timedelta(days=1)), stdout=StringIO())

@@ -298,7 +298,9 @@ class _Loader:
                     race=o.race[:32],
                     hired_on=o.hired_on,
                     left_on=o.left_on,
-                    unit=units[o.unit_key] if o.unit_key else None,
+                    # An officer whose unit the records do not give serves the force: its head
+                    # supervises him (and sees his alerts), as for any officer.
+                    unit=units[o.unit_key or ROOT_KEY],
                     source=self.source,
                     external_id=o.external_id,
                 )

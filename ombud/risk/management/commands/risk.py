@@ -4,6 +4,7 @@ verb parses its options, calls ``ombud.risk.services`` and prints the result."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
@@ -128,6 +129,19 @@ class Command(BaseCommand):
         self.stdout.write(report_text(run.result))
 
 
+def _columns(text: str, width: int) -> str:
+    """``text`` cut and padded to ``width`` columns of a terminal, in which a Chinese or Korean
+    character takes two (a unit named 第一派出所 would push its row's figures out of line)."""
+    kept, used = [], 0
+    for char in text:
+        wide = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + wide > width:
+            break
+        kept.append(char)
+        used += wide
+    return "".join(kept) + " " * (width - used)
+
+
 def report_text(result: dict[str, Any]) -> str:
     lines = [
         _("As of %(as_of)s, label %(label)s: %(cohort)d officers in the cohort, %(pos)d positive.")
@@ -171,7 +185,7 @@ def report_text(result: dict[str, Any]) -> str:
         lines.append(f"  {'':<34}{'officers':>9}{'flag rate':>10}{'precision':>10}{'base rate':>10}")
         for g in groups[:SHOWN_GROUPS]:
             lines.append(
-                f"  {str(g['group'])[:34]:<34}{g['officers']:>9}{cell(g['flag_rate'])[-10:]:>10}"
+                f"  {_columns(str(g['group']), 34)}{g['officers']:>9}{cell(g['flag_rate'])[-10:]:>10}"
                 f"{cell(g['precision'])[-10:]:>10}{cell(g['base_rate'])[-10:]:>10}"
             )
         if len(groups) > SHOWN_GROUPS:
