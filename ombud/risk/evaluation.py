@@ -141,7 +141,7 @@ def outcomes_warning(result: dict[str, Any]) -> str:
             return _(
                 "Nobody in the cohort drew a sustained allegation in the year after %(as_of)s, so every "
                 "precision here is 0 and says nothing of the rankers. If the record holds no findings, "
-                "evaluate with --label any (allegations whatever their finding)."
+                "evaluate with the label “any” (allegations whatever their finding)."
             ) % {"as_of": result["as_of"]}
         return _(
             "Nobody in the cohort drew an allegation in the year after %(as_of)s, so every precision here is 0 "

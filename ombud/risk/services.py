@@ -98,12 +98,13 @@ def risk_evaluate(
 
 
 def _evaluation_figures(as_of: dt.date, label: str, events: Events | None = None) -> dict[str, Any]:
-    year_later = _outcome_year_over(as_of)
     ev = events or events_load()
     last = ev.last_day()
     earliest = risk_model.first_trainable(ev)
+    # The last date whose year after it is over and, on an imported record, in the record.
     latest = dt.date.fromordinal(last + RECORD_END_SLACK_DAYS - LABEL_DAYS) if last != NO_DAY else None
-    if earliest and latest and earliest > latest:
+    over = timezone.localdate() - dt.timedelta(days=LABEL_DAYS + 1)
+    if earliest and latest and earliest > min(latest, over):
         # Each way out of the other refusals would lead into this one: say it once.
         raise ValidationError(
             _(
@@ -116,6 +117,7 @@ def _evaluation_figures(as_of: dt.date, label: str, events: Events | None = None
                 "last": dt.date.fromordinal(last).isoformat(),
             }
         )
+    year_later = _outcome_year_over(as_of)
     if last != NO_DAY and year_later.toordinal() > last + RECORD_END_SLACK_DAYS:
         # Past the end of an imported record, the year after the date would count as a year in which
         # nobody drew an allegation: every figure would be zero, and look like a finding.
@@ -555,10 +557,10 @@ def risk_score_nightly() -> dict[str, int | str]:
     last = ev.last_day()
     skipped = ""
     if last == NO_DAY:
-        skipped = _("Nothing to score: no complaint or allegation is recorded yet.")
+        skipped = _("Nothing to score: no complaint or allegation naming an officer is recorded yet.")
     elif timezone.localdate().toordinal() - last > RECORD_GAP_DAYS:
         skipped = _(
-            "Nothing to score as of today: the record ends on %(last)s (an imported history); score it as of a "
+            "Nothing to score as of today: the record ends on %(last)s, more than a year ago; score it as of a "
             "date it covers with ombud risk score --as-of."
         ) % {"last": dt.date.fromordinal(last).isoformat()}
     else:

@@ -302,18 +302,6 @@ def test_units_that_loop_or_name_an_unknown_parent_hang_under_the_root(tmp_path:
     assert Unit.objects.get(code="testforce:P2").parent == Unit.objects.get(code="testforce:P1")
 
 
-def test_an_officer_whose_unit_is_not_given_serves_under_the_forces_root(tmp_path: Path) -> None:
-    run_import(
-        write_interchange(
-            tmp_path / "force",
-            officers=[{"officer_id": "N1", "last_name": "Nobody"}],
-            complaints=[{"complaint_id": "N-1", "received_on": "2018-03-01"}],
-            allegations=[{"complaint_id": "N-1", "officer_id": "N1"}],
-        )
-    )
-    assert Officer.objects.get(external_id="N1").unit == Unit.objects.get(code="testforce:root")
-
-
 def test_a_newer_release_may_add_an_allegation_to_a_complaint_of_an_earlier_one(tmp_path: Path) -> None:
     run_import(small_force(tmp_path / "first"))
     later = write_interchange(

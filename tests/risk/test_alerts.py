@@ -113,9 +113,10 @@ def test_dates_whose_record_or_outcome_is_not_known_are_refused(scored: Force) -
         risk_train(as_of=today + dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="in the future"):
         risk_score(as_of=today + dt.timedelta(days=1))
-    # A year that ends today is not over either: its last day's complaints are still coming in.
-    for days in (200, 365):
-        with pytest.raises(ValidationError, match="not known yet"):
+    # This force's record is months long: no date has both the history to train on and a year over
+    # after it (tests/risk/test_evaluation.py has a year that ends today refused on a long record).
+    for days in (200, 365, 700):
+        with pytest.raises(ValidationError, match="too short to evaluate the model on any date"):
             risk_evaluate(as_of=today - dt.timedelta(days=days))
     with pytest.raises(ValidationError, match="learnt later"):
         risk_score(as_of=today - dt.timedelta(days=400))
@@ -283,7 +284,9 @@ def test_the_nightly_task_says_why_it_scores_nobody_where_today_cannot_be_scored
 
 
 def test_the_nightly_task_leaves_an_imported_history_that_ended_years_ago_alone(tmp_path: Path) -> None:
-    assert score_nightly.call()["skipped"] == "Nothing to score: no complaint or allegation is recorded yet."
+    assert score_nightly.call()["skipped"] == (
+        "Nothing to score: no complaint or allegation naming an officer is recorded yet."
+    )
     import_dir(
         write_interchange(
             tmp_path / "old",
@@ -297,7 +300,7 @@ def test_the_nightly_task_leaves_an_imported_history_that_ended_years_ago_alone(
         "scored": 0,
         "alerts": 0,
         "trained": 0,
-        "skipped": "Nothing to score as of today: the record ends on 2003-05-02 (an imported history); score it "
+        "skipped": "Nothing to score as of today: the record ends on 2003-05-02, more than a year ago; score it "
         "as of a date it covers with ombud risk score --as-of.",
     }
     assert not AuditEntry.objects.filter(action__in=["risk.train", "risk.score"]).exists()
@@ -314,6 +317,10 @@ def test_a_tampered_model_is_refused_by_scoring_and_kept_in_every_language(score
     with translation.override(language), pytest.raises(risk_model.ModelError) as refused:
         risk_score(percent=40, retrain=True)
     assert refused.value.tampered
+    assert path.read_bytes() == bytes(data)
+    # The nightly task, which skips what cannot be scored today, fails on it.
+    with translation.override(language), pytest.raises(risk_model.ModelError):
+        score_nightly.call()
     assert path.read_bytes() == bytes(data)
 
 
@@ -415,6 +422,8 @@ def test_a_model_that_scores_everyone_alike_raises_no_alert_of_its_own(force: Fo
     Alert.objects.all().delete()
     report = risk_score(percent=40)
     assert report.scored == 5 and set(RiskScore.objects.values_list("score", flat=True)) == {0.0}
+    # Five equal scores share one place: each officer has all five at least as high.
+    assert set(RiskScore.objects.values_list("percentile", flat=True)) == {100.0}
     assert not Alert.objects.exclude(reasons__0__text__startswith="Threshold rule").exists()
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from ombud.org.models import Officer
 from ombud.risk.evaluation import _group_figures, auc, evaluate, expected_hits, precision_at, ranker_figures
@@ -198,6 +199,11 @@ def test_an_evaluation_whose_outcome_year_runs_past_the_end_of_the_record_is_ref
     import_dir(synthetic_force(tmp_path / "force", officers=60, start=2013, end=2016))
     with pytest.raises(CommandError, match="The record ends on 201"):
         call_command("risk", "evaluate", "--as-of", "2016-12-31", stdout=StringIO())
+    # A year that ends today is not over either: its last day's complaints are still coming in.
+    for days in (200, 365):
+        as_of = timezone.localdate() - dt.timedelta(days=days)
+        with pytest.raises(CommandError, match="its outcomes are not known yet"):
+            call_command("risk", "evaluate", "--as-of", str(as_of), stdout=StringIO())
     assert not Evaluation.objects.exists()
 
 
@@ -279,7 +285,7 @@ def test_a_record_without_findings_is_not_reported_as_a_model_that_finds_nothing
     held, anything = (evaluate(ev, as_of, label=label, model=model) for label in ("sustained", "any"))
     assert held["positives"] == 0 and held["cohort"] > 0
     assert "Nobody in the cohort drew a sustained allegation in the year after 2014-12-31" in report_text(held)
-    assert "--label any" in report_text(held)
+    assert "evaluate with the label “any”" in report_text(held)
     assert anything["positives"] > 0 and "Nobody" not in report_text(anything)
 
 
@@ -299,3 +305,23 @@ def test_a_record_too_short_for_any_date_says_so_instead_of_pointing_from_one_re
     assert first is not None and training_dates(ev, first) and not training_dates(ev, first - dt.timedelta(days=1))
     with pytest.raises(CommandError, match=f"the first date to train as of is {first}"):
         call_command("risk", "train", "--as-of", str(first - dt.timedelta(days=1)), stdout=StringIO())
+
+
+def test_a_live_record_too_short_for_any_settled_year_says_so_too(tmp_path: Path) -> None:
+    # Two years and four months up to last week: a date with history enough has its year still to come.
+    today = timezone.localdate()
+    days = [today - dt.timedelta(days=d) for d in range(850, 6, -20)]
+    import_dir(
+        write_interchange(
+            tmp_path / "live",
+            officers=[{"officer_id": f"L{i}", "last_name": f"Lee {i}"} for i in range(6)],
+            complaints=[{"complaint_id": f"C{i}", "received_on": str(day)} for i, day in enumerate(days)],
+            allegations=[
+                {"complaint_id": f"C{i}", "officer_id": f"L{i % 6}", "finding": "sustained" if i % 4 else ""}
+                for i in range(len(days))
+            ],
+        )
+    )
+    for back in (100, 400, 500):
+        with pytest.raises(CommandError, match="too short to evaluate the model on any date"):
+            call_command("risk", "evaluate", "--as-of", str(today - dt.timedelta(days=back)), stdout=StringIO())

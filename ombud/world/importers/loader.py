@@ -298,9 +298,7 @@ class _Loader:
                     race=o.race[:32],
                     hired_on=o.hired_on,
                     left_on=o.left_on,
-                    # An officer whose unit the records do not give serves the force: its head
-                    # supervises him (and sees his alerts), as for any officer.
-                    unit=units[o.unit_key or ROOT_KEY],
+                    unit=units[o.unit_key] if o.unit_key else None,
                     source=self.source,
                     external_id=o.external_id,
                 )
