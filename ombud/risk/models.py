@@ -49,7 +49,8 @@ class RiskScore(models.Model):
     as_of = models.DateField(db_index=True)
     model_version = models.CharField(max_length=64)
     score = models.FloatField()
-    # The officer's place in the force that day (0 = highest score), so a cut by share needs no re-ranking.
+    # "Top p %": the share (in %) of the officers scored with him whose score is at least his (the
+    # highest of 1,000 is 0.1; equal scores share one figure).
     percentile = models.FloatField(default=0)
     factors = models.JSONField(default=list)
     # SHA-256 of the feature values the model read: with the as-of date and model version, the score

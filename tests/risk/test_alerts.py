@@ -5,7 +5,9 @@ the page or through the API; both are audited and shown on the dossier with the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -637,25 +639,56 @@ def test_the_database_holds_one_open_alert_per_officer_whatever_runs_at_once(sco
     assert Alert.objects.filter(officer=open_one.officer).count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_upgrading_keeps_the_newest_of_two_open_alerts_a_race_raised() -> None:
+def upgraded_from(migration: str, model: str, build: Callable[[Any], None]) -> None:
+    """Migrate the risk app back to ``migration``, let ``build`` write rows through that state's
+    ``model``, and migrate it forward again (the rows go through every later migration)."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from tests.factories import OfficerFactory
-
-    officer = OfficerFactory()
-    before = [("risk", "0008_evaluation_request_language")]
+    before = [("risk", migration)]
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes("risk")
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     try:
-        old = executor.loader.project_state(before).apps.get_model("risk", "Alert")
+        build(executor.loader.project_state(before).apps.get_model("risk", model))
+    finally:
+        MigrationExecutor(connection).migrate(latest)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_keeps_the_newest_of_two_open_alerts_a_race_raised() -> None:
+    from tests.factories import OfficerFactory
+
+    officer = OfficerFactory()
+
+    def two_open(old: Any) -> None:
         for days in (2, 1):
             old.objects.create(
                 officer_id=officer.pk, raised_at=timezone.now() - dt.timedelta(days=days), reasons=[]
             )
-    finally:
-        MigrationExecutor(connection).migrate(latest)
+
+    upgraded_from("0008_evaluation_request_language", "Alert", two_open)
     kept = Alert.objects.get(officer=officer)
     assert kept.state == Alert.State.OPEN and timezone.now() - kept.raised_at < dt.timedelta(days=1, hours=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_gives_stored_places_the_meaning_new_ones_have() -> None:
+    from tests.factories import OfficerFactory
+
+    officers = [OfficerFactory() for _ in range(3)]
+
+    def placed_from_zero(old: Any) -> None:
+        # Places from 0, equal scores ranked by id, as scoring stored them before.
+        for officer, score, place in zip(officers, (0.9, 0.5, 0.5), (0.0, 33.333, 66.667), strict=True):
+            old.objects.create(
+                officer_id=officer.pk,
+                as_of=dt.date(2026, 1, 31),
+                model_version="9.x",
+                score=score,
+                percentile=place,
+            )
+
+    upgraded_from("0010_alert_one_open_per_officer", "RiskScore", placed_from_zero)
+    places = dict(RiskScore.objects.values_list("officer_id", "percentile"))
+    assert [places[o.pk] for o in officers] == [33.333, 100.0, 100.0]
