@@ -302,6 +302,27 @@ def test_units_that_loop_or_name_an_unknown_parent_hang_under_the_root(tmp_path:
     assert Unit.objects.get(code="testforce:P2").parent == Unit.objects.get(code="testforce:P1")
 
 
+def test_officers_whose_unit_is_not_given_serve_in_one_unit_under_the_root_with_a_body_above(
+    tmp_path: Path,
+) -> None:
+    from ombud.intake.routing import route
+
+    run_import(
+        write_interchange(
+            tmp_path / "force",
+            officers=[{"officer_id": "N1", "last_name": "Nobody"}, {"officer_id": "N2", "last_name": "Noone"}],
+            complaints=[{"complaint_id": "N-1", "received_on": "2018-03-01"}],
+            allegations=[{"complaint_id": "N-1", "officer_id": "N1"}],
+        )
+    )
+    n1, n2 = Officer.objects.get(external_id="N1"), Officer.objects.get(external_id="N2")
+    # The root's supervisors see them (it is above them), and so do their alerts' readers.
+    assert n1.unit == n2.unit and n1.unit is not None and n1.unit.name == "Unit not given"
+    assert n1.unit.parent == Unit.objects.get(code="testforce:root")
+    # A complaint about one of them has the force's body above him to go to.
+    assert route(officers=[n1], place=None).body == OversightBody.objects.get(code="testforce:body")
+
+
 def test_a_newer_release_may_add_an_allegation_to_a_complaint_of_an_earlier_one(tmp_path: Path) -> None:
     run_import(small_force(tmp_path / "first"))
     later = write_interchange(

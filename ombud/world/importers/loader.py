@@ -35,6 +35,10 @@ M = TypeVar("M", bound=models.Model)
 CHUNK = 10_000
 CACHE_KIB = -256_000  # negative: KiB, as SQLite counts it
 ROOT_KEY = "\x00root"
+# Officers whose records give no unit serve in one unit of that name under the force's root: the
+# root's supervisors see them and their alerts, and a complaint about them has the force's body above
+# them (an officer seated at the root itself would have no body above him).
+NO_UNIT_KEY = "\x00no unit"
 
 
 @dataclass
@@ -259,6 +263,11 @@ class _Loader:
 
         for key in rows:
             place(key)
+        if any(not o.unit_key for o in self.b.officers):
+            code = code_for(self.source, "~no-unit", max_length=64)
+            by_key[NO_UNIT_KEY] = existing.get(code) or self._unit(
+                code, _("Unit not given"), self._kind(self.b.default_unit_kind, 1, station=True), root
+            )
         return by_key
 
     def _body(self, root: Unit) -> OversightBody:
@@ -298,7 +307,7 @@ class _Loader:
                     race=o.race[:32],
                     hired_on=o.hired_on,
                     left_on=o.left_on,
-                    unit=units[o.unit_key] if o.unit_key else None,
+                    unit=units[o.unit_key or NO_UNIT_KEY],
                     source=self.source,
                     external_id=o.external_id,
                 )
