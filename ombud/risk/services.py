@@ -101,10 +101,9 @@ def _evaluation_figures(as_of: dt.date, label: str, events: Events | None = None
     ev = events or events_load()
     last = ev.last_day()
     earliest = risk_model.first_trainable(ev)
-    # The last date whose year after it is over and, on an imported record, in the record.
+    # The last date whose year after it the record holds (an imported record ends some day).
     latest = dt.date.fromordinal(last + RECORD_END_SLACK_DAYS - LABEL_DAYS) if last != NO_DAY else None
-    over = timezone.localdate() - dt.timedelta(days=LABEL_DAYS + 1)
-    if earliest and latest and earliest > min(latest, over):
+    if earliest and latest and earliest > min(latest, _last_settled_date()):
         # Each way out of the other refusals would lead into this one: say it once.
         raise ValidationError(
             _(
@@ -147,6 +146,12 @@ def _evaluation_keep(actor: Any, as_of: dt.date, label: str, result: dict[str, A
     return run
 
 
+def _last_settled_date() -> dt.date:
+    """The last as-of date whose year after it is over. Today is not: a year that ends today still
+    has outcomes to come."""
+    return timezone.localdate() - dt.timedelta(days=LABEL_DAYS + 1)
+
+
 def _outcome_year_over(as_of: dt.date) -> dt.date:
     """The last day of the year after ``as_of``, refused while it is still to come."""
     if not FIRST_DATE <= as_of <= LAST_DATE:
@@ -155,8 +160,7 @@ def _outcome_year_over(as_of: dt.date) -> dt.date:
             % {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()}
         )
     year_later = as_of + dt.timedelta(days=LABEL_DAYS)
-    # Today is not over: a year that ends today still has outcomes to come.
-    if year_later >= timezone.localdate():
+    if as_of > _last_settled_date():
         raise ValidationError(
             _(
                 "The year after %(date)s ends on %(end)s: its outcomes are not known yet, so the model cannot "
@@ -341,12 +345,18 @@ class ScoreReport:
     flagged_by_rule: dict[str, int] = field(default_factory=dict)
 
 
+def _record_ended_before(ev: Events, as_of: dt.date) -> bool:
+    """The record's last event is more than ``RECORD_GAP_DAYS`` before ``as_of``."""
+    last = ev.last_day()
+    return last != NO_DAY and as_of.toordinal() - last > RECORD_GAP_DAYS
+
+
 def _record_reaches(ev: Events, as_of: dt.date) -> None:
     """Refuse a date long after the record's last event (an imported history that ended years
     ago): the years without records would read as years in which nobody complained, in training
     (the last years' outcomes all "none") and in every officer's features alike."""
-    last = ev.last_day()
-    if last != NO_DAY and as_of.toordinal() - last > RECORD_GAP_DAYS:
+    if _record_ended_before(ev, as_of):
+        last = ev.last_day()
         raise ValidationError(
             _(
                 "The record ends on %(last)s, more than a year before %(date)s: as of %(date)s the years without "
@@ -558,7 +568,7 @@ def risk_score_nightly() -> dict[str, int | str]:
     skipped = ""
     if last == NO_DAY:
         skipped = _("Nothing to score: no complaint or allegation naming an officer is recorded yet.")
-    elif timezone.localdate().toordinal() - last > RECORD_GAP_DAYS:
+    elif _record_ended_before(ev, timezone.localdate()):
         skipped = _(
             "Nothing to score as of today: the record ends on %(last)s, more than a year ago; score it as of a "
             "date it covers with ombud risk score --as-of."
