@@ -50,10 +50,14 @@ def families(names: list[str]) -> list[Family]:
         ("escalations", ("escalations_", "addressed_higher")),
         ("measures", ("measures_", "severe_measures")),
     ]
+    # On a force whose complaints all fall under one category (or none: all "Other"), that
+    # category's counts are the complaint counts, and a factor "6 complaints under “Other”" would
+    # repeat the complaints' factor in other words: they are neutralised and told with them.
+    categories = {name.rsplit("_", 1)[0] for name in names if name.startswith("category:")}
     groups: dict[str, list[int]] = {}
     for index, name in enumerate(names):
         if name.startswith("category:"):
-            key = name.rsplit("_", 1)[0]
+            key = name.rsplit("_", 1)[0] if len(categories) > 1 else "complaints"
         else:
             key = next((k for k, starts in prefixes if name.startswith(starts)), "other")
         groups.setdefault(key, []).append(index)

@@ -77,6 +77,21 @@ def test_every_feature_belongs_to_a_family() -> None:
     assert "other" not in {family.key for family in families(names)}
 
 
+def test_a_force_with_one_category_is_told_its_complaints_not_the_category() -> None:
+    from ombud.risk.features import FeatureSpec
+
+    # A force that names no categories has all its complaints under "Other": "6 complaints under
+    # “Other”" would only repeat the complaint count, so the category is part of the complaints.
+    lone = families(FeatureSpec(("other",)).names())
+    assert not any(family.key.startswith("category:") for family in lone)
+    complaints = next(family for family in lone if family.key == "complaints")
+    names = FeatureSpec(("other",)).names()
+    assert {names[i] for i in complaints.columns} >= {"category:other_5y", "complaints_1y"}
+    # Two categories tell something the count does not: each keeps its own factor.
+    two = {family.key for family in families(FeatureSpec(("bribery", "other")).names())}
+    assert {"category:bribery", "category:other"} <= two
+
+
 def test_the_factors_never_say_that_complaints_came_from_the_same_people() -> None:
     import datetime as dt
 
