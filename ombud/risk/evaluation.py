@@ -69,6 +69,24 @@ def auc(score: F64, y: B) -> float | None:
     return float((ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
+def paired(y: B, model_picks: F64, other_picks: F64) -> dict[str, float]:
+    """The model against another ranking at the same number of picks, officer by officer: the
+    positives only the model picked and only the other picked (expected, where ties straddle a cut),
+    and ``p``, the chance of a split of those at least this uneven if the two picked equally well
+    (exact two-sided sign test). The officers both picked, or neither, say nothing about which is
+    better; at six flags a year, one officer either way is well within chance."""
+    model_only = float((y * model_picks * (1 - other_picks)).sum())
+    other_only = float((y * other_picks * (1 - model_picks)).sum())
+    split, total = round(model_only), round(model_only) + round(other_only)
+    if total:
+        from scipy.stats import binomtest
+
+        p = float(binomtest(split, total, 0.5).pvalue)
+    else:
+        p = 1.0
+    return {"model_only": round(model_only, 2), "other_only": round(other_only, 2), "p": round(p, 4)}
+
+
 def ranker_figures(score: F64, y: B) -> dict[str, float | None]:
     n, positives = len(score), int(y.sum())
     out: dict[str, float | None] = {}
@@ -174,6 +192,8 @@ def evaluate(
         "count_12m": ranker_figures(ctx.count_12m, y),
     }
     positives = int(y.sum())
+    top_5 = picked(n, 5) if n else 0
+    differences = {"count_12m": paired(y, top_mask(ctx.score, top_5), top_mask(ctx.count_12m, top_5))}
     for rule in rules:
         flags = rule_flags(ev, as_of.toordinal(), rule)[ctx.rows]
         flagged = int(flags.sum())
@@ -188,6 +208,8 @@ def evaluate(
             "true_positives": hits,
             "model_true_positives_at_same_flags": round(expected_hits(ctx.score, y, flagged), 2),
         }
+        if flagged:
+            differences[f"rule:{rule.name}"] = paired(y, top_mask(ctx.score, flagged), flags.astype(np.float64))
     result: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "label": label,
@@ -195,6 +217,7 @@ def evaluate(
         "positives": positives,
         "outcomes_known": _rounded(outcomes_known(ev, as_of, label)),
         "rankers": rankers,
+        "differences": differences,
         "curve": {
             "shares": list(CURVE_SHARES),
             "model": [round(precision_at(ctx.score, y, picked(n, s)), 4) for s in CURVE_SHARES],

@@ -186,7 +186,7 @@ def alert_dismiss_page(request: HttpRequest, alert_id: int) -> HttpResponse:
 class Report:
     evaluation: Evaluation
     result: dict[str, Any]
-    rules: list[tuple[str, str, dict[str, Any]]]
+    rules: list[tuple[str, str, dict[str, Any], dict[str, float] | None]]
     chart: SafeString
     curve: list[tuple[int, float, float]]
     # Each table's heading, its groups, and a chart of the largest groups' flag and base rates.
@@ -230,6 +230,8 @@ def _report_page(request: HttpRequest, form: forms.Form | None = None, status: i
                     description_shown(figures.get("description") or descriptions.get(name[5:], name[5:])),
                     name[5:],
                     figures,
+                    # Evaluations stored before the officer-by-officer comparison have none.
+                    result.get("differences", {}).get(name),
                 )
                 for name, figures in result["rankers"].items()
                 if name.startswith("rule:")

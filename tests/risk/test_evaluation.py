@@ -16,7 +16,15 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from ombud.org.models import Officer
-from ombud.risk.evaluation import _group_figures, auc, evaluate, expected_hits, precision_at, ranker_figures
+from ombud.risk.evaluation import (
+    _group_figures,
+    auc,
+    evaluate,
+    expected_hits,
+    paired,
+    precision_at,
+    ranker_figures,
+)
 from ombud.risk.events import events_load
 from ombud.risk.management.commands.risk import report_text
 from ombud.risk.models import Evaluation
@@ -80,6 +88,21 @@ def test_ties_are_shared_out_in_expectation() -> None:
     assert auc(score, y) == pytest.approx((0 + 0.5 + 0.5) / 3)
 
 
+def test_two_rankings_are_told_apart_only_by_the_positives_one_of_them_picked_alone() -> None:
+    y = np.array([True, True, True, True, False, False])
+    # Both picked officer 0; the model alone 1 and 2, the other alone 3: a split of 2 to 1, which
+    # equally good pickers give as often as not (exact sign test: p = 1).
+    close = paired(y, np.array([1.0, 1, 1, 0, 0, 0]), np.array([1.0, 0, 0, 1, 1, 0]))
+    assert close == {"model_only": 2.0, "other_only": 1.0, "p": 1.0}
+    # Ten to none is another matter: 2 / 2**10.
+    picks = np.r_[np.ones(10), np.zeros(10)]
+    assert paired(picks > 0, picks, 1 - picks)["p"] == pytest.approx(2 / 1024, abs=1e-4)
+    # A tie straddling the cut counts in expectation, as the precision does.
+    half = paired(np.array([True, False]), np.array([0.5, 0.5]), np.array([0.0, 1.0]))
+    assert (half["model_only"], half["other_only"]) == (0.5, 0.0)
+    assert paired(np.array([False, False]), np.array([1.0, 0]), np.array([0.0, 1]))["p"] == 1.0
+
+
 def test_the_evaluation_json_has_the_agreed_keys_and_hand_checked_figures(tmp_path: Path) -> None:
     import_dir(hand_force(tmp_path))
     result = evaluate(
@@ -109,6 +132,10 @@ def test_the_evaluation_json_has_the_agreed_keys_and_hand_checked_figures(tmp_pa
         1.0,
     )
     assert result["rankers"]["rule:3_in_180_days"]["flags"] == 1
+    # The rule and the model flag the same officer: nothing tells them apart.
+    assert result["differences"]["rule:3_in_12_months"] == {"model_only": 0.0, "other_only": 0.0, "p": 1.0}
+    assert "rule:sustained_bribery" not in result["differences"]  # it flags nobody
+    assert set(result["differences"]["count_12m"]) == {"model_only", "other_only", "p"}
     # The rule as it read when measured, for the report to show after an edit.
     assert rule["description"] == "3 or more complaints in 12 months"
     bribery = result["rankers"]["rule:sustained_bribery"]
@@ -170,6 +197,7 @@ def test_risk_evaluate_prints_the_json_and_keeps_the_figures_for_the_report(tmp_
     text = StringIO()
     call_command("risk", "evaluate", "--as-of", "2016-12-31", "--label", "any", stdout=text)
     assert "count_12m" in text.getvalue() and "rule:3_in_12_months" in text.getvalue()
+    assert "chance of a split at least this uneven" in text.getvalue()
 
     # The API gives analysts the same figures; anyone else sees no evaluation.
     from django.test import Client

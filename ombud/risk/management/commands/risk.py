@@ -173,6 +173,19 @@ def report_text(result: dict[str, Any]) -> str:
                 f"{name:<28}{r['flags']:>8}{cell(r['precision'])}{cell(r['recall'])}"
                 f"{cell(r['model_precision_at_same_flags'])}"
             )
+    differences = result.get("differences", {})
+    if differences:
+        lines += [
+            "",
+            _(
+                "Officer by officer, at the same number of picks: the positives only the model picked, only the "
+                "other ranking picked, and the chance of a split at least this uneven if both picked equally well:"
+            ),
+            f"{'':<28}{'model':>8}{'other':>8}{'p':>8}",
+        ]
+        for name, d in differences.items():
+            shown = _("count_12m, top 5%") if name == "count_12m" else name
+            lines.append(f"{_columns(shown, 28)}{d['model_only']:>8g}{d['other_only']:>8g}{d['p']:>8.2f}")
     fairness = result.get("fairness", {})
     for attribute in ("race", "sex", "unit"):
         groups = fairness.get(attribute)
