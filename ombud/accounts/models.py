@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ombud.core.names import full_name
+
 
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("administrator")
@@ -31,6 +33,9 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("user")
+
+    def get_full_name(self) -> str:
+        return full_name(self.first_name, self.last_name)
 
 
 class Membership(models.Model):

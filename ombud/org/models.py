@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ombud.core.names import full_name
+
 
 class UnitKind(models.Model):
     """A kind of unit (ministry, province, county branch, station; or headquarters, borough,
@@ -120,7 +122,7 @@ class Officer(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
 
 class _Period(models.Model):
@@ -197,7 +199,7 @@ class Official(models.Model):
         verbose_name = _("local official")
 
     def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
 
 class OfficialPost(_Period):

@@ -16,11 +16,12 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ombud.risk.events import F64, I64, NO_DAY, SUSTAINED, B, Events
 from ombud.risk.features import cohort, complaints_in, features, label_completeness, labels, unit_at
 from ombud.risk.model import TrainedModel, train, training_dates
-from ombud.risk.rules import RuleSpec, rule_flags
+from ombud.risk.rules import RuleSpec, categories_in_record, rule_flags
 
 TOP_SHARES = (1, 5, 10)
 CURVE_SHARES = tuple(range(1, 21))
@@ -170,9 +171,20 @@ def outcomes_warning(result: dict[str, Any]) -> str:
         return ""
     return _(
         "Only about %(share)d%% of the outcomes of the year after %(as_of)s are in the record yet (findings "
-        "still under investigation): every precision here is lower than it will be. A date a year earlier "
-        "measures the model on a settled year."
+        "still under investigation, or complaints still to come): every precision here is lower than it will "
+        "be. A date a year earlier measures the model on a settled year."
     ) % {"share": int(100 * share), "as_of": result["as_of"]}  # 94.6 % is not "about 95 %" here
+
+
+def unmatched_rule_text(name: str, categories: Sequence[str]) -> str:
+    """Why a category rule flags no one on this record, and what to do about it."""
+    return ngettext(
+        "Rule %(rule)s counts the category %(categories)s, which no complaint in this record has: it can flag "
+        "no one here. An administrator can set it to the force's own categories.",
+        "Rule %(rule)s counts the categories %(categories)s, which no complaint in this record has: it can flag "
+        "no one here. An administrator can set it to the force's own categories.",
+        len(categories),
+    ) % {"rule": name, "categories": ", ".join(categories)}
 
 
 def evaluate(
@@ -208,6 +220,9 @@ def evaluate(
             "true_positives": hits,
             "model_true_positives_at_same_flags": round(expected_hits(ctx.score, y, flagged), 2),
         }
+        if rule.categories:
+            rankers[f"rule:{rule.name}"]["categories"] = list(rule.categories)
+            rankers[f"rule:{rule.name}"]["categories_in_record"] = categories_in_record(ev, rule)
         if flagged:
             differences[f"rule:{rule.name}"] = paired(y, top_mask(ctx.score, flagged), flags.astype(np.float64))
     result: dict[str, Any] = {

@@ -184,6 +184,14 @@ def _complaints(row: dict[str, float]) -> str:
     n1, n5 = _n(_value(row, "complaints_1y")), _n(_value(row, "complaints_5y"))
     if math.isnan(_value(row, "complaints_5y")):
         n5 = _n(_value(row, "complaints_all"))
+    if not n5:
+        # Nothing in five years, all of it longer ago: the long record is what the model weighed.
+        n = _n(_value(row, "complaints_all"))
+        return ngettext(
+            "%(n)d complaint on record (none in the last 5 years)",
+            "%(n)d complaints on record (none in the last 5 years)",
+            n,
+        ) % {"n": n}
     if not n1:
         # A reason leads with what is on his record, not with the year that has nothing.
         return ngettext(
@@ -251,18 +259,57 @@ def _sustained(row: dict[str, float]) -> str:
     days = _value(row, "days_since_last_sustained")
     text = ngettext("%(n)d sustained finding", "%(n)d sustained findings", n) % {"n": n}
     if not math.isnan(days):
-        # In months, as the last complaint is: the day could point to whom the incident was about.
-        if days < 31:
-            when = _("the last about an incident within the month before the date scored")
+        # In months or years, as the last complaint is: the day could point to whom the incident was about.
+        months, years = _months_or_years(days)
+        one = n == 1  # one finding is not "the last"
+        if not months and not years:
+            when = (
+                _("for an incident within the month before the date scored")
+                if one
+                else _("the last for an incident within the month before the date scored")
+            )
+        elif years:
+            when = (
+                ngettext(
+                    "for an incident about %(y)d year before the date scored",
+                    "for an incident about %(y)d years before the date scored",
+                    years,
+                )
+                if one
+                else ngettext(
+                    "the last for an incident about %(y)d year before the date scored",
+                    "the last for an incident about %(y)d years before the date scored",
+                    years,
+                )
+            ) % {"y": years}
         else:
-            months = int(days // 30.44)
-            when = ngettext(
-                "the last about an incident about %(m)d month before the date scored",
-                "the last about an incident about %(m)d months before the date scored",
-                months,
+            when = (
+                ngettext(
+                    "for an incident about %(m)d month before the date scored",
+                    "for an incident about %(m)d months before the date scored",
+                    months,
+                )
+                if one
+                else ngettext(
+                    "the last for an incident about %(m)d month before the date scored",
+                    "the last for an incident about %(m)d months before the date scored",
+                    months,
+                )
             ) % {"m": months}
         text = joined([text, when])
     return text
+
+
+def _months_or_years(days: float) -> tuple[int, int]:
+    """How long ago, as a supervisor would say it: (0, 0) within the month; whole months, rounded, up
+    to two years (365 days is "about 12 months", as the 12-month counts beside it say); whole years
+    beyond."""
+    if days < 31:
+        return 0, 0
+    months = round(days / 30.44)
+    if months < 24:
+        return max(months, 1), 0
+    return 0, round(days / 365.25)
 
 
 def _recency(row: dict[str, float]) -> str:
@@ -273,11 +320,17 @@ def _recency(row: dict[str, float]) -> str:
     years = first / 365.25 if not math.isnan(first) else 0.0
     # The officer's chain of command reads this: the day of the last complaint could point to who
     # made it, so it is told in months.
-    if days < 31:
+    months, ago = _months_or_years(days)
+    if not months and not ago:
         return _("Last complaint within the month before the date scored, the first %(y).1f years before") % {
             "y": years
         }
-    months = int(days // 30.44)
+    if ago:
+        return ngettext(
+            "Last complaint about %(a)d year before the date scored, the first %(y).1f years before",
+            "Last complaint about %(a)d years before the date scored, the first %(y).1f years before",
+            ago,
+        ) % {"a": ago, "y": years}
     return ngettext(
         "Last complaint about %(m)d month before the date scored, the first %(y).1f years before",
         "Last complaint about %(m)d months before the date scored, the first %(y).1f years before",

@@ -67,6 +67,17 @@ def rule_flags(ev: Events, t: int, rule: RuleSpec) -> B:
     return np.asarray(rule_counts(ev, t, rule) >= rule.min_count)
 
 
+def categories_in_record(ev: Events, rule: RuleSpec) -> bool | None:
+    """Whether any complaint or allegation on record is of one of the rule's categories (None for a
+    rule without categories). The seeded ``sustained_bribery`` counts the code ``bribery``: a force
+    whose record calls it something else needs the rule set to its own categories, or it flags no one."""
+    if not rule.categories:
+        return None
+    codes = {code: i for i, code in enumerate(ev.category_codes)}
+    wanted = [codes[c] for c in rule.categories if c in codes]
+    return bool(np.isin(ev.sc_category, wanted).any() or np.isin(ev.al_category, wanted).any())
+
+
 def rule_counts(ev: Events, t: int, rule: RuleSpec) -> I64:
     """What the rule counts on day ``t``, per officer of ``ev`` (complaints, or allegations with its
     finding, in its window and categories): an alert says it beside the rule."""

@@ -122,8 +122,8 @@ def _evaluation_figures(as_of: dt.date, label: str, events: Events | None = None
         # nobody drew an allegation: every figure would be zero, and look like a finding.
         raise ValidationError(
             _(
-                "The record ends on %(last)s, before the year after %(date)s does (%(end)s): its outcomes are not "
-                "in the record. Choose a date on or before %(latest)s."
+                "The record ends on %(last)s, before the 365 days after %(date)s do (on %(end)s): their outcomes "
+                "are not in the record. Choose a date on or before %(latest)s."
             )
             % {
                 "last": dt.date.fromordinal(last).isoformat(),

@@ -23,7 +23,7 @@ from ombud.core.access import NotFoundForUser
 from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.risk.charts import line_chart, paired_bar_chart
-from ombud.risk.evaluation import outcomes_warning
+from ombud.risk.evaluation import outcomes_warning, unmatched_rule_text
 from ombud.risk.explain import LazyCategoryNames, reason_text
 from ombud.risk.forms import DismissForm, EvaluationRequestForm, InterventionForm
 from ombud.risk.models import Alert, Evaluation, RiskScore, ThresholdRule
@@ -186,7 +186,8 @@ def alert_dismiss_page(request: HttpRequest, alert_id: int) -> HttpResponse:
 class Report:
     evaluation: Evaluation
     result: dict[str, Any]
-    rules: list[tuple[str, str, dict[str, Any], dict[str, float] | None]]
+    # Each rule's description, name, figures, comparison with the model, and why it flags no one.
+    rules: list[tuple[str, str, dict[str, Any], dict[str, float] | None, str]]
     chart: SafeString
     curve: list[tuple[int, float, float]]
     # Each table's heading, its groups, and a chart of the largest groups' flag and base rates.
@@ -232,6 +233,9 @@ def _report_page(request: HttpRequest, form: forms.Form | None = None, status: i
                     figures,
                     # Evaluations stored before the officer-by-officer comparison have none.
                     result.get("differences", {}).get(name),
+                    unmatched_rule_text(name[5:], figures["categories"])
+                    if figures.get("categories_in_record") is False
+                    else "",
                 )
                 for name, figures in result["rankers"].items()
                 if name.startswith("rule:")

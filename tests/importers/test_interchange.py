@@ -146,8 +146,12 @@ def test_bad_rows_are_reported_with_file_and_line_skipped_and_counted(tmp_path: 
     _, err = run_import(directory)
     assert "complaints.csv:4:" in err and "complaints.csv:5:" in err
     assert "allegations.csv:6:" in err and "allegations.csv:7:" in err and "allegations.csv:8:" in err
-    assert "5 bad rows were skipped" in err
+    assert "4 bad rows were skipped" in err
     assert Allegation.objects.count() == 4
+    # A closing date before receipt is a slip in an optional column: the complaint is kept without it.
+    assert "complaints.csv:5: closed_on comes before received_on: closed_on left empty, the row kept" in err
+    assert "1 row was kept without a bad value" in err
+    assert Complaint.objects.get(external_id="X-4").closed_at is None
 
 
 def test_a_row_with_more_values_than_columns_is_reported_and_not_stored_cut_short(tmp_path: Path) -> None:
@@ -269,10 +273,15 @@ def test_implausible_dates_and_what_hangs_on_skipped_rows_are_named(tmp_path: Pa
     text = (directory / "officers.csv").read_text()
     (directory / "officers.csv").write_text(text.replace("2010-01-04", "04.01.2010"))
     _, err = run_import(directory)
-    assert "complaints.csv:3: received_on 0219-01-15 is not a plausible date" in err
-    assert "officers.csv:2: hired_on '04.01.2010' is not an ISO date" in err
-    assert "officer 'A1' was skipped (officers.csv:2)" in err
+    assert "complaints.csv:3: received_on '0219-01-15' is not a plausible date" in err
     assert "complaint 'X-2' was skipped (complaints.csv:3)" in err
+    # A bad hiring date is left out, not the officer with every allegation about him.
+    assert (
+        "officers.csv:2: hired_on '04.01.2010' is not a valid date (YYYY-MM-DD): left empty, the row kept" in err
+    )
+    a1 = Officer.objects.get(external_id="A1")
+    assert a1.hired_on is None and Allegation.objects.filter(officer=a1).exists()
+    assert "was skipped (officers.csv" not in err
 
 
 @pytest.mark.parametrize("written", ["20100104", "2010-W01-1", "2010-1-4"])
@@ -283,7 +292,7 @@ def test_dates_not_written_yyyy_mm_dd_are_refused_though_python_would_read_them(
     text = (directory / "officers.csv").read_text()
     (directory / "officers.csv").write_text(text.replace("2010-01-04", written))
     _, err = run_import(directory)
-    assert f"officers.csv:2: hired_on '{written}' is not an ISO date (YYYY-MM-DD)" in err
+    assert f"officers.csv:2: hired_on '{written}' is not a valid date (YYYY-MM-DD)" in err
     assert not Complaint.objects.filter(received_at__year__lt=1900).exists()
 
 
@@ -296,6 +305,8 @@ def test_units_that_loop_or_name_an_unknown_parent_hang_under_the_root(tmp_path:
     assert "units.csv:3: unit 'D1' is its own ancestor (D1 → D1)" in err
     assert "units.csv:4: unit 'P1' is its own ancestor (P1 → P2 → P1)" in err
     assert "units.csv:6: parent_id 'ZZ' is not a unit of units.csv" in err
+    # Placed, not skipped: they are not counted as bad rows.
+    assert "3 rows were kept without a bad value" in err and "skipped" not in err
     root = Unit.objects.get(code="testforce:root")
     assert Unit.objects.get(code="testforce:D1").parent == root
     assert Unit.objects.get(code="testforce:P3").parent == root
@@ -323,6 +334,24 @@ def test_officers_whose_unit_is_not_given_serve_in_one_unit_under_the_root_with_
     assert route(officers=[n1], place=None).body == OversightBody.objects.get(code="testforce:body")
 
 
+def test_an_impossible_day_and_a_badge_held_twice_are_said(tmp_path: Path) -> None:
+    directory = write_interchange(
+        tmp_path / "force",
+        officers=[
+            {"officer_id": "S1", "last_name": "Shin", "badge": "77", "hired_on": "2011-02-30"},
+            {"officer_id": "S2", "last_name": "Seo", "badge": "77"},
+            {"officer_id": "S3", "last_name": "Song", "badge": "78"},
+        ],
+        complaints=[{"complaint_id": "S-1", "received_on": "2018-03-01"}],
+        allegations=[{"complaint_id": "S-1", "officer_id": "S1"}],
+    )
+    out, err = run_import(directory)
+    assert "officers.csv:2: hired_on '2011-02-30' is not a valid date (YYYY-MM-DD)" in err
+    assert "2 officers were imported without the badge numbers given" in err
+    assert dict(Officer.objects.values_list("external_id", "badge")) == {"S1": "", "S2": "", "S3": "78"}
+    assert "Imported “testforce” in" in out
+
+
 def test_a_newer_release_may_add_an_allegation_to_a_complaint_of_an_earlier_one(tmp_path: Path) -> None:
     run_import(small_force(tmp_path / "first"))
     later = write_interchange(
@@ -346,7 +375,7 @@ def test_an_officer_imported_earlier_takes_new_allegations_whatever_his_new_row_
     with (directory / "allegations.csv").open("a") as handle:
         handle.write('X-2,A1,"Neglect, of a\nrequest",pending,,\n')
     _, err = run_import(directory)
-    assert "officers.csv:2: hired_on '04.01.2010' is not an ISO date" in err
+    assert "officers.csv:2: hired_on '04.01.2010' is not a valid date" in err
     assert Allegation.objects.filter(officer__external_id="A1", case__complaints__external_id="X-2").exists()
 
 

@@ -692,3 +692,18 @@ def test_upgrading_gives_stored_places_the_meaning_new_ones_have() -> None:
     upgraded_from("0010_alert_one_open_per_officer", "RiskScore", placed_from_zero)
     places = dict(RiskScore.objects.values_list("officer_id", "percentile"))
     assert [places[o.pk] for o in officers] == [33.333, 100.0, 100.0]
+
+
+def test_the_place_of_the_highest_officers_never_reads_top_0_percent() -> None:
+    from ombud.risk.templatetags.risk import top_share
+
+    # The highest of 20,000 is in the top 0.005 %; below 0.1 % as many decimals as it takes.
+    assert [top_share(p) for p in (23.456, 1.0, 0.1, 0.049, 0.005, 0.01)] == [
+        "23.5",
+        "1.0",
+        "0.1",
+        "0.049",
+        "0.005",
+        "0.01",
+    ]
+    assert top_share(None) == "—"

@@ -140,6 +140,22 @@ def test_the_evaluation_json_has_the_agreed_keys_and_hand_checked_figures(tmp_pa
     assert rule["description"] == "3 or more complaints in 12 months"
     bribery = result["rankers"]["rule:sustained_bribery"]
     assert (bribery["flags"], bribery["precision"], bribery["model_precision_at_same_flags"]) == (0, None, None)
+    # It flags no one because this force calls nothing "bribery": the report says so, and what to do.
+    assert (bribery["categories"], bribery["categories_in_record"]) == (["bribery"], False)
+    assert "categories_in_record" not in rule  # a rule without categories
+    told = "Rule sustained_bribery counts the category bribery, which no complaint in this record has"
+    assert told in report_text(result)
+    from django.test import Client
+
+    from ombud.accounts.models import Role
+    from ombud.accounts.services import membership_grant, user_create
+
+    Evaluation.objects.create(as_of=AS_OF, label="sustained", created_at=timezone.now(), result=result)
+    ann = user_create(actor=None, username="ann", password=None, first_name="Ann", last_name="Ng")
+    membership_grant(actor=None, user=ann, role=Role.ANALYST)
+    analyst = Client()
+    analyst.force_login(ann)
+    assert told in analyst.get("/risk/report/").content.decode()
     units = {g["group"]: g for g in result["fairness"]["unit"]}
     assert units.keys() == {"other (small groups)"}  # both units are under the minimum size
     assert {g["group"] for g in result["fairness"]["sex"]} == {"other (small groups)"}
@@ -176,6 +192,18 @@ def test_on_a_simulated_force_the_evaluation_counts_hidden_corrupt_officers_in_i
     text = report_text(result)
     assert "vampires: 1 of 1 in the top 5%; 1 of them before any sustained finding" in text
     assert "honest officers targeted by retaliation: 0 of 1" in text
+
+
+def test_a_category_rule_is_found_in_a_record_that_names_its_category_in_its_own_spelling(tmp_path: Path) -> None:
+    from ombud.risk.rules import categories_in_record
+
+    officers = [{"officer_id": "B1", "last_name": "Bai"}]
+    complaints = [{"complaint_id": "K1", "received_on": "2016-03-01"}]
+    allegations = [{"complaint_id": "K1", "officer_id": "B1", "category": "Bribery", "finding": "pending"}]
+    import_dir(write_interchange(tmp_path, officers=officers, complaints=complaints, allegations=allegations))
+    rules = {rule.name: rule for rule in rule_specs()}
+    assert categories_in_record(events_load(), rules["sustained_bribery"]) is True
+    assert categories_in_record(events_load(), rules["3_in_12_months"]) is None
 
 
 def test_risk_evaluate_prints_the_json_and_keeps_the_figures_for_the_report(tmp_path: Path) -> None:

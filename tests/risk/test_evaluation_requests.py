@@ -128,7 +128,7 @@ def test_a_request_the_record_cannot_answer_fails_with_its_reason_on_the_report_
     assert asked.state == EvaluationRequest.State.FAILED and asked.evaluation is None
     assert not Evaluation.objects.exists()
     listed = analyst.get("/risk/report/").content.decode()
-    assert "<strong>failed</strong>" in listed and "its outcomes are not in the record" in listed
+    assert "<strong>failed</strong>" in listed and "their outcomes are not in the record" in listed
 
     # A date within the last year is refused on the page with the reason, and nothing is queued.
     refused = analyst.post("/risk/report/evaluate/", {"as_of": "2099-01-01", "label": "sustained"})
@@ -144,9 +144,10 @@ def test_a_request_the_record_cannot_answer_fails_with_its_reason_on_the_report_
     with translation.override("en"):
         _run_worker()
     failed = EvaluationRequest.objects.get(requested_by__username="mei")
-    assert failed.state == EvaluationRequest.State.FAILED and "记录中没有这一年的结果" in failed.error
+    assert failed.state == EvaluationRequest.State.FAILED and "这段时间的结果不在记录中" in failed.error
     assert (
-        "its outcomes are not in the record" in EvaluationRequest.objects.get(requested_by__username="erin").error
+        "their outcomes are not in the record"
+        in EvaluationRequest.objects.get(requested_by__username="erin").error
     )
 
 

@@ -32,6 +32,9 @@ def test_a_reason_leads_with_what_is_on_record_not_with_an_empty_year() -> None:
     quiet = {"complaints_1y": 0.0, "complaints_5y": 12.0, "allegations_1y": 0.0, "allegations_all": 1.0}
     assert describe("complaints", quiet, {}) == "12 complaints in the last 5 years (none in the last 12 months)"
     assert describe("allegations", quiet, {}) == "1 allegation on record (none in the last 12 months)"
+    # Nothing in five years either: the record, not "0 complaints in the last 5 years".
+    long_ago = {"complaints_1y": 0.0, "complaints_5y": 0.0, "complaints_all": 5.0}
+    assert describe("complaints", long_ago, {}) == "5 complaints on record (none in the last 5 years)"
     findings = {"not_sustained_all": 1.0, "unfounded_all": 0.0, "exonerated_all": 2.0}
     assert describe("other_findings", findings, {}) == (
         "Other findings on the allegations on record: 1 not sustained, 2 exonerated"
@@ -52,7 +55,15 @@ def test_a_chinese_reader_gets_chinese_punctuation_between_the_parts() -> None:
 
 def test_sustained_findings_and_links_read_as_sentences() -> None:
     assert describe("sustained", {"sustained_all": 2.0, "days_since_last_sustained": 140.0}, {}) == (
-        "2 sustained findings, the last about an incident about 4 months before the date scored"
+        "2 sustained findings, the last for an incident about 5 months before the date scored"
+    )
+    # One finding is not "the last"; a year ago is "about 12 months", as the 12-month counts beside
+    # it say, and long ago is told in years, not in hundreds of months.
+    assert describe("sustained", {"sustained_all": 1.0, "days_since_last_sustained": 365.0}, {}) == (
+        "1 sustained finding, for an incident about 12 months before the date scored"
+    )
+    assert describe("sustained", {"sustained_all": 3.0, "days_since_last_sustained": 4350.0}, {}) == (
+        "3 sustained findings, the last for an incident about 12 years before the date scored"
     )
     assert describe("sustained", {"sustained_all": 0.0}, {}) == "No sustained finding so far"
     assert describe("co_subjects", {"co_subjects": 4.0, "co_subjects_sustained": 2.0}, {}) == (
@@ -66,6 +77,8 @@ def test_the_last_complaint_is_told_in_months_not_days() -> None:
     assert recent == "Last complaint within the month before the date scored, the first 2.2 years before"
     older = describe("recency", {"days_since_last_complaint": 95.0, "days_since_first_complaint": 800.0}, {})
     assert older == "Last complaint about 3 months before the date scored, the first 2.2 years before"
+    old = describe("recency", {"days_since_last_complaint": 1100.0, "days_since_first_complaint": 3000.0}, {})
+    assert old == "Last complaint about 3 years before the date scored, the first 8.2 years before"
 
 
 def test_every_feature_belongs_to_a_family() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from ombud.org.models import Officer
@@ -27,3 +28,20 @@ def risk_history(officer: Officer) -> dict[str, Any]:
             y_label=_("chance of a sustained allegation in the year"),
         )
     return {"history": history, "chart": chart}
+
+
+@register.filter
+def top_share(percentile: float | None) -> str:
+    """An officer's place as a share of those scored ("top 2.3 %"), with as many decimals as it takes
+    not to read 0: the highest of 20,000 is in the top 0.005 %, not the top 0.0 %."""
+    if percentile is None:
+        return "—"
+    if percentile >= 0.1:
+        return str(floatformat(percentile, 1))
+    decimals = 1
+    while decimals < 6 and round(percentile, decimals) == 0:
+        decimals += 1
+    # Two significant digits where the second says something (0.049), one where it would be a 0 (0.01).
+    if round(percentile, decimals + 1) != round(percentile, decimals):
+        decimals += 1
+    return str(floatformat(percentile, decimals))

@@ -34,6 +34,9 @@ class Problem:
     file: str
     line: int
     message: str
+    # The row was loaded without the bad value (an optional date left empty, a unit placed under
+    # the root), not skipped.
+    kept: bool = False
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"

@@ -52,26 +52,31 @@ ALLEGATION_COLUMNS = ("category", "finding", "outcome", "finding_raw")
 # the early-warning model train on decades with no records as if nobody had complained.
 
 
-def _dates(row: dict[str, str], *columns: str, future: tuple[str, ...] = ()) -> list[dt.date | None]:
-    """The row's dates in these columns; ValueError naming the column if one is not ISO, before
-    1900, or (for all but ``future``) after today."""
-    today = timezone.localdate()
-    out = []
-    for column in columns:
-        try:
-            day = parse_date(row.get(column, ""))
-        except ValueError:
-            raise ValueError(
-                _("%(column)s %(value)r is not an ISO date (YYYY-MM-DD)")
-                % {"column": column, "value": row[column]}
-            ) from None
-        if day is not None and (day < FIRST_DATE or (day > today and column not in future)):
-            raise ValueError(
-                _("%(column)s %(value)s is not a plausible date (before 1900 or in the future)")
-                % {"column": column, "value": day.isoformat()}
-            )
-        out.append(day)
-    return out
+def _date(row: dict[str, str], column: str, *, future: bool = False) -> dt.date | None:
+    """The row's date in this column; ValueError naming the column if it is not a date written
+    YYYY-MM-DD, is before 1900, or (unless ``future``) after today."""
+    try:
+        day = parse_date(row.get(column, ""))
+    except ValueError:
+        raise ValueError(
+            _("%(column)s %(value)r is not a valid date (YYYY-MM-DD)") % {"column": column, "value": row[column]}
+        ) from None
+    if day is not None and (day < FIRST_DATE or (day > timezone.localdate() and not future)):
+        raise ValueError(
+            _("%(column)s %(value)r is not a plausible date (before 1900 or in the future)")
+            % {"column": column, "value": row[column]}
+        )
+    return day
+
+
+def _optional_date(row: dict[str, str], column: str, kept: list[str], *, future: bool = False) -> dt.date | None:
+    """An optional date: a bad one is left empty and said (in ``kept``), and the row is kept; one
+    typing slip in a hiring date should not cost the officer and every allegation about him."""
+    try:
+        return _date(row, column, future=future)
+    except ValueError as exc:
+        kept.append(_("%(problem)s: left empty, the row kept") % {"problem": exc})
+        return None
 
 
 def _not_all_bad(file: str, read: int, kept: int, problems: list[Problem]) -> None:
@@ -125,16 +130,14 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
             bad(row.overflow)
             skipped_officers[officer_id] = line
             continue
-        try:
-            hired_on, left_on = _dates(row, "hired_on", "left_on", future=("left_on",))
-        except ValueError as exc:
-            bad(str(exc))
-            skipped_officers[officer_id] = line
-            continue
+        notes: list[str] = []
+        hired_on = _optional_date(row, "hired_on", notes)
+        left_on = _optional_date(row, "left_on", notes, future=True)
         if hired_on and left_on and left_on < hired_on:
-            bad(_("left_on comes before hired_on"))
-            skipped_officers[officer_id] = line
-            continue
+            # Which of the two is wrong cannot be told; leaving matters more (who served when).
+            notes.append(_("left_on comes before hired_on: hired_on left empty, the row kept"))
+            hired_on = None
+        batch.problems += [Problem(file, line, note, kept=True) for note in notes]
         unit = row.get("unit", "")
         if unit and unit not in unit_keys:
             # A unit named only by its officers becomes a unit of its own under the force's root.
@@ -185,7 +188,7 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
             skipped_complaints[complaint_id] = line
             continue
         try:
-            received, happened, closed = _dates(row, "received_on", "occurred_on", "closed_on")
+            received = _date(row, "received_on")
         except ValueError as exc:
             bad(str(exc))
             skipped_complaints[complaint_id] = line
@@ -194,10 +197,13 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
             bad(_("received_on is required"))
             skipped_complaints[complaint_id] = line
             continue
+        notes = []
+        happened = _optional_date(row, "occurred_on", notes)
+        closed = _optional_date(row, "closed_on", notes)
         if closed is not None and closed < received:
-            bad(_("closed_on comes before received_on"))
-            skipped_complaints[complaint_id] = line
-            continue
+            notes.append(_("closed_on comes before received_on: closed_on left empty, the row kept"))
+            closed = None
+        batch.problems += [Problem(file, line, note, kept=True) for note in notes]
         occurred[complaint_id] = happened
         batch.complaints.append(
             ComplaintRow(
@@ -320,7 +326,7 @@ def _tree(units: list[UnitRow], lines: dict[str, int], problems: list[Problem]) 
     for unit in units:
         if unit.parent_key and unit.parent_key not in parent:
             message = _("parent_id %(p)r is not a unit of units.csv: placed under the force's root")
-            problems.append(Problem("units.csv", lines[unit.key], message % {"p": unit.parent_key}))
+            problems.append(Problem("units.csv", lines[unit.key], message % {"p": unit.parent_key}, kept=True))
             dropped.add(unit.key)
             parent[unit.key] = ""
     for unit in units:
@@ -331,7 +337,10 @@ def _tree(units: list[UnitRow], lines: dict[str, int], problems: list[Problem]) 
                 message = _("unit %(u)r is its own ancestor (%(path)s): placed under the force's root")
                 problems.append(
                     Problem(
-                        "units.csv", lines[unit.key], message % {"u": unit.key, "path": " → ".join([*path, key])}
+                        "units.csv",
+                        lines[unit.key],
+                        message % {"u": unit.key, "path": " → ".join([*path, key])},
+                        kept=True,
                     )
                 )
                 dropped.add(unit.key)

@@ -50,6 +50,12 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     body_id: int = 0
+    # New officers whose badge was left out: shared by two of the source's officers, or already held.
+    badges_left_out: int = 0
+
+    @property
+    def skipped(self) -> list[Problem]:
+        return [p for p in self.problems if not p.kept]
 
     @property
     def added_total(self) -> int:
@@ -77,7 +83,9 @@ def batch_load(batch: Batch, *, progress: Progress | None = None, actor: Any = N
                 "source": batch.source,
                 "added": dict(sorted(report.added.items())),
                 "already": dict(sorted(report.already.items())),
-                "bad_rows": len(batch.problems),
+                "bad_rows": sum(not p.kept for p in batch.problems),
+                "rows_kept_without_a_bad_value": sum(p.kept for p in batch.problems),
+                "badges_left_out": report.badges_left_out,
             },
         )
     report.problems = list(batch.problems)
@@ -294,6 +302,7 @@ class _Loader:
         taken: set[str] = set()
         for part in _chunks(sorted(set(wanted)), 900):
             taken |= set(Officer.objects.filter(badge__in=part).values_list("badge", flat=True))
+        self.report.badges_left_out = sum(counts[b] > 1 or b in taken for b in wanted)
         made = self._create(
             Officer,
             (

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ombud.core.arguments import date_argument
-from ombud.risk.evaluation import outcomes_warning
+from ombud.risk.evaluation import outcomes_warning, unmatched_rule_text
 from ombud.risk.model import LABELS, ModelError
 from ombud.risk.services import ANSWER_HOLDS_DAYS, risk_evaluate, risk_score, risk_train
 
@@ -173,6 +173,9 @@ def report_text(result: dict[str, Any]) -> str:
                 f"{name:<28}{r['flags']:>8}{cell(r['precision'])}{cell(r['recall'])}"
                 f"{cell(r['model_precision_at_same_flags'])}"
             )
+    for name, r in result["rankers"].items():
+        if r.get("categories_in_record") is False:
+            lines.append(unmatched_rule_text(name[5:], r["categories"]))
     differences = result.get("differences", {})
     if differences:
         lines += [

@@ -14,6 +14,7 @@ from typing import Any, Never
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from ombud.world.importers import READERS
@@ -121,7 +122,7 @@ class Command(BaseCommand):
         if len(report.problems) > MAX_PRINTED:
             self.stderr.write(_("... and %(n)d more bad rows") % {"n": len(report.problems) - MAX_PRINTED})
         self.stdout.write(
-            _("Imported %(source)s in %(t).1f s: %(added)d rows added.")
+            _("Imported “%(source)s” in %(t).1f s: %(added)d rows added.")
             % {"source": report.source, "t": report.seconds, "added": report.added_total}
         )
         for label in sorted(set(report.added) | set(report.already)):
@@ -130,10 +131,35 @@ class Command(BaseCommand):
                 + _("%(label)-22s %(added)10d added, %(already)d already there")
                 % {"label": label, "added": report.added.get(label, 0), "already": report.already.get(label, 0)}
             )
-        if report.problems:
+        skipped, kept = len(report.skipped), len(report.problems) - len(report.skipped)
+        if skipped:
             self.stderr.write(
-                _("%(n)d bad rows were skipped (listed above with their file and line).")
-                % {"n": len(report.problems)}
+                ngettext(
+                    "%(n)d bad row was skipped (listed above with its file and line).",
+                    "%(n)d bad rows were skipped (listed above with their file and line).",
+                    skipped,
+                )
+                % {"n": skipped}
             )
-        else:
+        if kept:
+            self.stderr.write(
+                ngettext(
+                    "%(n)d row was kept without a bad value (listed above).",
+                    "%(n)d rows were kept without a bad value (listed above).",
+                    kept,
+                )
+                % {"n": kept}
+            )
+        if not report.problems:
             self.stdout.write(_("No bad rows."))
+        if report.badges_left_out:
+            self.stderr.write(
+                ngettext(
+                    "%(n)d officer was imported without the badge number given: it is shared with another officer "
+                    "of the file or already held by someone (a badge number is unique).",
+                    "%(n)d officers were imported without the badge numbers given: each is shared with another "
+                    "officer of the file or already held by someone (a badge number is unique).",
+                    report.badges_left_out,
+                )
+                % {"n": report.badges_left_out}
+            )

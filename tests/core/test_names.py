@@ -1,0 +1,31 @@
+"""Names read as their own language writes them, wherever a person is shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from ombud.accounts.models import User
+from ombud.core.names import full_name
+from ombud.org.models import Officer, Official
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "shown"),
+    [
+        ("Ann", "Lee", "Ann Lee"),
+        ("强", "赵", "赵强"),
+        ("민준", "김", "김민준"),
+        ("", "赵", "赵"),
+        ("Min-jun", "Kim", "Min-jun Kim"),
+        ("Qiang", "赵", "Qiang 赵"),  # mixed: left as given
+    ],
+)
+def test_family_name_first_where_the_script_writes_it_first(first: str, last: str, shown: str) -> None:
+    assert full_name(first, last) == shown
+
+
+def test_officers_officials_and_users_are_shown_alike() -> None:
+    assert Officer(first_name="强", last_name="赵").full_name == "赵强"
+    assert str(Official(first_name="秀英", last_name="王")) == "王秀英"
+    assert User(first_name="Erin", last_name="Lam").get_full_name() == "Erin Lam"
+    assert User(first_name="英", last_name="李").get_full_name() == "李英"
