@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from ombud.accounts.models import Role
@@ -221,9 +222,14 @@ def officer_search(q: str) -> QuerySet[Officer]:
     officers = Officer.objects.filter(
         status__in=[Officer.Status.ACTIVE, Officer.Status.SUSPENDED, Officer.Status.STANDBY]
     )
+    # A Chinese or Korean name is shown and typed family name first, with no space (赵强).
+    officers = officers.annotate(family_first=Concat("last_name", "first_name"))
     for word in search_text(q, 60).split()[:4]:
         officers = officers.filter(
-            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(badge__iexact=word)
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(family_first__icontains=word)
+            | Q(badge__iexact=word)
         )
     return officers.select_related("unit").order_by("last_name", "first_name", "pk")
 

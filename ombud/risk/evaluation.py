@@ -9,6 +9,7 @@ shared, the tied officers count for their share of the remaining places. A ranki
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -78,7 +79,9 @@ def paired(y: B, model_picks: F64, other_picks: F64) -> dict[str, float]:
     better; at six flags a year, one officer either way is well within chance."""
     model_only = float((y * model_picks * (1 - other_picks)).sum())
     other_only = float((y * other_picks * (1 - model_picks)).sum())
-    split, total = round(model_only), round(model_only) + round(other_only)
+    # Halves round up (Python's round would send 2.5 to 2 and 1.5 to 2).
+    split = math.floor(model_only + 0.5)
+    total = split + math.floor(other_only + 0.5)
     if total:
         from scipy.stats import binomtest
 

@@ -184,9 +184,12 @@ def _complaints(row: dict[str, float]) -> str:
     n1, n5 = _n(_value(row, "complaints_1y")), _n(_value(row, "complaints_5y"))
     if math.isnan(_value(row, "complaints_5y")):
         n5 = _n(_value(row, "complaints_all"))
-    if not n5:
+    total = max(_n(_value(row, "complaints_all")), n5, n1)
+    if not total:
+        return _("No complaint on record")
+    if not n5 and not math.isnan(_value(row, "complaints_5y")):
         # Nothing in five years, all of it longer ago: the long record is what the model weighed.
-        n = _n(_value(row, "complaints_all"))
+        n = total
         return ngettext(
             "%(n)d complaint on record (none in the last 5 years)",
             "%(n)d complaints on record (none in the last 5 years)",
@@ -326,11 +329,11 @@ def _recency(row: dict[str, float]) -> str:
             "y": years
         }
     if ago:
-        return ngettext(
-            "Last complaint about %(a)d year before the date scored, the first %(y).1f years before",
-            "Last complaint about %(a)d years before the date scored, the first %(y).1f years before",
-            ago,
-        ) % {"a": ago, "y": years}
+        # In the same tenths as the first, so that the last never reads as older than the first.
+        return _("Last complaint %(a).1f years before the date scored, the first %(y).1f years before") % {
+            "a": days / 365.25,
+            "y": years,
+        }
     return ngettext(
         "Last complaint about %(m)d month before the date scored, the first %(y).1f years before",
         "Last complaint about %(m)d months before the date scored, the first %(y).1f years before",

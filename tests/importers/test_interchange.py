@@ -341,6 +341,8 @@ def test_an_impossible_day_and_a_badge_held_twice_are_said(tmp_path: Path) -> No
             {"officer_id": "S1", "last_name": "Shin", "badge": "77", "hired_on": "2011-02-30"},
             {"officer_id": "S2", "last_name": "Seo", "badge": "77"},
             {"officer_id": "S3", "last_name": "Song", "badge": "78"},
+            # Two bad dates on one row: one row kept; an unreadable leaving date still means he left.
+            {"officer_id": "S4", "last_name": "Sim", "hired_on": "1999-13-01", "left_on": "2019-02-30"},
         ],
         complaints=[{"complaint_id": "S-1", "received_on": "2018-03-01"}],
         allegations=[{"complaint_id": "S-1", "officer_id": "S1"}],
@@ -348,7 +350,10 @@ def test_an_impossible_day_and_a_badge_held_twice_are_said(tmp_path: Path) -> No
     out, err = run_import(directory)
     assert "officers.csv:2: hired_on '2011-02-30' is not a valid date (YYYY-MM-DD)" in err
     assert "2 officers were imported without the badge numbers given" in err
-    assert dict(Officer.objects.values_list("external_id", "badge")) == {"S1": "", "S2": "", "S3": "78"}
+    assert dict(Officer.objects.values_list("external_id", "badge")) == {"S1": "", "S2": "", "S3": "78", "S4": ""}
+    assert "2 rows were kept without a bad value" in err
+    s4 = Officer.objects.get(external_id="S4")
+    assert (s4.hired_on, s4.left_on, s4.status) == (None, None, "retired")
     assert "Imported “testforce” in" in out
 
 

@@ -707,3 +707,10 @@ def test_the_place_of_the_highest_officers_never_reads_top_0_percent() -> None:
         "0.01",
     ]
     assert top_share(None) == "—"
+    assert top_share(0.0) == "< 0.001"  # stored to three decimals: the top of a very large force
+
+
+def test_a_tiny_p_never_reads_as_zero() -> None:
+    from ombud.risk.templatetags.risk import p_value
+
+    assert [p_value(p) for p in (1.0, 0.2461, 0.01, 0.004, None)] == ["1.00", "0.25", "0.01", "< 0.01", "—"]

@@ -100,6 +100,9 @@ def test_two_rankings_are_told_apart_only_by_the_positives_one_of_them_picked_al
     # A tie straddling the cut counts in expectation, as the precision does.
     half = paired(np.array([True, False]), np.array([0.5, 0.5]), np.array([0.0, 1.0]))
     assert (half["model_only"], half["other_only"]) == (0.5, 0.0)
+    # Halves count up, not to the nearest even: 2.5 to none is a split of 3 to 0 (p = 2 / 8).
+    shared = paired(np.ones(6, dtype=bool), np.r_[1.0, 1, 0.5, 0, 0, 0], np.r_[0.0, 0, 0, 0, 0, 0])
+    assert shared["p"] == pytest.approx(0.25)
     assert paired(np.array([False, False]), np.array([1.0, 0]), np.array([0.0, 1]))["p"] == 1.0
 
 

@@ -35,6 +35,9 @@ def test_a_reason_leads_with_what_is_on_record_not_with_an_empty_year() -> None:
     # Nothing in five years either: the record, not "0 complaints in the last 5 years".
     long_ago = {"complaints_1y": 0.0, "complaints_5y": 0.0, "complaints_all": 5.0}
     assert describe("complaints", long_ago, {}) == "5 complaints on record (none in the last 5 years)"
+    # Filling an alert up to three factors, an officer with none says so, claiming no window.
+    nothing = {"complaints_1y": 0.0, "complaints_5y": math.nan, "complaints_all": 0.0}
+    assert describe("complaints", nothing, {}) == "No complaint on record"
     findings = {"not_sustained_all": 1.0, "unfounded_all": 0.0, "exonerated_all": 2.0}
     assert describe("other_findings", findings, {}) == (
         "Other findings on the allegations on record: 1 not sustained, 2 exonerated"
@@ -78,7 +81,10 @@ def test_the_last_complaint_is_told_in_months_not_days() -> None:
     older = describe("recency", {"days_since_last_complaint": 95.0, "days_since_first_complaint": 800.0}, {})
     assert older == "Last complaint about 3 months before the date scored, the first 2.2 years before"
     old = describe("recency", {"days_since_last_complaint": 1100.0, "days_since_first_complaint": 3000.0}, {})
-    assert old == "Last complaint about 3 years before the date scored, the first 8.2 years before"
+    assert old == "Last complaint 3.0 years before the date scored, the first 8.2 years before"
+    # In the same tenths as the first: one complaint long ago is both the last and the first.
+    once = describe("recency", {"days_since_last_complaint": 1000.0, "days_since_first_complaint": 1000.0}, {})
+    assert once == "Last complaint 2.7 years before the date scored, the first 2.7 years before"
 
 
 def test_every_feature_belongs_to_a_family() -> None:

@@ -36,6 +36,9 @@ def top_share(percentile: float | None) -> str:
     not to read 0: the highest of 20,000 is in the top 0.005 %, not the top 0.0 %."""
     if percentile is None:
         return "—"
+    if percentile <= 0:
+        # Stored to three decimals: the top of a force of more than 200,000 officers.
+        return "< 0.001"
     if percentile >= 0.1:
         return str(floatformat(percentile, 1))
     decimals = 1
@@ -45,3 +48,12 @@ def top_share(percentile: float | None) -> str:
     if round(percentile, decimals + 1) != round(percentile, decimals):
         decimals += 1
     return str(floatformat(percentile, decimals))
+
+
+@register.filter
+def p_value(p: object) -> str:
+    """A sign test's p to two decimals; below 0.01 "< 0.01", not a "0.00" that reads as no chance at all.
+    None (or the empty string a template gives for a comparison an older evaluation lacks): "—"."""
+    if not isinstance(p, int | float):
+        return "—"
+    return "< 0.01" if p < 0.01 else str(floatformat(p, 2))

@@ -275,10 +275,11 @@ STATUS_WORDS = {
 }
 
 
-def normal_status(text: str, left_on: dt.date | None) -> str:
+def normal_status(text: str, left_on: dt.date | None, *, left: bool = False) -> str:
     """An officer's status: the agreed words, anything else that means gone (inactive, retired,
-    resigned, deceased...) as retired; empty means active unless a leaving date is given."""
+    resigned, deceased...) as retired; empty means active unless a leaving date is given (or
+    ``left``: one was written but could not be read)."""
     word = slug(text) if text.strip() else ""
     if not word:
-        return "retired" if left_on else "active"
+        return "retired" if left_on or left else "active"
     return STATUS_WORDS.get(word, "retired")

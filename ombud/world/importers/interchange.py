@@ -133,6 +133,8 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
         notes: list[str] = []
         hired_on = _optional_date(row, "hired_on", notes)
         left_on = _optional_date(row, "left_on", notes, future=True)
+        # A leaving date was written, though unreadable: he left, on a day not known (not "active").
+        left_unknown_day = left_on is None and bool(row.get("left_on"))
         if hired_on and left_on and left_on < hired_on:
             # Which of the two is wrong cannot be told; leaving matters more (who served when).
             notes.append(_("left_on comes before hired_on: hired_on left empty, the row kept"))
@@ -156,7 +158,7 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 sex=row.get("sex", ""),
                 hired_on=hired_on,
                 left_on=left_on,
-                status=normal_status(row.get("status", ""), left_on),
+                status=normal_status(row.get("status", ""), left_on, left=left_unknown_day),
             )
         )
     _not_all_bad(file, read, len(listed), batch.problems)

@@ -58,8 +58,17 @@ class ImportReport:
         return [p for p in self.problems if not p.kept]
 
     @property
+    def kept_rows(self) -> int:
+        """Rows loaded without a bad value (a row with two bad dates is one row)."""
+        return kept_rows(self.problems)
+
+    @property
     def added_total(self) -> int:
         return sum(self.added.values())
+
+
+def kept_rows(problems: list[Problem]) -> int:
+    return len({(p.file, p.line) for p in problems if p.kept})
 
 
 def new_rows(batch: Batch) -> int:
@@ -84,7 +93,7 @@ def batch_load(batch: Batch, *, progress: Progress | None = None, actor: Any = N
                 "added": dict(sorted(report.added.items())),
                 "already": dict(sorted(report.already.items())),
                 "bad_rows": sum(not p.kept for p in batch.problems),
-                "rows_kept_without_a_bad_value": sum(p.kept for p in batch.problems),
+                "rows_kept_without_a_bad_value": kept_rows(batch.problems),
                 "badges_left_out": report.badges_left_out,
             },
         )

@@ -188,7 +188,8 @@ def report_text(result: dict[str, Any]) -> str:
         ]
         for name, d in differences.items():
             shown = _("count_12m, top 5%") if name == "count_12m" else name
-            lines.append(f"{_columns(shown, 28)}{d['model_only']:>8g}{d['other_only']:>8g}{d['p']:>8.2f}")
+            p = "< 0.01" if d["p"] < 0.01 else f"{d['p']:.2f}"
+            lines.append(f"{_columns(shown, 28)}{d['model_only']:>8g}{d['other_only']:>8g}{p:>8}")
     fairness = result.get("fairness", {})
     for attribute in ("race", "sex", "unit"):
         groups = fairness.get(attribute)

@@ -120,7 +120,10 @@ class Command(BaseCommand):
         for problem in report.problems[:MAX_PRINTED]:
             self.stderr.write(str(problem))
         if len(report.problems) > MAX_PRINTED:
-            self.stderr.write(_("... and %(n)d more bad rows") % {"n": len(report.problems) - MAX_PRINTED})
+            self.stderr.write(
+                _("... and %(n)d more rows, skipped or kept without a bad value")
+                % {"n": len(report.problems) - MAX_PRINTED}
+            )
         self.stdout.write(
             _("Imported “%(source)s” in %(t).1f s: %(added)d rows added.")
             % {"source": report.source, "t": report.seconds, "added": report.added_total}
@@ -131,7 +134,7 @@ class Command(BaseCommand):
                 + _("%(label)-22s %(added)10d added, %(already)d already there")
                 % {"label": label, "added": report.added.get(label, 0), "already": report.already.get(label, 0)}
             )
-        skipped, kept = len(report.skipped), len(report.problems) - len(report.skipped)
+        skipped, kept = len(report.skipped), report.kept_rows
         if skipped:
             self.stderr.write(
                 ngettext(
