@@ -115,6 +115,7 @@ urlpatterns += [
     path("risk/rules/", risk_api.RuleList.as_view(), name="api-risk-rules"),
     path("risk/rules/<int:pk>/", risk_api.RuleDetail.as_view(), name="api-risk-rule"),
     path("risk/evaluations/", risk_api.EvaluationList.as_view(), name="api-risk-evaluations"),
+    path("risk/evaluations/pooled/", risk_api.EvaluationsPooled.as_view(), name="api-risk-evaluations-pooled"),
     path("risk/evaluations/<int:pk>/", risk_api.EvaluationDetail.as_view(), name="api-risk-evaluation"),
     path(
         "risk/evaluation-requests/", risk_api.EvaluationRequestList.as_view(), name="api-risk-evaluation-requests"

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -22,6 +23,7 @@ from ombud.core.access import NotFoundForUser
 from ombud.core.api_fields import CalendarDateField, TextField
 from ombud.risk.explain import LazyCategoryNames
 from ombud.risk.forms import KINDS
+from ombud.risk.model import LABELS
 from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, ThresholdRule
 from ombud.risk.selectors import (
     alert_get_for_user,
@@ -30,6 +32,7 @@ from ombud.risk.selectors import (
     evaluation_list_for_user,
     evaluation_request_get_for_user,
     evaluation_request_list_for_user,
+    evaluations_pooled,
 )
 from ombud.risk.services import (
     DISMISS_REASON_MIN,
@@ -198,6 +201,22 @@ class EvaluationList(ServiceErrors, generics.ListAPIView[Evaluation]):
 
     def get_queryset(self) -> QuerySet[Evaluation]:
         return evaluation_list_for_user(self.request.user)
+
+
+class EvaluationsPooled(StaffView):
+    """The kept evaluations of one label (the latest of each as-of date) pooled: their comparisons of
+    the model with ``count_12m`` and each rule summed over the dates, as ``ombud risk pooled --json``
+    prints them (docs/early-warning.md)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("label", str, enum=list(LABELS), description="sustained (default) or any")],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        label = request.query_params.get("label", "sustained")
+        if label not in LABELS:
+            return Response({"label": [_("Choose sustained or any.")]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(evaluations_pooled(evaluation_list_for_user(request.user), label))
 
 
 class EvaluationDetail(StaffView):

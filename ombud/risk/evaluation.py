@@ -79,16 +79,90 @@ def paired(y: B, model_picks: F64, other_picks: F64) -> dict[str, float]:
     better; at six flags a year, one officer either way is well within chance."""
     model_only = float((y * model_picks * (1 - other_picks)).sum())
     other_only = float((y * other_picks * (1 - model_picks)).sum())
-    # Halves round up (Python's round would send 2.5 to 2 and 1.5 to 2).
+    p = sign_test(model_only, other_only)
+    return {"model_only": round(model_only, 2), "other_only": round(other_only, 2), "p": round(p, 4)}
+
+
+def sign_test(model_only: float, other_only: float) -> float:
+    """The exact two-sided sign test's p for a split of the positives only one of two rankings
+    picked (expected counts, halves rounded up): 1.0 where neither picked any alone."""
     split = math.floor(model_only + 0.5)
     total = split + math.floor(other_only + 0.5)
-    if total:
-        from scipy.stats import binomtest
+    if not total:
+        return 1.0
+    from scipy.stats import binomtest
 
-        p = float(binomtest(split, total, 0.5).pvalue)
-    else:
-        p = 1.0
-    return {"model_only": round(model_only, 2), "other_only": round(other_only, 2), "p": round(p, 4)}
+    return float(binomtest(split, total, 0.5).pvalue)
+
+
+def pooled(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Several evaluations' comparisons of the model with ``count_12m`` (top 5 %) and each rule (its
+    flags), summed over their dates: a rule that flags six officers a year cannot be judged on one
+    year (``differences``, above, say so), but it may be on ten. Per comparison, the dates it had
+    picks on, the picks and true positives of both, the positives only one of them picked and the
+    sign test on that pooled split, and the mean of the dates' precisions (as issue 5's check
+    averages them). Only results with ``differences`` (made since they were measured) count."""
+    usable = sorted((r for r in results if "differences" in r), key=lambda r: str(r["as_of"]))
+    comparisons: dict[str, dict[str, Any]] = {}
+
+    def add(
+        key: str, picks: float, model_tp: float, other_tp: float, difference: dict[str, float]
+    ) -> dict[str, Any]:
+        c = comparisons.setdefault(
+            key,
+            {
+                "dates": 0,
+                "picks": 0,
+                "model_true_positives": 0.0,
+                "other_true_positives": 0.0,
+                "model_only": 0.0,
+                "other_only": 0.0,
+                "model_precisions": [],
+                "other_precisions": [],
+            },
+        )
+        c["dates"] += 1
+        c["picks"] += picks
+        c["model_true_positives"] += model_tp
+        c["other_true_positives"] += other_tp
+        c["model_only"] += difference.get("model_only", 0.0)
+        c["other_only"] += difference.get("other_only", 0.0)
+        c["model_precisions"].append(model_tp / picks)
+        c["other_precisions"].append(other_tp / picks)
+        return c
+
+    for r in usable:
+        picks = picked(r["cohort"], 5) if r["cohort"] else 0
+        model, count = r["rankers"]["model"], r["rankers"]["count_12m"]
+        if picks and model.get("p_at_5") is not None and count.get("p_at_5") is not None:
+            add(
+                "count_12m", picks, model["p_at_5"] * picks, count["p_at_5"] * picks, r["differences"]["count_12m"]
+            )
+        for name, f in r["rankers"].items():
+            if name.startswith("rule:") and f.get("flags"):
+                c = add(
+                    name,
+                    f["flags"],
+                    f["model_true_positives_at_same_flags"],
+                    f["true_positives"],
+                    r["differences"].get(name, {}),
+                )
+                # A rule edited between the dates is pooled under its name, every wording it had kept.
+                c.setdefault("descriptions", [])
+                if f.get("description") and f["description"] not in c["descriptions"]:
+                    c["descriptions"].append(f["description"])
+    for c in comparisons.values():
+        model_precisions, other_precisions = c.pop("model_precisions"), c.pop("other_precisions")
+        c["model_mean_precision"] = round(sum(model_precisions) / len(model_precisions), 4)
+        c["other_mean_precision"] = round(sum(other_precisions) / len(other_precisions), 4)
+        for key in ("model_true_positives", "other_true_positives", "model_only", "other_only"):
+            c[key] = round(c[key], 2)
+        c["p"] = round(sign_test(c["model_only"], c["other_only"]), 4)
+    return {
+        "as_of": [str(r["as_of"]) for r in usable],
+        "left_out": len(results) - len(usable),
+        "comparisons": comparisons,
+    }
 
 
 def ranker_figures(score: F64, y: B) -> dict[str, float | None]:

@@ -73,6 +73,17 @@ def evaluation_list_for_user(user: Any) -> QuerySet[Evaluation]:
     return Evaluation.objects.order_by("-created_at", "-id")
 
 
+def evaluations_pooled(evaluations: QuerySet[Evaluation], label: str) -> dict[str, Any]:
+    """``evaluation.pooled`` over the latest evaluation of each as-of date with this label among
+    ``evaluations`` (the reader's: ``evaluation_list_for_user``; all of them for the command line)."""
+    from ombud.risk.evaluation import pooled
+
+    latest: dict[dt.date, dict[str, Any]] = {}
+    for evaluation in evaluations.filter(label=label).order_by("-created_at", "-id").only("as_of", "result"):
+        latest.setdefault(evaluation.as_of, evaluation.result)
+    return {"label": label, **pooled(list(latest.values()))}
+
+
 def evaluation_get_for_user(user: Any, evaluation_id: int | None) -> Evaluation | None:
     """The evaluation asked for, or the latest one; None when there is none yet."""
     evaluations = evaluation_list_for_user(user)

@@ -34,6 +34,7 @@ from ombud.risk.selectors import (
     evaluation_get_for_user,
     evaluation_list_for_user,
     evaluation_request_list_for_user,
+    evaluations_pooled,
     may_answer_alerts,
     may_read_evaluations,
 )
@@ -258,11 +259,23 @@ def _report_page(request: HttpRequest, form: forms.Form | None = None, status: i
             warning=outcomes_warning(result),
         )
     runs = list(evaluation_list_for_user(request.user).only("pk", "as_of", "label", "created_at")[:50])
+    pooled, pooled_rows = None, []
+    if evaluation is not None:
+        pooled = evaluations_pooled(evaluation_list_for_user(request.user), evaluation.label)
+        for name, figures in pooled["comparisons"].items():
+            if name == "count_12m":
+                shown = _("complaints in the past 12 months, top 5 %")
+            else:
+                wording = figures.get("descriptions") or [name[5:]]
+                shown = " / ".join(description_shown(d) for d in wording) + f" ({name[5:]})"
+            pooled_rows.append((shown, figures))
     response = render_page(
         request,
         "risk/report.html",
         {
             "report": report,
+            "pooled": pooled,
+            "pooled_rows": pooled_rows,
             "runs": runs,
             "shown_groups": SHOWN_GROUPS,
             "form": form or EvaluationRequestForm(),

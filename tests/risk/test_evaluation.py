@@ -384,3 +384,102 @@ def test_a_live_record_too_short_for_any_settled_year_says_so_too(tmp_path: Path
     for back in (100, 400, 500):
         with pytest.raises(CommandError, match="too short to evaluate the model on any date"):
             call_command("risk", "evaluate", "--as-of", str(today - dt.timedelta(days=back)), stdout=StringIO())
+
+
+def _result(as_of: str, *, model_tp: int, rule_tp: int, model_only: float, other_only: float) -> dict:
+    return {
+        "as_of": as_of,
+        "cohort": 200,  # the top 5 % is 10 officers
+        "rankers": {
+            "model": {"p_at_5": model_tp / 10},
+            "count_12m": {"p_at_5": rule_tp / 10},
+            "rule:3_in_180_days": {
+                "description": "3 or more complaints in 180 days",
+                "flags": 6,
+                "true_positives": rule_tp,
+                "model_true_positives_at_same_flags": model_tp,
+            },
+            "rule:sustained_bribery": {"flags": 0, "true_positives": 0, "model_true_positives_at_same_flags": 0},
+        },
+        "differences": {
+            "count_12m": {"model_only": model_only, "other_only": other_only, "p": 1.0},
+            "rule:3_in_180_days": {"model_only": model_only, "other_only": other_only, "p": 1.0},
+        },
+    }
+
+
+def test_evaluations_pooled_over_dates_sum_what_one_year_cannot_tell() -> None:
+    from ombud.risk.evaluation import pooled
+
+    # Each year alone is a split of 2 to 0 or 3 to 1 (p = 0.5, 0.62); ten such years are not chance.
+    years = [
+        _result(f"{2009 + i}-12-31", model_tp=3, rule_tp=1, model_only=2.0 + (i % 2), other_only=float(i % 2))
+        for i in range(10)
+    ]
+    old = {"as_of": "2008-12-31", "cohort": 200, "rankers": years[0]["rankers"]}  # kept before "differences"
+    result = pooled([*reversed(years), old])
+    assert result["as_of"] == [f"{y}-12-31" for y in range(2009, 2019)] and result["left_out"] == 1
+    rule = result["comparisons"]["rule:3_in_180_days"]
+    assert (rule["dates"], rule["picks"], rule["model_true_positives"], rule["other_true_positives"]) == (
+        10,
+        60,
+        30,
+        10,
+    )
+    assert (rule["model_only"], rule["other_only"]) == (25.0, 5.0)
+    assert rule["p"] < 0.001 and rule["descriptions"] == ["3 or more complaints in 180 days"]
+    assert (rule["model_mean_precision"], rule["other_mean_precision"]) == (0.5, pytest.approx(0.1667, abs=1e-4))
+    count = result["comparisons"]["count_12m"]
+    assert (count["dates"], count["picks"], count["model_true_positives"]) == (10, 100, 30)
+    assert "rule:sustained_bribery" not in result["comparisons"]  # it never flagged anyone
+    assert pooled([]) == {"as_of": [], "left_out": 0, "comparisons": {}}
+
+
+def test_risk_pooled_from_the_command_line_the_api_and_the_report_page(tmp_path: Path) -> None:
+    from django.test import Client
+
+    from ombud.accounts.models import Role
+    from ombud.accounts.services import membership_grant, user_create
+
+    import_dir(synthetic_force(tmp_path / "force", officers=160, start=2012, end=2017))
+    empty = StringIO()
+    call_command("risk", "pooled", stdout=empty)
+    assert "No evaluation with the label sustained to pool yet" in empty.getvalue()
+    for as_of in ("2015-12-31", "2016-12-31", "2016-12-31"):  # the same date twice: its latest counts
+        call_command("risk", "evaluate", "--as-of", as_of, "--json", stdout=StringIO())
+    out = StringIO()
+    call_command("risk", "pooled", "--json", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert (printed["label"], printed["as_of"], printed["left_out"]) == (
+        "sustained",
+        ["2015-12-31", "2016-12-31"],
+        0,
+    )
+    latest = {e.as_of.isoformat(): e.result for e in Evaluation.objects.order_by("created_at", "id")}
+    count = printed["comparisons"]["count_12m"]
+    assert count["dates"] == 2
+    assert count["model_only"] == pytest.approx(
+        sum(r["differences"]["count_12m"]["model_only"] for r in latest.values()), abs=0.02
+    )
+    text = StringIO()
+    call_command("risk", "pooled", stdout=text)
+    assert "pooled over 2 as-of dates: 2015-12-31, 2016-12-31" in text.getvalue()
+
+    erin = user_create(actor=None, username="erin", password=None, first_name="Erin", last_name="Lam")
+    membership_grant(actor=None, user=erin, role=Role.ANALYST)
+    analyst = Client()
+    analyst.force_login(erin)
+    assert analyst.get("/api/v1/risk/evaluations/pooled/").json() == printed
+    assert analyst.get("/api/v1/risk/evaluations/pooled/?label=guilty").status_code == 400
+    assert analyst.get("/api/v1/risk/evaluations/pooled/?label=any").json()["as_of"] == []
+    page = analyst.get("/risk/report/").content.decode()
+    assert 'id="pooled"' in page and "Over the 2 dates evaluated with this label" in page
+    other = Client()
+    other.force_login(user_create(actor=None, username="gus", password=None, first_name="Gus", last_name="Chen"))
+    # Anyone else reads no evaluation, so nothing pooled (as the list of evaluations gives none).
+    assert other.get("/api/v1/risk/evaluations/pooled/").json() == {
+        "label": "sustained",
+        "as_of": [],
+        "left_out": 0,
+        "comparisons": {},
+    }

@@ -12,10 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ombud.core.arguments import date_argument
 from ombud.risk.evaluation import outcomes_warning, unmatched_rule_text
 from ombud.risk.model import LABELS, ModelError
+from ombud.risk.models import Evaluation
+from ombud.risk.selectors import evaluations_pooled
 from ombud.risk.services import ANSWER_HOLDS_DAYS, risk_evaluate, risk_score, risk_train
 
 # The largest groups of each fairness table printed; --json gives them all.
@@ -57,6 +60,11 @@ class Command(BaseCommand):
         evaluate.add_argument("--as-of", type=date_argument, required=True, help=_("YYYY-MM-DD"))
         evaluate.add_argument("--label", choices=LABELS, default="sustained")
         evaluate.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
+        pooled = verbs.add_parser(
+            "pooled", help=_("the kept evaluations' comparisons of the model with the count and the rules, summed")
+        )
+        pooled.add_argument("--label", choices=LABELS, default="sustained")
+        pooled.add_argument("--json", action="store_true", help=_("print the figures as JSON"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -127,6 +135,53 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(run.result, indent=1))
             return
         self.stdout.write(report_text(run.result))
+
+    def _pooled(self, options: dict[str, Any]) -> None:
+        result = evaluations_pooled(Evaluation.objects.all(), options["label"])
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=1))
+            return
+        self.stdout.write(pooled_text(result))
+
+
+def pooled_text(result: dict[str, Any]) -> str:
+    if not result["as_of"]:
+        return _(
+            "No evaluation with the label %(label)s to pool yet: run ombud risk evaluate --as-of DATE --label %(label)s "
+            "for a few dates first."
+        ) % {"label": result["label"]}
+    lines = [
+        _("Label %(label)s, pooled over %(n)d as-of dates: %(dates)s.")
+        % {"label": result["label"], "n": len(result["as_of"]), "dates": ", ".join(result["as_of"])},
+        "",
+        f"{'':<28}{'dates':>6}{'picks':>7}{'model':>8}{'other':>8}{'m.only':>8}{'o.only':>8}{'p':>8}",
+    ]
+    for name, c in result["comparisons"].items():
+        shown = _("count_12m, top 5%") if name == "count_12m" else name
+        p = "< 0.01" if c["p"] < 0.01 else f"{c['p']:.2f}"
+        lines.append(
+            f"{_columns(shown, 28)}{c['dates']:>6}{c['picks']:>7}{c['model_true_positives']:>8g}"
+            f"{c['other_true_positives']:>8g}{c['model_only']:>8g}{c['other_only']:>8g}{p:>8}"
+        )
+    lines += [
+        "",
+        _(
+            "model, other: true positives of the model and of the other ranking at the same picks; m.only, o.only: "
+            "those only one of the two picked; p: the chance of a split at least this uneven if both picked "
+            "equally well. Dates less than a year apart share part of their following year."
+        ),
+    ]
+    if result["left_out"]:
+        lines.append(
+            ngettext(
+                "%(n)d evaluation kept before these comparisons were measured is left out: evaluate its date again.",
+                "%(n)d evaluations kept before these comparisons were measured are left out: evaluate their dates "
+                "again.",
+                result["left_out"],
+            )
+            % {"n": result["left_out"]}
+        )
+    return "\n".join(lines)
 
 
 def _columns(text: str, width: int) -> str:
