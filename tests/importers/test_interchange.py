@@ -441,3 +441,30 @@ def test_the_import_shows_its_progress_and_ends_at_100_percent(tmp_path: Path) -
     assert shown[0].startswith("reading:")
     # The finished load reads 100 %, not where the upper bound left it.
     assert shown[-1].startswith("writing: 100%"), shown
+
+
+def test_the_unit_an_officer_served_in_at_the_time_feeds_the_unit_peers_of_past_dates(tmp_path: Path) -> None:
+    from ombud.risk.events import events_load
+    from ombud.risk.features import unit_at
+
+    directory = write_interchange(
+        tmp_path / "force",
+        officers=[{"officer_id": "U1", "last_name": "Um", "unit": "NOW"}, {"officer_id": "U2", "last_name": "Yu"}],
+        complaints=[
+            {"complaint_id": "U-1", "received_on": "2016-03-01"},
+            {"complaint_id": "U-2", "received_on": "2016-04-01"},
+        ],
+        allegations=[
+            {"complaint_id": "U-1", "officer_id": "U1", "unit": "THEN"},
+            {"complaint_id": "U-2", "officer_id": "U2"},
+        ],
+    )
+    run_import(directory)
+    subject = ComplaintSubject.objects.get(complaint__external_id="U-1")
+    assert subject.unit == Unit.objects.get(code="testforce:THEN")
+    assert ComplaintSubject.objects.get(complaint__external_id="U-2").unit is None
+    # On a date after his complaint, U1 was in THEN (today's NOW is never read back); U2 is unknown.
+    ev = events_load()
+    units = unit_at(ev, dt.date(2016, 6, 30).toordinal())
+    u1, u2 = ev.index_of(Officer.objects.get(external_id=x).pk for x in ("U1", "U2"))
+    assert units[u1] == Unit.objects.get(code="testforce:THEN").pk and units[u2] == -1

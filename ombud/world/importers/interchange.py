@@ -47,7 +47,7 @@ OFFICER_COLUMNS = (
     "status",
 )
 COMPLAINT_COLUMNS = ("occurred_on", "place", "closed_on", "source", "summary")
-ALLEGATION_COLUMNS = ("category", "finding", "outcome", "finding_raw")
+ALLEGATION_COLUMNS = ("category", "finding", "outcome", "finding_raw", "unit")
 # Dates before FIRST_DATE are typing errors (0202 for 2020), not history; kept, they would make
 # the early-warning model train on decades with no records as if nobody had complained.
 
@@ -280,6 +280,8 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 finding=finding,
                 finding_raw=row.get("finding_raw", "") or row.get("finding", ""),
                 occurred_on=occurred[complaint_id] if complaint_id in occurred else earlier.get(complaint_id),
+                # His unit then: the early-warning model's unit peers on past dates (never today's unit).
+                unit_key=row.get("unit", ""),
                 particulars={"outcome": row["outcome"]} if row.get("outcome") else {},
             )
         )
