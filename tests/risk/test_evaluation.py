@@ -158,7 +158,11 @@ def test_the_evaluation_json_has_the_agreed_keys_and_hand_checked_figures(tmp_pa
     membership_grant(actor=None, user=ann, role=Role.ANALYST)
     analyst = Client()
     analyst.force_login(ann)
-    assert told in analyst.get("/risk/report/").content.decode()
+    page = analyst.get("/risk/report/").content.decode()
+    assert told in page
+    # One group by unit (both pooled): a table of one row compares nothing, and says so.
+    alone = "Every officer of the cohort is in one group (other (small groups)"
+    assert alone in page and alone in report_text(result)
     units = {g["group"]: g for g in result["fairness"]["unit"]}
     assert units.keys() == {"other (small groups)"}  # both units are under the minimum size
     assert {g["group"] for g in result["fairness"]["sex"]} == {"other (small groups)"}

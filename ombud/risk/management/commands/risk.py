@@ -254,6 +254,12 @@ def report_text(result: dict[str, Any]) -> str:
             "",
             _("Top %(share)d%% by %(attribute)s:") % {"share": fairness["flag_share"], "attribute": attribute},
         ]
+        if len(groups) == 1:
+            lines.append(
+                "  "
+                + _("Every officer of the cohort is in one group (%(group)s): there is nothing to compare.")
+                % {"group": groups[0]["group"]}
+            )
         lines.append(f"  {'':<34}{'officers':>9}{'flag rate':>10}{'precision':>10}{'base rate':>10}")
         for g in groups[:SHOWN_GROUPS]:
             lines.append(
