@@ -31,7 +31,7 @@ from ombud.risk.events import NO_DAY, Events, events_load
 from ombud.risk.explain import factors_for, reason_text, typical_values
 from ombud.risk.features import LABEL_DAYS, active_rows, features
 from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, RiskScore, ThresholdRule
-from ombud.risk.rules import description_shown, rule_counts, rule_families, rule_specs
+from ombud.risk.rules import categories_in_record, description_shown, rule_counts, rule_families, rule_specs
 from ombud.risk.selectors import alert_list_for_user, may_read_evaluations, simulated_truth
 
 logger = logging.getLogger(__name__)
@@ -343,6 +343,8 @@ class ScoreReport:
     answered_recently: int = 0
     trained: bool = False
     flagged_by_rule: dict[str, int] = field(default_factory=dict)
+    # Rules counting categories no complaint on record has (they can flag no one), with those categories.
+    unmatched_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _record_ended_before(ev: Events, as_of: dt.date) -> bool:
@@ -445,6 +447,8 @@ def risk_score(
         counts = rule_counts(ev, t, rule)[rows]
         flags = counts >= rule.min_count
         report.flagged_by_rule[rule.name] = int(flags.sum())
+        if categories_in_record(ev, rule) is False:
+            report.unmatched_rules[rule.name] = rule.categories
         for i in np.flatnonzero(flags).tolist():
             if i not in ruled:
                 ruled[i], rule_count[i] = rule.name, int(counts[i])

@@ -714,3 +714,25 @@ def test_a_tiny_p_never_reads_as_zero() -> None:
     from ombud.risk.templatetags.risk import p_value
 
     assert [p_value(p) for p in (1.0, 0.2461, 0.01, 0.004, None)] == ["1.00", "0.25", "0.01", "< 0.01", "—"]
+
+
+def test_scoring_says_when_a_rule_counts_categories_the_record_never_names(scored: Force) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ombud.intake.models import Category
+    from ombud.risk.models import ThresholdRule
+
+    # This force's complaints name bribery: the rule may flag, and nothing is said.
+    out = StringIO()
+    call_command("risk", "score", "--percent", "40", stdout=out)
+    assert "rule sustained_bribery flags" in out.getvalue() and "which no complaint" not in out.getvalue()
+    # Set to a category none of its complaints has, it can flag no one, and scoring says why.
+    unused = Category.objects.exclude(complaints__isnull=False).order_by("code").first()
+    assert unused is not None
+    ThresholdRule.objects.get(name="sustained_bribery").categories.set([unused])
+    again = StringIO()
+    call_command("risk", "score", "--percent", "40", stdout=again)
+    told = f"Rule sustained_bribery counts the category {unused.code}, which no complaint in this record has"
+    assert told in again.getvalue()

@@ -128,6 +128,8 @@ class Command(BaseCommand):
         )
         for rule, flagged in report.flagged_by_rule.items():
             self.stdout.write("  " + _("rule %(rule)s flags %(n)d") % {"rule": rule, "n": flagged})
+        for rule, categories in report.unmatched_rules.items():
+            self.stdout.write("  " + unmatched_rule_text(rule, categories))
 
     def _evaluate(self, options: dict[str, Any]) -> None:
         run = risk_evaluate(as_of=options["as_of"], label=options["label"])
