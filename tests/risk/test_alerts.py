@@ -372,19 +372,19 @@ def test_the_report_page_shows_the_evaluation_with_its_chart_to_analysts(scored:
     text = page.content.decode()
     assert "<svg" in text and "polyline" in text and "3_in_12_months" in text and "Station A1" in text
     # None of the unit's flags was right: that is a precision of 0, not a missing figure.
-    assert "<td>0.0 %</td>" in text
+    assert "<td>0.0\u00a0%</td>" in text
     # Each group's flag rate drawn beside its base rate.
     fairness = text[text.index('id="fairness"') :]
     assert 'class="chart bar-pairs own-colours"' in fairness
     assert "<title>Station A1, flag rate: 5.0 %</title>" in fairness
     assert "<title>Station A1, base rate: 5.0 %</title>" in fairness
     # Shares read as percentages, the rule by what it says, the chart's axis in round steps.
-    assert "<td>40.0 %</td>" in text and "3 or more complaints in 12 months" in text
+    assert "<td>40.0\u00a0%</td>" in text and "3 or more complaints in 12 months" in text
     assert ">0 %</text>" in text and ">100 %</text>" in text and "share with the label" in text
     assert "How to read these figures" in text and 'aria-current="page"' in text
     # Measured on a year with most findings still to come: the reader is told before the figures.
     assert text.index("Only about 42% of the outcomes of the year after 2017-12-31") < text.index(
-        "<td>40.0 %</td>"
+        "<td>40.0\u00a0%</td>"
     )
     assert login("erin").get(reverse("risk_report"), {"evaluation": "abc"}).status_code == 404
     # The analyst reaches the report from the menu; a supervisor reaches his alerts, not the report.

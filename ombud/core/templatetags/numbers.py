@@ -27,7 +27,9 @@ def percent(value: Any, decimals: int = 1) -> str:
     share = _number(value)
     if share is None:
         return str(value)
-    return f"{number_format(_rounded(share * 100, int(decimals)), decimal_pos=int(decimals), use_l10n=True)} %"
+    return (
+        f"{number_format(_rounded(share * 100, int(decimals)), decimal_pos=int(decimals), use_l10n=True)}\u00a0%"
+    )
 
 
 @register.filter
