@@ -189,12 +189,11 @@ def _complaints(row: dict[str, float]) -> str:
         return _("No complaint on record")
     if not n5 and not math.isnan(_value(row, "complaints_5y")):
         # Nothing in five years, all of it longer ago: the long record is what the model weighed.
-        n = total
         return ngettext(
             "%(n)d complaint on record (none in the last 5 years)",
             "%(n)d complaints on record (none in the last 5 years)",
-            n,
-        ) % {"n": n}
+            total,
+        ) % {"n": total}
     if not n1:
         # A reason leads with what is on his record, not with the year that has nothing.
         return ngettext(

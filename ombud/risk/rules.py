@@ -73,17 +73,21 @@ def categories_in_record(ev: Events, rule: RuleSpec) -> bool | None:
     whose record calls it something else needs the rule set to its own categories, or it flags no one."""
     if not rule.categories:
         return None
-    codes = {code: i for i, code in enumerate(ev.category_codes)}
-    wanted = [codes[c] for c in rule.categories if c in codes]
+    wanted = _category_indices(ev, rule)
     return bool(np.isin(ev.sc_category, wanted).any() or np.isin(ev.al_category, wanted).any())
+
+
+def _category_indices(ev: Events, rule: RuleSpec) -> I64:
+    """The rule's categories as indices into ``ev.category_codes`` (those the database has)."""
+    codes = {code: i for i, code in enumerate(ev.category_codes)}
+    return np.array([codes[c] for c in rule.categories if c in codes], dtype=np.int64)
 
 
 def rule_counts(ev: Events, t: int, rule: RuleSpec) -> I64:
     """What the rule counts on day ``t``, per officer of ``ev`` (complaints, or allegations with its
     finding, in its window and categories): an alert says it beside the rule."""
     n = ev.n_officers
-    codes = {code: i for i, code in enumerate(ev.category_codes)}
-    wanted = np.array([codes[c] for c in rule.categories if c in codes], dtype=np.int64)
+    wanted = _category_indices(ev, rule)
     if rule.categories and not len(wanted):
         return np.zeros(n, dtype=np.int64)
     if rule.finding:

@@ -60,15 +60,11 @@ class ImportReport:
     @property
     def kept_rows(self) -> int:
         """Rows loaded without a bad value (a row with two bad dates is one row)."""
-        return kept_rows(self.problems)
+        return len({(p.file, p.line) for p in self.problems if p.kept})
 
     @property
     def added_total(self) -> int:
         return sum(self.added.values())
-
-
-def kept_rows(problems: list[Problem]) -> int:
-    return len({(p.file, p.line) for p in problems if p.kept})
 
 
 def new_rows(batch: Batch) -> int:
@@ -83,6 +79,7 @@ def batch_load(batch: Batch, *, progress: Progress | None = None, actor: Any = N
     # that failed would hide the error that made it fail.
     with _big_cache(), transaction.atomic():
         report = _Loader(batch, progress).run()
+        report.problems = list(batch.problems)
         audit_record(
             actor=actor,
             action="world.import",
@@ -92,12 +89,11 @@ def batch_load(batch: Batch, *, progress: Progress | None = None, actor: Any = N
                 "source": batch.source,
                 "added": dict(sorted(report.added.items())),
                 "already": dict(sorted(report.already.items())),
-                "bad_rows": sum(not p.kept for p in batch.problems),
-                "rows_kept_without_a_bad_value": kept_rows(batch.problems),
+                "bad_rows": len(report.skipped),
+                "rows_kept_without_a_bad_value": report.kept_rows,
                 "badges_left_out": report.badges_left_out,
             },
         )
-    report.problems = list(batch.problems)
     report.seconds = time.monotonic() - started
     return report
 
@@ -311,14 +307,18 @@ class _Loader:
         taken: set[str] = set()
         for part in _chunks(sorted(set(wanted)), 900):
             taken |= set(Officer.objects.filter(badge__in=part).values_list("badge", flat=True))
-        self.report.badges_left_out = sum(counts[b] > 1 or b in taken for b in wanted)
+
+        def usable(badge: str) -> bool:
+            return bool(badge) and counts[badge] == 1 and badge not in taken
+
+        self.report.badges_left_out = sum(not usable(b) for b in wanted)
         made = self._create(
             Officer,
             (
                 Officer(
                     last_name=o.last_name[:100],
                     first_name=o.first_name[:100],
-                    badge=o.badge if o.badge and counts[o.badge] == 1 and o.badge not in taken else "",
+                    badge=o.badge if usable(o.badge) else "",
                     rank=o.rank[:64],
                     status=o.status,
                     sex=o.sex[:16],

@@ -159,11 +159,9 @@ def pooled_text(result: dict[str, Any]) -> str:
         f"{'':<28}{'dates':>6}{'picks':>7}{'model':>8}{'other':>8}{'m.only':>8}{'o.only':>8}{'p':>8}",
     ]
     for name, c in result["comparisons"].items():
-        shown = _("count_12m, top 5%") if name == "count_12m" else name
-        p = "< 0.01" if c["p"] < 0.01 else f"{c['p']:.2f}"
         lines.append(
-            f"{_columns(shown, 28)}{c['dates']:>6}{c['picks']:>7}{c['model_true_positives']:>8g}"
-            f"{c['other_true_positives']:>8g}{c['model_only']:>8g}{c['other_only']:>8g}{p:>8}"
+            f"{_compared_with(name)}{c['dates']:>6}{c['picks']:>7}{c['model_true_positives']:>8g}"
+            f"{c['other_true_positives']:>8g}{c['model_only']:>8g}{c['other_only']:>8g}{_p_text(c['p']):>8}"
         )
     lines += [
         "",
@@ -184,6 +182,16 @@ def pooled_text(result: dict[str, Any]) -> str:
             % {"n": result["left_out"]}
         )
     return "\n".join(lines)
+
+
+def _compared_with(name: str) -> str:
+    """The first column of a comparison's row: the ranking or rule the model is compared with."""
+    return _columns(_("count_12m, top 5%") if name == "count_12m" else name, 28)
+
+
+def _p_text(p: float) -> str:
+    # Not "0.00": that would read as no chance at all.
+    return "< 0.01" if p < 0.01 else f"{p:.2f}"
 
 
 def _columns(text: str, width: int) -> str:
@@ -244,9 +252,7 @@ def report_text(result: dict[str, Any]) -> str:
             f"{'':<28}{'model':>8}{'other':>8}{'p':>8}",
         ]
         for name, d in differences.items():
-            shown = _("count_12m, top 5%") if name == "count_12m" else name
-            p = "< 0.01" if d["p"] < 0.01 else f"{d['p']:.2f}"
-            lines.append(f"{_columns(shown, 28)}{d['model_only']:>8g}{d['other_only']:>8g}{p:>8}")
+            lines.append(f"{_compared_with(name)}{d['model_only']:>8g}{d['other_only']:>8g}{_p_text(d['p']):>8}")
     fairness = result.get("fairness", {})
     for attribute in ("race", "sex", "unit"):
         groups = fairness.get(attribute)
