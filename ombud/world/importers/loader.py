@@ -26,9 +26,18 @@ from django.utils.translation import gettext as _
 
 from ombud.audit.services import audit_record
 from ombud.cases.models import Allegation, Case
+from ombud.discipline.models import Measure
 from ombud.intake.models import Category, Complaint, ComplaintSubject
 from ombud.org.models import Jurisdiction, Officer, OversightBody, Unit, UnitKind
-from ombud.world.importers.base import Batch, ImportError_, Problem, UnitRow
+from ombud.world.importers.base import (
+    AllegationRow,
+    Batch,
+    ComplaintRow,
+    ImportError_,
+    OfficerRow,
+    Problem,
+    UnitRow,
+)
 
 Progress = Callable[[str, int], object]
 M = TypeVar("M", bound=models.Model)
@@ -45,13 +54,17 @@ NO_UNIT_KEY = "\x00no unit"
 class ImportReport:
     source: str
     added: dict[str, int] = field(default_factory=dict)
-    # Rows already in the database from an earlier run, left as they were.
+    # Rows already in the database from an earlier run (``updated`` of them changed to what this
+    # release says: a finding decided since, a complaint closed, an officer who left or moved).
     already: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     body_id: int = 0
     # New officers whose badge was left out: shared by two of the source's officers, or already held.
     badges_left_out: int = 0
+    # Allegations imported earlier that this release gives another category: left as they were.
+    allegations_elsewhere: int = 0
 
     @property
     def skipped(self) -> list[Problem]:
@@ -89,6 +102,7 @@ def batch_load(batch: Batch, *, progress: Progress | None = None, actor: Any = N
                 "source": batch.source,
                 "added": dict(sorted(report.added.items())),
                 "already": dict(sorted(report.already.items())),
+                "updated": dict(sorted(report.updated.items())),
                 "bad_rows": len(report.skipped),
                 "rows_kept_without_a_bad_value": report.kept_rows,
                 "badges_left_out": report.badges_left_out,
@@ -333,8 +347,44 @@ class _Loader:
             ),
             "officers",
         )
+        self._officers_update([o for o in self.b.officers if o.external_id in ids], units)
         ids.update({o.external_id: o.pk for o in made})
         return ids
+
+    def _officers_update(self, rows: Sequence[OfficerRow], units: dict[str, Unit]) -> None:
+        """Officers imported earlier take what a newer release says of them: his rank, race, sex,
+        unit and hiring date where given (an empty cell says nothing), his leaving and the status
+        that goes with it. A leaving date once known is kept: a release that leaves the cell empty
+        does not make him serve again. An officer with a measure decided here keeps the status its
+        due process gave him (a release saying "active" does not lift a suspension)."""
+        fields = ("rank", "race", "sex", "hired_on", "left_on", "status", "unit_id")
+        by_id = {row.external_id: row for row in rows}
+        measured = set(
+            Measure.objects.filter(officer__source=self.source).values_list("officer__external_id", flat=True)
+        )
+        changed: list[Officer] = []
+        for officer in Officer.objects.filter(source=self.source).only("pk", "external_id", *fields).iterator():
+            row = by_id.get(officer.external_id)
+            if row is None:
+                continue
+            before = [getattr(officer, name) for name in fields]
+            officer.rank = row.rank[:64] or officer.rank
+            officer.race = row.race[:32] or officer.race
+            officer.sex = row.sex[:16] or officer.sex
+            officer.hired_on = row.hired_on or officer.hired_on
+            officer.left_on = row.left_on or officer.left_on
+            if row.unit_key:
+                officer.unit_id = units[row.unit_key].pk
+            if officer.external_id not in measured:
+                if officer.left_on is None or row.status != Officer.Status.ACTIVE:
+                    officer.status = row.status
+                elif officer.status == Officer.Status.ACTIVE:  # he left, as an earlier release said
+                    officer.status = Officer.Status.RETIRED
+            if [getattr(officer, name) for name in fields] != before:
+                changed.append(officer)
+        for chunk in _chunks(changed, 2000):
+            Officer.objects.bulk_update(chunk, fields)
+        self.report.updated["officers"] = len(changed)
 
     def _categories(self) -> dict[str, Category]:
         wanted = {a.category: a.category_name for a in self.b.allegations}
@@ -383,10 +433,55 @@ class _Loader:
             )
 
         self._references_free(fresh)
+        earlier = [c for c in self.b.complaints if c.external_id in out]
         for made in self._create(Complaint, (build(c) for c in fresh), "complaints"):
             out[made.external_id] = (made.pk, made.received_at, made.closed_at)
         self.fresh_complaints = {c.external_id for c in fresh}
+        self._complaints_update(earlier, out, done={c for c in alleged if c not in pending})
         return out
+
+    def _complaints_update(
+        self,
+        rows: Sequence[ComplaintRow],
+        known: dict[str, tuple[int, dt.datetime, dt.datetime | None]],
+        done: set[str],
+    ) -> None:
+        """Complaints imported earlier take the closing date and the day of the incident a newer
+        release gives (where it gives them), and one still under investigation is closed, with its
+        case (the import made one per complaint, under the same id), once the release closes it or
+        decides all its allegations. Only what the import made and left open is closed here."""
+        by_id = {row.external_id: row for row in rows}
+        changed: list[Complaint] = []
+        closing: dict[str, dt.datetime | None] = {}
+        found = Complaint.objects.filter(source=self.source, channel=Complaint.Channel.IMPORT).only(
+            "pk", "external_id", "received_at", "closed_at", "occurred_on", "status"
+        )
+        for complaint in found.iterator():
+            row = by_id.get(complaint.external_id)
+            if row is None:
+                continue
+            before = (complaint.closed_at, complaint.occurred_on, complaint.status)
+            if row.closed_on and row.closed_on >= row.received_on:
+                complaint.closed_at = self._at(row.closed_on)
+            complaint.occurred_on = complaint.occurred_on or row.occurred_on
+            still_open = complaint.status == Complaint.Status.INVESTIGATING
+            if still_open and (complaint.closed_at is not None or complaint.external_id in done):
+                complaint.status = Complaint.Status.CLOSED
+                closing[complaint.external_id] = complaint.closed_at
+            if (complaint.closed_at, complaint.occurred_on, complaint.status) != before:
+                changed.append(complaint)
+                known[complaint.external_id] = (complaint.pk, complaint.received_at, complaint.closed_at)
+        for chunk in _chunks(changed, 2000):
+            Complaint.objects.bulk_update(chunk, ["closed_at", "occurred_on", "status"])
+        self.report.updated["complaints"] = len(changed)
+        cases: list[Case] = []
+        for part in _chunks(sorted(closing), 900):
+            for case in Case.objects.filter(source=self.source, status=Case.Status.OPEN, external_id__in=part):
+                case.status, case.closed_at = Case.Status.CLOSED, closing[case.external_id]
+                cases.append(case)
+        for chunk in _chunks(cases, 2000):
+            Case.objects.bulk_update(chunk, ["status", "closed_at"])
+        self.report.updated["cases"] = len(cases)
 
     def _references_free(self, fresh: Sequence[Any]) -> None:
         """Stop, naming the complaint, where another source's records hold the reference one of this
@@ -512,13 +607,15 @@ class _Loader:
         existing = set(
             Allegation.objects.filter(case__source=self.source).values_list("case_id", "external_id").iterator()
         )
-        fresh = []
+        fresh: list[AllegationRow] = []
+        earlier: list[AllegationRow] = []
         for a in self.b.allegations:
             case = cases.get(a.complaint_id)
-            if case is None or a.officer_id not in officers or (case, a.external_id) in existing:
+            if case is None or a.officer_id not in officers:
                 continue
-            fresh.append(a)
+            (earlier if (case, a.external_id) in existing else fresh).append(a)
         self.report.already["allegations"] = len(self.b.allegations) - len(fresh)
+        self._allegations_update(earlier, cases, complaints, categories)
 
         def build(a: Any) -> dict[str, Any]:
             _, received, closed = complaints[a.complaint_id]
@@ -537,3 +634,49 @@ class _Loader:
             }
 
         self._insert(Allegation, [build(a) for a in fresh], "allegations")
+
+    def _allegations_update(
+        self,
+        rows: Sequence[AllegationRow],
+        cases: dict[str, int],
+        complaints: dict[str, tuple[int, dt.datetime, dt.datetime | None]],
+        categories: dict[str, Category],
+    ) -> None:
+        """Allegations imported earlier take the finding a newer release gives them (a pending one
+        decided since, one decided otherwise on review). The new finding is known from the
+        complaint's closing where that comes after what was known before, else from this run: it was
+        not known at the earlier import, and the features of a date before this run must not know it.
+        A finding decided here, in ombud (by a person), is left as it was, and so is an allegation
+        this release gives another category: its rows for the complaint and officer are in another
+        order, and the finding would land on another allegation."""
+        by_key = {(cases[a.complaint_id], a.external_id): a for a in rows}
+        now = timezone.now()
+        changed: list[Allegation] = []
+        other_category = 0
+        fields = ("finding", "finding_raw", "decided_at")
+        found = Allegation.objects.filter(case__source=self.source, external_id__gt="").only(
+            "pk", "case_id", "external_id", "category_id", "decided_by_id", "proposed_finding", *fields
+        )
+        for allegation in found.iterator():
+            row = by_key.get((allegation.case_id, allegation.external_id))
+            if row is None or (row.finding, row.finding_raw[:120]) == (
+                allegation.finding,
+                allegation.finding_raw,
+            ):
+                continue
+            if allegation.decided_by_id is not None or allegation.proposed_finding:
+                continue
+            if categories[row.category].pk != allegation.category_id:
+                other_category += 1
+                continue
+            closed, known = complaints[row.complaint_id][2], allegation.decided_at
+            if not row.finding:
+                allegation.decided_at = None
+            elif row.finding != allegation.finding:  # (not where only the source's wording changed)
+                allegation.decided_at = closed if closed and (known is None or closed > known) else now
+            allegation.finding, allegation.finding_raw = row.finding, row.finding_raw[:120]
+            changed.append(allegation)
+        for chunk in _chunks(changed, 2000):
+            Allegation.objects.bulk_update(chunk, fields)
+        self.report.updated["allegations"] = len(changed)
+        self.report.allegations_elsewhere = other_category

@@ -129,10 +129,29 @@ class Command(BaseCommand):
             % {"source": report.source, "t": report.seconds, "added": report.added_total}
         )
         for label in sorted(set(report.added) | set(report.already)):
-            self.stdout.write(
-                "  "
-                + _("%(label)-22s %(added)10d added, %(already)d already there")
-                % {"label": label, "added": report.added.get(label, 0), "already": report.already.get(label, 0)}
+            counts = {
+                "label": label,
+                "added": report.added.get(label, 0),
+                "already": report.already.get(label, 0),
+                "updated": report.updated.get(label, 0),
+            }
+            if counts["updated"]:
+                line = (
+                    _("%(label)-22s %(added)10d added, %(already)d already there (%(updated)d updated)") % counts
+                )
+            else:
+                line = _("%(label)-22s %(added)10d added, %(already)d already there") % counts
+            self.stdout.write("  " + line)
+        if report.allegations_elsewhere:
+            self.stderr.write(
+                ngettext(
+                    "%(n)d allegation imported earlier was left as it was: this release gives it another category "
+                    "(the complaint's rows for its officer may be in another order than before).",
+                    "%(n)d allegations imported earlier were left as they were: this release gives them another "
+                    "category (the complaint's rows for their officer may be in another order than before).",
+                    report.allegations_elsewhere,
+                )
+                % {"n": report.allegations_elsewhere}
             )
         skipped, kept = len(report.skipped), report.kept_rows
         if skipped:
