@@ -29,7 +29,7 @@ from ombud.risk import model as risk_model
 from ombud.risk.evaluation import evaluate, picked
 from ombud.risk.events import NO_DAY, Events, events_load
 from ombud.risk.explain import factors_for, reason_text, typical_values
-from ombud.risk.features import LABEL_DAYS, active_rows, features
+from ombud.risk.features import LABEL_DAYS, active_rows, features, serving
 from ombud.risk.models import Alert, Evaluation, EvaluationRequest, Intervention, RiskScore, ThresholdRule
 from ombud.risk.rules import categories_in_record, description_shown, rule_counts, rule_families, rule_specs
 from ombud.risk.selectors import alert_list_for_user, may_read_evaluations, simulated_truth
@@ -313,9 +313,13 @@ def rule_save(*, actor: Any, rule: ThresholdRule | None, changes: dict[str, Any]
         categories = list(Category.objects.filter(code__in=codes))
         unknown = codes - {category.code for category in categories}
         if unknown:
-            raise ValidationError(
-                {"categories": _("No such category: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}}
-            )
+            # A category is given by its code; one given by its name is pointed to its code.
+            by_name = {c.name.casefold(): c.code for c in Category.objects.all()}
+            meant = sorted({by_name[u.casefold()] for u in unknown if u.casefold() in by_name})
+            message = _("No such category: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+            if meant:
+                message += " " + _("Categories are given by their codes: %(codes)s.") % {"codes": ", ".join(meant)}
+            raise ValidationError({"categories": message})
         if added or codes != set(rule.categories.values_list("code", flat=True)):
             changed.append("categories")
     rule_description_checked(rule, changed)
@@ -345,6 +349,28 @@ class ScoreReport:
     flagged_by_rule: dict[str, int] = field(default_factory=dict)
     # Rules counting categories no complaint on record has (they can flag no one), with those categories.
     unmatched_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Officers on the roster not scored: not active (retired, dismissed, suspended, on standby), or
+    # active but not serving on the date (left by then, hired after).
+    roster: int = 0
+    not_active: int = 0
+    not_serving: int = 0
+
+    def nobody_text(self) -> str:
+        """Why nobody was scored, where nobody was ("" otherwise)."""
+        if self.scored:
+            return ""
+        if not self.roster:
+            return _("Nobody was scored: there is no officer on the roster.")
+        return _(
+            "Nobody was scored: of the %(roster)d officers on the roster, %(inactive)d are not active (retired, "
+            "dismissed, suspended or on standby) and %(gone)d had left by %(as_of)s or were hired after it. An "
+            "import sets an officer retired where his leaving date has passed or his status says he left."
+        ) % {
+            "roster": self.roster,
+            "inactive": self.not_active,
+            "gone": self.not_serving,
+            "as_of": self.as_of.isoformat(),
+        }
 
 
 def _record_ended_before(ev: Events, as_of: dt.date) -> bool:
@@ -442,7 +468,14 @@ def risk_score(
     # The first rule that flags each officer, with what it counted for him.
     ruled: dict[int, str] = {}
     rule_count: dict[int, int] = {}
-    report = ScoreReport(as_of=as_of, model_version=model.version, trained=trained)
+    report = ScoreReport(
+        as_of=as_of,
+        model_version=model.version,
+        trained=trained,
+        roster=ev.n_officers,
+        not_active=int((~ev.active).sum()),
+        not_serving=int((ev.active & ~serving(ev, t)).sum()),
+    )
     for rule in rules:
         counts = rule_counts(ev, t, rule)[rows]
         flags = counts >= rule.min_count
@@ -585,7 +618,15 @@ def risk_score_nightly() -> dict[str, int | str]:
                 raise
             skipped = str(exc)  # too little history yet to train the first model
         else:
-            return {"scored": report.scored, "alerts": report.alerts, "trained": int(report.trained)}
+            done: dict[str, int | str] = {
+                "scored": report.scored,
+                "alerts": report.alerts,
+                "trained": int(report.trained),
+            }
+            if not report.scored:
+                done["skipped"] = report.nobody_text()
+                logger.info("risk.score_nightly: %s", done["skipped"])
+            return done
     logger.info("risk.score_nightly: %s", skipped)
     return {"scored": 0, "alerts": 0, "trained": 0, "skipped": skipped}
 

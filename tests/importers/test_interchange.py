@@ -356,7 +356,7 @@ def test_an_impossible_day_and_a_badge_held_twice_are_said(tmp_path: Path) -> No
     assert "2 rows were kept without a bad value" in err
     s4 = Officer.objects.get(external_id="S4")
     assert (s4.hired_on, s4.left_on, s4.status) == (None, None, "retired")
-    assert "Imported “testforce” in" in out
+    assert "Imported “force” (source testforce) in" in out
 
 
 def test_a_newer_release_may_add_an_allegation_to_a_complaint_of_an_earlier_one(tmp_path: Path) -> None:
@@ -597,3 +597,47 @@ def test_an_allegation_given_another_category_by_a_release_is_left_and_said(tmp_
         "sustained",
         "not_sustained",
     }
+
+
+def test_a_leaving_date_ahead_means_serving_until_then_and_9999_means_none(tmp_path: Path) -> None:
+    directory = write_interchange(
+        tmp_path / "force",
+        officers=[
+            {"officer_id": "F1", "last_name": "Fry", "left_on": "2090-06-30"},
+            {"officer_id": "F2", "last_name": "Fox", "left_on": "9999-12-31"},
+            # An "active" status beside a leaving date that has passed: the date is believed, and said.
+            {"officer_id": "F3", "last_name": "Fay", "left_on": "2015-06-01", "status": "Active"},
+        ],
+        complaints=[{"complaint_id": "F-1", "received_on": "2014-03-01"}],
+        allegations=[{"complaint_id": "F-1", "officer_id": "F1"}],
+    )
+    _, err = run_import(directory)
+    status = {o.external_id: (o.left_on, o.status) for o in Officer.objects.all()}
+    assert status == {
+        "F1": (dt.date(2090, 6, 30), "active"),
+        "F2": (None, "active"),
+        "F3": (dt.date(2015, 6, 1), "retired"),
+    }
+    assert "officers.csv:4: status 'Active' but left_on 2015-06-01 has passed: taken as retired" in err
+    assert "officers.csv:2" not in err and "officers.csv:3" not in err
+
+
+def test_an_allegation_naming_no_officer_makes_the_complaint_name_someone_unidentified(tmp_path: Path) -> None:
+    directory = small_force(tmp_path / "force")
+    with (directory / "allegations.csv").open("a") as handle:
+        handle.write("X-2,,Discourtesy,pending,,\n")
+    _, err = run_import(directory)
+    assert "allegations.csv" not in err
+    subjects = ComplaintSubject.objects.filter(complaint__external_id="X-2")
+    assert sorted((s.kind, s.officer_id is None) for s in subjects) == [("officer", False), ("unidentified", True)]
+    assert Allegation.objects.count() == 4
+
+
+def test_a_category_is_the_one_of_that_name_whatever_its_code(tmp_path: Path) -> None:
+    seeded = Category.objects.get(code="neglect")
+    directory = small_force(tmp_path / "force")
+    text = (directory / "allegations.csv").read_text()
+    (directory / "allegations.csv").write_text(text.replace("Neglect", "neglect of duty"))
+    run_import(directory)
+    assert Allegation.objects.get(officer__external_id="C3").category == seeded
+    assert not Category.objects.filter(code="neglect_of_duty").exists()

@@ -711,9 +711,11 @@ def test_the_place_of_the_highest_officers_never_reads_top_0_percent() -> None:
 
 
 def test_a_tiny_p_never_reads_as_zero() -> None:
-    from ombud.risk.templatetags.risk import p_value
+    from ombud.risk.templatetags.risk import p_stated, p_value
 
     assert [p_value(p) for p in (1.0, 0.2461, 0.01, 0.004, None)] == ["1.00", "0.25", "0.01", "< 0.01", "—"]
+    # In a sentence: never "p = < 0.01".
+    assert [p_stated(p) for p in (0.2461, 0.004)] == ["p = 0.25", "p < 0.01"]
 
 
 def test_scoring_says_when_a_rule_counts_categories_the_record_never_names(scored: Force) -> None:

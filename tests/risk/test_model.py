@@ -328,3 +328,20 @@ def test_the_trees_may_only_raise_the_risk_with_his_own_counts_and_lower_it_with
     assert direction["days_since_last_complaint"] == direction["days_since_last_sustained"] == -1
     free = ["tenure_days", "unit_peers", "sustained_share_all", "co_subjects_sustained", "repeat_complaints_1y"]
     assert {name: direction[name] for name in free} == dict.fromkeys(free, 0)
+
+
+def test_scoring_that_leaves_nobody_says_why(tmp_path: Path) -> None:
+    from ombud.org.models import Officer
+    from ombud.risk.services import risk_score
+
+    import_dir(synthetic_force(tmp_path / "force", officers=40, start=2013, end=2017))
+    Officer.objects.update(status=Officer.Status.RETIRED)
+    report = risk_score(as_of=dt.date(2017, 6, 30), retrain=True)
+    assert report.scored == 0
+    assert report.nobody_text().startswith(
+        "Nobody was scored: of the 40 officers on the roster, 40 are not active (retired, dismissed, suspended "
+        "or on standby) and 0 had left by 2017-06-30 or were hired after it."
+    )
+    err = StringIO()
+    call_command("risk", "score", "--as-of", "2017-06-30", stdout=StringIO(), stderr=err)
+    assert "Nobody was scored: of the 40 officers" in err.getvalue()

@@ -57,3 +57,10 @@ def p_value(p: object) -> str:
     if not isinstance(p, int | float):
         return "—"
     return "< 0.01" if p < 0.01 else str(floatformat(p, 2))
+
+
+@register.filter
+def p_stated(p: object) -> str:
+    """The same in a sentence: "p = 0.47", "p < 0.01" (never "p = < 0.01")."""
+    shown = p_value(p)
+    return f"p {shown}" if shown.startswith("<") else f"p = {shown}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 FINDINGS = ("sustained", "not_sustained", "unfounded", "exonerated", "closed")
@@ -277,9 +278,14 @@ STATUS_WORDS = {
 
 def normal_status(text: str, left_on: dt.date | None, *, left: bool = False) -> str:
     """An officer's status: the agreed words, anything else that means gone (inactive, retired,
-    resigned, deceased...) as retired; empty means active unless a leaving date is given (or
-    ``left``: one was written but could not be read)."""
+    resigned, deceased...) as retired; empty means active unless he has left (a leaving date not
+    after today, or ``left``: one was written but could not be read). A leaving date ahead means he
+    serves until then."""
     word = slug(text) if text.strip() else ""
     if not word:
-        return "retired" if left_on or left else "active"
+        return "retired" if left or has_left(left_on) else "active"
     return STATUS_WORDS.get(word, "retired")
+
+
+def has_left(left_on: dt.date | None) -> bool:
+    return left_on is not None and left_on <= timezone.localdate()

@@ -24,6 +24,7 @@ from ombud.world.importers.base import (
     OfficerRow,
     Problem,
     UnitRow,
+    has_left,
     normal_finding,
     normal_status,
     parse_date,
@@ -46,6 +47,8 @@ OFFICER_COLUMNS = (
     "left_on",
     "status",
 )
+# A leaving date in this year or later is a personnel system's "no end date" (9999-12-31), not one.
+NO_END_YEAR = 2100
 COMPLAINT_COLUMNS = ("occurred_on", "place", "closed_on", "source", "summary")
 ALLEGATION_COLUMNS = ("category", "finding", "outcome", "finding_raw", "unit")
 # Dates before FIRST_DATE are typing errors (0202 for 2020), not history; kept, they would make
@@ -135,10 +138,20 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
         left_on = _optional_date(row, "left_on", notes, future=True)
         # A leaving date was written, though unreadable: he left, on a day not known (not "active").
         left_unknown_day = left_on is None and bool(row.get("left_on"))
+        if left_on is not None and left_on.year >= NO_END_YEAR:
+            left_on = None  # 9999-12-31 and the like: personnel systems' "no end date"
         if hired_on and left_on and left_on < hired_on:
             # Which of the two is wrong cannot be told; leaving matters more (who served when).
             notes.append(_("left_on comes before hired_on: hired_on left empty, the row kept"))
             hired_on = None
+        status = normal_status(row.get("status", ""), left_on, left=left_unknown_day)
+        if status == "active" and has_left(left_on):
+            # Which of the two is out of date cannot be told; the date is the more specific.
+            notes.append(
+                _("status %(status)r but left_on %(day)s has passed: taken as retired, the row kept")
+                % {"status": row["status"], "day": left_on}
+            )
+            status = "retired"
         batch.problems += [Problem(file, line, note, kept=True) for note in notes]
         unit = row.get("unit", "")
         if unit and unit not in unit_keys:
@@ -158,7 +171,7 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 sex=row.get("sex", ""),
                 hired_on=hired_on,
                 left_on=left_on,
-                status=normal_status(row.get("status", ""), left_on, left=left_unknown_day),
+                status=status,
             )
         )
     _not_all_bad(file, read, len(listed), batch.problems)
@@ -251,6 +264,12 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 )
             else:
                 bad(_("complaint %(id)r is not in complaints.csv") % {"id": complaint_id})
+            continue
+        if not officer_id:
+            # An allegation against an officer the complainant could not name: the complaint names
+            # someone unidentified (the portal's own form allows it), not a bad row.
+            batch.unidentified.append((complaint_id, _("officer not identified")))
+            kept += 1
             continue
         if officer_id not in officers:
             if officer_id in skipped_officers:

@@ -37,6 +37,7 @@ from ombud.world.importers.base import (
     OfficerRow,
     Problem,
     UnitRow,
+    has_left,
 )
 
 Progress = Callable[[str, int], object]
@@ -53,6 +54,8 @@ NO_UNIT_KEY = "\x00no unit"
 @dataclass
 class ImportReport:
     source: str
+    # The force's name as the run gave it (``--name``, else the directory's).
+    force_name: str = ""
     added: dict[str, int] = field(default_factory=dict)
     # Rows already in the database from an earlier run (``updated`` of them changed to what this
     # release says: a finding decided since, a complaint closed, an officer who left or moved).
@@ -156,7 +159,7 @@ class _Loader:
         self.b = batch
         self.source = batch.source
         self.progress = progress
-        self.report = ImportReport(batch.source)
+        self.report = ImportReport(batch.source, batch.force_name)
         self.kinds = {kind.code: kind for kind in UnitKind.objects.all()}
 
     def _tick(self, label: str, n: int) -> None:
@@ -376,7 +379,7 @@ class _Loader:
             if row.unit_key:
                 officer.unit_id = units[row.unit_key].pk
             if officer.external_id not in measured:
-                if officer.left_on is None or row.status != Officer.Status.ACTIVE:
+                if not has_left(officer.left_on) or row.status != Officer.Status.ACTIVE:
                     officer.status = row.status
                 elif officer.status == Officer.Status.ACTIVE:  # he left, as an earlier release said
                     officer.status = Officer.Status.RETIRED
@@ -387,9 +390,14 @@ class _Loader:
         self.report.updated["officers"] = len(changed)
 
     def _categories(self) -> dict[str, Category]:
+        """The categories the allegations name, by their code or, failing that, their name ("Neglect
+        of duty" is the portal's "Neglect of duty" whatever its code); the others are added."""
         wanted = {a.category: a.category_name for a in self.b.allegations}
         known = {c.code: c for c in Category.objects.filter(code__in=list(wanted))}
+        by_name = {c.name.casefold(): c for c in Category.objects.order_by("-pk")}
         for code, name in sorted(wanted.items()):
+            if code not in known and name.casefold() in by_name:
+                known[code] = by_name[name.casefold()]
             if code not in known:
                 known[code] = Category.objects.create(code=code, name=name[:120] or code, ordering=100)
                 self._added("categories", 1)

@@ -126,6 +126,8 @@ class Command(BaseCommand):
                 "days": ANSWER_HOLDS_DAYS,
             }
         )
+        if not report.scored:
+            self.stderr.write(report.nobody_text())
         for rule, flagged in report.flagged_by_rule.items():
             self.stdout.write("  " + _("rule %(rule)s flags %(n)d") % {"rule": rule, "n": flagged})
         for rule, categories in report.unmatched_rules.items():

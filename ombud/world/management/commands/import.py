@@ -124,9 +124,18 @@ class Command(BaseCommand):
                 _("... and %(n)d more rows, skipped or kept without a bad value")
                 % {"n": len(report.problems) - MAX_PRINTED}
             )
+        if report.force_name and report.force_name.casefold() != report.source.casefold():
+            done = _("Imported “%(name)s” (source %(source)s) in %(t).1f s: %(added)d rows added.")
+        else:
+            done = _("Imported “%(source)s” in %(t).1f s: %(added)d rows added.")
         self.stdout.write(
-            _("Imported “%(source)s” in %(t).1f s: %(added)d rows added.")
-            % {"source": report.source, "t": report.seconds, "added": report.added_total}
+            done
+            % {
+                "name": report.force_name,
+                "source": report.source,
+                "t": report.seconds,
+                "added": report.added_total,
+            }
         )
         for label in sorted(set(report.added) | set(report.already)):
             counts = {
