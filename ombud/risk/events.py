@@ -15,6 +15,7 @@ Labels count allegations by the day the incident happened."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -32,6 +33,8 @@ I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
 NO_DAY = -1
+# The end of what has no end (a day no date reaches).
+FOREVER = int(np.iinfo(np.int64).max)
 # Finding codes in the arrays; 0 is pending (no finding yet, or none known on the day).
 FINDING_CODES: tuple[str, ...] = ("", *Finding.values)
 SUSTAINED = FINDING_CODES.index(Finding.SUSTAINED)
@@ -81,11 +84,13 @@ class Events:
     cs_complainant: I64
     cs_addressed: B  # the complainant addressed a higher body directly
     cs_unit: I64  # the officer's unit when the complaint came, -1 if unknown
-    # Complaint subjects joined with the complaint's categories.
+    # The categories each complaint subject counts under (``_subject_categories``), each known from
+    # ``sc_known`` until ``sc_until`` (``FOREVER``: still).
     sc_officer: I64
     sc_complaint: I64
     sc_category: I64  # index into ``category_codes``
-    sc_received: I64
+    sc_known: I64
+    sc_until: I64
     sc_event: I64
     # Allegations against officers.
     al_officer: I64
@@ -146,6 +151,10 @@ class Events:
                     values[name] = values[name][kept]
             values[f"{prefix}_officer"] = renumber[values[f"{prefix}_officer"]]
         return Events(**values)
+
+    def sc_known_at(self, t: int) -> B:
+        """The subject-category rows that hold on ``t``."""
+        return np.asarray((self.sc_known <= t) & (t < self.sc_until))
 
     def first_day(self) -> int:
         """The first day anything was known."""
@@ -215,12 +224,6 @@ def events_load() -> Events:
     # happening on the day of receipt.
     cs_event = np.where((occurred == NO_DAY) | (occurred > cs_received), cs_received, occurred)
 
-    links = np.array(
-        list(Complaint.categories.through.objects.values_list("complaint_id", "category_id")), dtype=np.int64
-    ).reshape(-1, 2)
-    sc = _join(complaint_pk, links[:, 0])
-    sc_category = np.array([category_index[c] for c in links[sc[1], 1].tolist()], dtype=np.int64)
-
     allegations = list(
         Allegation.objects.filter(officer__isnull=False).values_list(
             "officer_id",
@@ -257,6 +260,9 @@ def events_load() -> Events:
         [officer_event.get((a[6], a[0]), case_event.get(a[6], NO_DAY)) for a in allegations], dtype=np.int64
     )
     al_occurred = np.where((al_occurred == NO_DAY) & (al_case_event != NO_DAY), al_case_event, al_occurred)
+    sc_row, sc_category, sc_known, sc_until = _subject_categories(
+        [(r[0], r[1]) for r in rows], cs_received, allegations, al_known, category_index
+    )
     measures = list(Measure.objects.values_list("officer_id", "proposed_at", "kind"))
     escalations = np.array(
         [
@@ -293,11 +299,12 @@ def events_load() -> Events:
         cs_complainant=_complainant_keys(rows),
         cs_addressed=np.array([r[5] is not None for r in rows], dtype=bool),
         cs_unit=_ints(r[6] for r in rows),
-        sc_officer=cs_officer[sc[0]],
-        sc_complaint=cs_complaint.astype(np.int64)[sc[0]],
+        sc_officer=cs_officer[sc_row],
+        sc_complaint=cs_complaint.astype(np.int64)[sc_row],
         sc_category=sc_category,
-        sc_received=cs_received[sc[0]],
-        sc_event=cs_event[sc[0]],
+        sc_known=sc_known,
+        sc_until=sc_until,
+        sc_event=cs_event[sc_row],
         al_officer=index(_ints(a[0] for a in allegations)),
         al_category=np.array([category_index[a[1]] for a in allegations], dtype=np.int64),
         al_finding=np.array([finding_index.get(a[2], 0) for a in allegations], dtype=np.int64),
@@ -323,6 +330,44 @@ def events_load() -> Events:
         unit_names=dict(Unit.objects.values_list("pk", "name")),
         n_complaints=len(complaint_keys),
     )
+
+
+def _subject_categories(
+    subjects: list[tuple[int, int]],
+    received: I64,
+    allegations: list[tuple[Any, ...]],
+    al_known: I64,
+    category_index: dict[int, int],
+) -> tuple[I64, I64, I64, I64]:
+    """The categories each (officer, complaint) subject counts under, as rows (subject, category,
+    known from, until): his own allegations' categories in the cases holding the complaint, from the
+    day each is known; before the first of them (a complaint filed, no case built yet), the
+    categories the complaint was filed under. A complaint alleging bribery against one officer and
+    discourtesy against the other is no bribery complaint about the second."""
+    case_complaints: dict[int, list[int]] = defaultdict(list)
+    for case_id, complaint_id in Case.complaints.through.objects.values_list("case_id", "complaint_id"):
+        case_complaints[case_id].append(complaint_id)
+    # (officer, complaint) -> {category: the day the first allegation of it was known}
+    own: dict[tuple[int, int], dict[int, int]] = {}
+    for a, known in zip(allegations, al_known.tolist(), strict=True):
+        for complaint_id in case_complaints.get(a[6], ()):
+            seen = own.setdefault((a[0], complaint_id), {})
+            category = category_index[a[1]]
+            seen[category] = min(known, seen.get(category, known))
+    filed: dict[int, list[int]] = defaultdict(list)
+    for complaint_id, category_id in Complaint.categories.through.objects.values_list(
+        "complaint_id", "category_id"
+    ):
+        filed[complaint_id].append(category_index[category_id])
+    out: list[tuple[int, int, int, int]] = []
+    for i, (key, day) in enumerate(zip(subjects, received.tolist(), strict=True)):
+        alleged = own.get(key, {})
+        first = min(alleged.values(), default=FOREVER)
+        if first > day:
+            out += [(i, category, day, first) for category in filed.get(key[1], ())]
+        out += [(i, category, max(day, known), FOREVER) for category, known in sorted(alleged.items())]
+    table = np.array(out, dtype=np.int64).reshape(-1, 4)
+    return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
 
 
 def _join(left_keys: I64, right_keys: I64) -> tuple[I64, I64]:

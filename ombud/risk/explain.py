@@ -131,20 +131,8 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
         "other_findings": lambda: _other_findings(row),
         "recency": lambda: _recency(row),
         "tenure": lambda: _tenure(row),
-        "unit": lambda: (
-            _("Officers of the same unit average %(m).1f complaints a year")
-            % {"m": _value(row, "unit_peer_mean_1y")}
-            if not math.isnan(_value(row, "unit_peer_mean_1y"))
-            else _("No unit on record for the day")
-        ),
-        "co_subjects": lambda: (
-            ngettext(
-                "Named with %(n)d other officer, %(s)d of them with a sustained finding",
-                "Named with %(n)d other officers, %(s)d of them with a sustained finding",
-                _n(_value(row, "co_subjects")),
-            )
-            % {"n": _n(_value(row, "co_subjects")), "s": _n(_value(row, "co_subjects_sustained"))}
-        ),
+        "unit": lambda: _unit(row),
+        "co_subjects": lambda: _co_subjects(row),
         "officials": lambda: (
             ngettext(
                 "Named in complaints together with %(n)d local official",
@@ -174,6 +162,35 @@ def describe(key: str, row: dict[str, float], category_names: dict[str, str]) ->
     return writer() if writer else key
 
 
+def _unit(row: dict[str, float]) -> str:
+    """His unit's figure beside his own: the unit's mean alone says nothing of him."""
+    mean = _value(row, "unit_peer_mean_1y")
+    if math.isnan(mean):
+        return _("No unit on record for the day")
+    own = _value(row, "complaints_1y")
+    if math.isnan(own):
+        return _("Officers of the same unit average %(m).1f complaints a year") % {"m": mean}
+    return ngettext(
+        "%(n)d complaint in the last 12 months where the officers of his unit average %(m).1f",
+        "%(n)d complaints in the last 12 months where the officers of his unit average %(m).1f",
+        _n(own),
+    ) % {"n": _n(own), "m": mean}
+
+
+def _co_subjects(row: dict[str, float]) -> str:
+    n, held = _n(_value(row, "co_subjects")), _n(_value(row, "co_subjects_sustained"))
+    if not held:
+        # "0 of them with a sustained finding" states an absence; who he is named with is the point.
+        return ngettext(
+            "Named in complaints with %(n)d other officer", "Named in complaints with %(n)d other officers", n
+        ) % {"n": n}
+    return ngettext(
+        "Named with %(n)d other officer, %(s)d of them with a sustained finding",
+        "Named with %(n)d other officers, %(s)d of them with a sustained finding",
+        n,
+    ) % {"n": n, "s": held}
+
+
 def _complaints(row: dict[str, float]) -> str:
     if math.isnan(_value(row, "complaints_1y")):
         # The records began less than a year before: the year's count is not known, all of it is.
@@ -194,6 +211,12 @@ def _complaints(row: dict[str, float]) -> str:
             "%(n)d complaints on record (none in the last 5 years)",
             total,
         ) % {"n": total}
+    if not n1 and math.isnan(_value(row, "complaints_5y")):
+        return ngettext(
+            "%(n)d complaint since the records began (none in the last 12 months)",
+            "%(n)d complaints since the records began (none in the last 12 months)",
+            n5,
+        ) % {"n": n5}
     if not n1:
         # A reason leads with what is on his record, not with the year that has nothing.
         return ngettext(
@@ -201,11 +224,19 @@ def _complaints(row: dict[str, float]) -> str:
             "%(n)d complaints in the last 5 years (none in the last 12 months)",
             n5,
         ) % {"n": n5}
-    text = ngettext(
-        "%(n)d complaint in the last 12 months (%(five)d in 5 years)",
-        "%(n)d complaints in the last 12 months (%(five)d in 5 years)",
-        n1,
-    ) % {"n": n1, "five": n5}
+    if math.isnan(_value(row, "complaints_5y")):
+        # A record shorter than five years: "in 5 years" would stretch it.
+        text = ngettext(
+            "%(n)d complaint in the last 12 months (%(all)d since the records began)",
+            "%(n)d complaints in the last 12 months (%(all)d since the records began)",
+            n1,
+        ) % {"n": n1, "all": n5}
+    else:
+        text = ngettext(
+            "%(n)d complaint in the last 12 months (%(five)d in 5 years)",
+            "%(n)d complaints in the last 12 months (%(five)d in 5 years)",
+            n1,
+        ) % {"n": n1, "five": n5}
     ratio = _value(row, "unit_ratio_1y")
     if not math.isnan(ratio) and ratio >= 1.5:
         text = joined([text, _("%(r).1f times the average at the same unit") % {"r": ratio}])

@@ -76,8 +76,7 @@ class FeatureSpec:
 
 def spec_for(ev: Events, t: int) -> FeatureSpec:
     """The categories most often named in complaints known by ``t``."""
-    known = ev.sc_received <= t
-    counts = np.bincount(ev.sc_category[known], minlength=len(ev.category_codes))
+    counts = np.bincount(ev.sc_category[ev.sc_known_at(t)], minlength=len(ev.category_codes))
     counts = counts + np.bincount(ev.al_category[ev.al_known <= t], minlength=len(ev.category_codes))
     top = [int(i) for i in np.argsort(-counts, kind="stable")[:TOP_CATEGORIES] if counts[i] > 0]
     return FeatureSpec(tuple(ev.category_codes[i] for i in sorted(top)))
@@ -230,7 +229,7 @@ def features(ev: Events, t: int, rows: I64, spec: FeatureSpec) -> F64:
     with np.errstate(divide="ignore", invalid="ignore"):
         complaints_2y, allegations_2y = col["complaints_2y"], col["allegations_2y"]
         col["allegations_per_complaint_2y"] = np.where(complaints_2y > 0, allegations_2y / complaints_2y, np.nan)
-    sc_known = ev.sc_received <= t
+    sc_known = ev.sc_known_at(t)
     codes = {code: i for i, code in enumerate(ev.category_codes)}
     for category in spec.categories:
         index = codes.get(category, -1)

@@ -67,7 +67,10 @@ from ombud.risk.features import WINDOWS, FeatureSpec, cohort, features, label_co
 #      the case's opening), and one added to an open case is known from its adding; unit peers are
 #      the cohort's whoever is scored; complaints addressed over the chain's head and severe measures
 #      may only raise the risk.
-FORMAT_VERSION = 9
+#  10: an officer's complaints by category count the categories of his own allegations (those of the
+#      complaint as filed only until the first is known): a complaint alleging bribery against one
+#      officer and discourtesy against the other was a bribery complaint about both.
+FORMAT_VERSION = 10
 MAGIC = b"OMBUD-RISK-MODEL\n"
 PURPOSE = "risk.model"
 LABELS = ("sustained", "any")

@@ -99,7 +99,7 @@ def rule_counts(ev: Events, t: int, rule: RuleSpec) -> I64:
             mask &= np.isin(ev.al_category, wanted)
         counts = np.bincount(ev.al_officer[mask], minlength=n)
     elif len(wanted):
-        mask = (ev.sc_received <= t) & _window(ev.sc_event, t, rule.window_days) & np.isin(ev.sc_category, wanted)
+        mask = ev.sc_known_at(t) & _window(ev.sc_event, t, rule.window_days) & np.isin(ev.sc_category, wanted)
         pairs = np.unique(np.column_stack([ev.sc_officer[mask], ev.sc_complaint[mask]]), axis=0)
         counts = np.bincount(pairs[:, 0], minlength=n) if len(pairs) else np.zeros(n, dtype=np.int64)
     else:

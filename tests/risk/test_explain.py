@@ -133,3 +133,19 @@ def test_the_factors_never_say_that_complaints_came_from_the_same_people() -> No
         word in f["text"].lower() for row in factors for f in row for word in ("repeat", "again", "same")
     )
     assert len(factors[2]) >= 3
+
+
+def test_unit_peers_links_and_short_records_are_told_as_they_are() -> None:
+    # The unit's mean beside his own count: alone, it says nothing of him.
+    assert describe("unit", {"unit_peer_mean_1y": 0.5, "complaints_1y": 3.0}, {}) == (
+        "3 complaints in the last 12 months where the officers of his unit average 0.5"
+    )
+    # Named with others, none of whom has a finding: who he is named with, not "0 of them".
+    assert describe("co_subjects", {"co_subjects": 1.0, "co_subjects_sustained": 0.0}, {}) == (
+        "Named in complaints with 1 other officer"
+    )
+    # A record four years long has no "5 years".
+    short = {"complaints_1y": 2.0, "complaints_5y": math.nan, "complaints_all": 6.0}
+    assert describe("complaints", short, {}) == "2 complaints in the last 12 months (6 since the records began)"
+    quiet = {"complaints_1y": 0.0, "complaints_5y": math.nan, "complaints_all": 6.0}
+    assert describe("complaints", quiet, {}) == "6 complaints since the records began (none in the last 12 months)"

@@ -373,3 +373,37 @@ def test_an_officers_unit_peers_are_the_same_whoever_else_is_scored_with_him(tmp
     assert alone[0] == 1  # unit_peers: Baker, named in the three years before, serves in his unit
     Officer.objects.filter(external_id="B").update(status=Officer.Status.RETIRED)
     np.testing.assert_array_equal(features(events_load(), t, a, spec)[0, peers], alone)
+
+
+def test_a_complaint_counts_under_the_categories_alleged_against_each_officer_once_alleged() -> None:
+    from tests.factories import (
+        AllegationFactory,
+        CaseFactory,
+        CategoryFactory,
+        ComplaintFactory,
+        ComplaintSubjectFactory,
+        OfficerFactory,
+    )
+
+    bribery, rudeness = CategoryFactory(code="bribe_t"), CategoryFactory(code="rude_t")
+    taker, bystander = OfficerFactory(), OfficerFactory()
+    filed = dt.datetime(2017, 1, 10, tzinfo=dt.UTC)
+    complaint = ComplaintFactory(received_at=filed, categories=[bribery, rudeness])
+    for officer in (taker, bystander):
+        ComplaintSubjectFactory(complaint=complaint, officer=officer)
+    case = CaseFactory(opened_at=filed + dt.timedelta(days=22))
+    case.complaints.add(complaint)
+    AllegationFactory(case=case, officer=taker, category=bribery, occurred_on=dt.date(2017, 1, 5))
+    AllegationFactory(case=case, officer=bystander, category=rudeness, occurred_on=dt.date(2017, 1, 5))
+    spec = FeatureSpec(("bribe_t", "rude_t"))
+
+    def counts(day: dt.date) -> dict[int, tuple[float, float]]:
+        ids, matrix = matrix_as_of(day, spec)
+        names = spec.names()
+        at = names.index("category:bribe_t_all"), names.index("category:rude_t_all")
+        return {pk: (matrix[i, at[0]], matrix[i, at[1]]) for i, pk in enumerate(ids)}
+
+    # Filed, no case yet: the complaint's own categories, for both.
+    assert counts(dt.date(2017, 1, 20)) == {taker.pk: (1, 1), bystander.pk: (1, 1)}
+    # Once the allegations are known, each counts what he is alleged: the bystander took no bribe.
+    assert counts(dt.date(2017, 3, 1)) == {taker.pk: (1, 0), bystander.pk: (0, 1)}
