@@ -284,6 +284,13 @@ def _holding_kinds(officer_id: int) -> set[str]:
     )
 
 
+def officers_held_by_measures(officers: Any) -> set[int]:
+    """The ids of the officers (of a queryset) whom a suspension, standby or dismissal decided here
+    holds now: their status is their measures' (an import does not change it)."""
+    held = Measure.objects.filter(DECIDED_HERE, officer__in=officers, kind__in=[k for k, _s in STATUS_PRECEDENCE])
+    return set(held.filter(HOLDING).values_list("officer_id", flat=True))
+
+
 def officer_held_by_measures(officer_id: int) -> bool:
     """Whether a suspension, standby or dismissal decided here holds the officer now."""
     return bool(_holding_kinds(officer_id))

@@ -340,32 +340,41 @@ def _subject_categories(
     category_index: dict[int, int],
 ) -> tuple[I64, I64, I64, I64]:
     """The categories each (officer, complaint) subject counts under, as rows (subject, category,
-    known from, until): his own allegations' categories in the cases holding the complaint, from the
-    day each is known; before the first of them (a complaint filed, no case built yet), the
-    categories the complaint was filed under. A complaint alleging bribery against one officer and
-    discourtesy against the other is no bribery complaint about the second."""
+    known from, until). Until the complaint's case is built (its first allegation, against anyone,
+    is known), the categories the complaint was filed under; from then on, the categories of the
+    officer's own allegations in the case, each from the day it is known. An allegation is about one
+    of the case's complaints naming him: the first filed under its category, else the first; so a
+    case joining three complaints counts one bribery allegation once. A complaint alleging bribery
+    against one officer and discourtesy against the other is no bribery complaint about the second,
+    and an officer named but alleged nothing counts under no category."""
     case_complaints: dict[int, list[int]] = defaultdict(list)
     for case_id, complaint_id in Case.complaints.through.objects.values_list("case_id", "complaint_id"):
         case_complaints[case_id].append(complaint_id)
-    # (officer, complaint) -> {category: the day the first allegation of it was known}
-    own: dict[tuple[int, int], dict[int, int]] = {}
-    for a, known in zip(allegations, al_known.tolist(), strict=True):
-        for complaint_id in case_complaints.get(a[6], ()):
-            seen = own.setdefault((a[0], complaint_id), {})
-            category = category_index[a[1]]
-            seen[category] = min(known, seen.get(category, known))
     filed: dict[int, list[int]] = defaultdict(list)
     for complaint_id, category_id in Complaint.categories.through.objects.values_list(
         "complaint_id", "category_id"
     ):
         filed[complaint_id].append(category_index[category_id])
+    day_of = {key: day for key, day in zip(subjects, received.tolist(), strict=True)}
+    built: dict[int, int] = {}  # complaint -> the day its case's first allegation was known
+    own: dict[tuple[int, int], dict[int, int]] = {}  # subject -> {category: known from}
+    for a, known in zip(allegations, al_known.tolist(), strict=True):
+        complaints = case_complaints.get(a[6], [])
+        for complaint_id in complaints:
+            built[complaint_id] = min(known, built.get(complaint_id, known))
+        naming = sorted((day_of[(a[0], c)], c) for c in complaints if (a[0], c) in day_of)
+        if not naming:
+            continue
+        category = category_index[a[1]]
+        about = next((c for _day, c in naming if category in filed.get(c, ())), naming[0][1])
+        seen = own.setdefault((a[0], about), {})
+        seen[category] = min(known, seen.get(category, known))
     out: list[tuple[int, int, int, int]] = []
-    for i, (key, day) in enumerate(zip(subjects, received.tolist(), strict=True)):
-        alleged = own.get(key, {})
-        first = min(alleged.values(), default=FOREVER)
-        if first > day:
-            out += [(i, category, day, first) for category in filed.get(key[1], ())]
-        out += [(i, category, max(day, known), FOREVER) for category, known in sorted(alleged.items())]
+    for i, key in enumerate(subjects):
+        day, until = day_of[key], built.get(key[1], FOREVER)
+        if until > day:
+            out += [(i, category, day, until) for category in filed.get(key[1], ())]
+        out += [(i, category, max(day, known), FOREVER) for category, known in sorted(own.get(key, {}).items())]
     table = np.array(out, dtype=np.int64).reshape(-1, 4)
     return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
 

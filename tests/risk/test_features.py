@@ -14,6 +14,14 @@ from ombud.discipline.models import Measure
 from ombud.org.models import Officer, StationAssignment
 from ombud.risk.events import events_load
 from ombud.risk.features import FeatureSpec, cohort, features, labels, spec_for
+from tests.factories import (
+    AllegationFactory,
+    CaseFactory,
+    CategoryFactory,
+    ComplaintFactory,
+    ComplaintSubjectFactory,
+    OfficerFactory,
+)
 from tests.risk.data import import_dir
 from tests.risk.helpers import write_interchange
 
@@ -376,15 +384,6 @@ def test_an_officers_unit_peers_are_the_same_whoever_else_is_scored_with_him(tmp
 
 
 def test_a_complaint_counts_under_the_categories_alleged_against_each_officer_once_alleged() -> None:
-    from tests.factories import (
-        AllegationFactory,
-        CaseFactory,
-        CategoryFactory,
-        ComplaintFactory,
-        ComplaintSubjectFactory,
-        OfficerFactory,
-    )
-
     bribery, rudeness = CategoryFactory(code="bribe_t"), CategoryFactory(code="rude_t")
     taker, bystander = OfficerFactory(), OfficerFactory()
     filed = dt.datetime(2017, 1, 10, tzinfo=dt.UTC)
@@ -407,3 +406,26 @@ def test_a_complaint_counts_under_the_categories_alleged_against_each_officer_on
     assert counts(dt.date(2017, 1, 20)) == {taker.pk: (1, 1), bystander.pk: (1, 1)}
     # Once the allegations are known, each counts what he is alleged: the bystander took no bribe.
     assert counts(dt.date(2017, 3, 1)) == {taker.pk: (1, 0), bystander.pk: (0, 1)}
+
+
+def test_one_allegation_in_a_case_joining_complaints_counts_once_and_a_bystander_for_nothing() -> None:
+    bribery, rudeness = CategoryFactory(code="bribe_t"), CategoryFactory(code="rude_t")
+    taker, bystander = OfficerFactory(), OfficerFactory()
+    case = CaseFactory(opened_at=dt.datetime(2017, 2, 1, tzinfo=dt.UTC))
+    for day in (3, 10, 17):
+        complaint = ComplaintFactory(received_at=dt.datetime(2017, 1, day, tzinfo=dt.UTC), categories=[rudeness])
+        ComplaintSubjectFactory(complaint=complaint, officer=taker)
+        case.complaints.add(complaint)
+    ComplaintSubjectFactory(complaint=complaint, officer=bystander)  # named in the last one only
+    AllegationFactory(case=case, officer=taker, category=bribery, occurred_on=dt.date(2017, 1, 2))
+    spec = FeatureSpec(("bribe_t", "rude_t"))
+    ids, matrix = matrix_as_of(dt.date(2017, 3, 1), spec)
+    names = spec.names()
+    row = {
+        pk: (matrix[i, names.index("category:bribe_t_all")], matrix[i, names.index("category:rude_t_all")])
+        for i, pk in enumerate(ids)
+    }
+    # Three complaints about him, one bribery allegation: one bribery complaint, not three.
+    assert row[taker.pk] == (1, 0) and matrix[ids.index(taker.pk), names.index("complaints_all")] == 3
+    # Named, alleged nothing once the case was built: no category counts against him.
+    assert row[bystander.pk] == (0, 0)

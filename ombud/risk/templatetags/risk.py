@@ -63,4 +63,6 @@ def p_value(p: object) -> str:
 def p_stated(p: object) -> str:
     """The same in a sentence: "p = 0.47", "p < 0.01" (never "p = < 0.01")."""
     shown = p_value(p)
+    if shown == "—":
+        return shown
     return f"p {shown}" if shown.startswith("<") else f"p = {shown}"

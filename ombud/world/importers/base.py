@@ -64,6 +64,9 @@ class OfficerRow:
     hired_on: dt.date | None = None
     left_on: dt.date | None = None
     status: str = "active"
+    # The source gives a status (a ``status`` cell, a leaving date that has passed): a newer release
+    # without one says nothing of it, and an officer imported earlier keeps his.
+    status_given: bool = True
 
 
 @dataclass(frozen=True)

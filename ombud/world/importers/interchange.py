@@ -172,6 +172,7 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 hired_on=hired_on,
                 left_on=left_on,
                 status=status,
+                status_given=bool(row.get("status")) or left_unknown_day or has_left(left_on),
             )
         )
     _not_all_bad(file, read, len(listed), batch.problems)

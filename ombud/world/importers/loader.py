@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ombud.audit.services import audit_record
 from ombud.cases.models import Allegation, Case
-from ombud.discipline.models import Measure
+from ombud.discipline.services import officers_held_by_measures
 from ombud.intake.models import Category, Complaint, ComplaintSubject
 from ombud.org.models import Jurisdiction, Officer, OversightBody, Unit, UnitKind
 from ombud.world.importers.base import (
@@ -83,6 +84,21 @@ class ImportReport:
         return sum(self.added.values())
 
 
+def _serving_dates(officer: Officer, row: OfficerRow) -> None:
+    """The hiring and leaving dates of an officer imported earlier, as a newer release gives them,
+    never leaving before hiring: hired again after the leaving known before, the leaving no longer
+    holds; a release whose dates the reader found out of order (and left the hiring empty) has its
+    leaving kept over the hiring known before, as the reader keeps it."""
+    hired = row.hired_on or officer.hired_on
+    left = row.left_on or officer.left_on
+    if hired and left and left < hired:
+        if row.hired_on and not row.left_on:
+            left = None
+        else:
+            hired = None
+    officer.hired_on, officer.left_on = hired, left
+
+
 def new_rows(batch: Batch) -> int:
     """At most how many rows a load writes (for a progress bar)."""
     return len(batch.officers) + 3 * len(batch.complaints) + len(batch.allegations) * 2 + len(batch.unidentified)
@@ -109,6 +125,7 @@ def batch_load(batch: Batch, *, progress: Progress | None = None, actor: Any = N
                 "bad_rows": len(report.skipped),
                 "rows_kept_without_a_bad_value": report.kept_rows,
                 "badges_left_out": report.badges_left_out,
+                "allegations_given_another_category": report.allegations_elsewhere,
             },
         )
     report.seconds = time.monotonic() - started
@@ -161,6 +178,11 @@ class _Loader:
         self.progress = progress
         self.report = ImportReport(batch.source, batch.force_name)
         self.kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+        # Complaints imported earlier: the closing this release is the first to give, by id, and
+        # those it closes or decides (``_closings``).
+        self.closing: dict[str, dt.datetime] = {}
+        self.closing_due: set[int] = set()
+        self.complaints_updated: set[int] = set()
 
     def _tick(self, label: str, n: int) -> None:
         if self.progress is not None and n:
@@ -229,6 +251,7 @@ class _Loader:
         cases = self._cases(body, complaints)
         self._subjects(complaints, officers, units)
         self._allegations(cases, complaints, officers, categories)
+        self._closings()
         return self.report
 
     # -- the force ------------------------------------------------------------------------------------
@@ -356,17 +379,16 @@ class _Loader:
 
     def _officers_update(self, rows: Sequence[OfficerRow], units: dict[str, Unit]) -> None:
         """Officers imported earlier take what a newer release says of them: his rank, race, sex,
-        unit and hiring date where given (an empty cell says nothing), his leaving and the status
-        that goes with it. A leaving date once known is kept: a release that leaves the cell empty
-        does not make him serve again. An officer with a measure decided here keeps the status its
-        due process gave him (a release saying "active" does not lift a suspension)."""
+        unit and hiring date where given (an empty cell says nothing), his leaving, and his status
+        where the release gives one. A leaving date once known is kept (a release that leaves the
+        cell empty does not make him serve again) unless the release hires him again after it. One
+        whom a suspension, standby or dismissal decided here holds keeps the status it gave him."""
         fields = ("rank", "race", "sex", "hired_on", "left_on", "status", "unit_id")
         by_id = {row.external_id: row for row in rows}
-        measured = set(
-            Measure.objects.filter(officer__source=self.source).values_list("officer__external_id", flat=True)
-        )
+        mine = Officer.objects.filter(source=self.source)
+        held = officers_held_by_measures(mine)
         changed: list[Officer] = []
-        for officer in Officer.objects.filter(source=self.source).only("pk", "external_id", *fields).iterator():
+        for officer in mine.only("pk", "external_id", *fields).iterator():
             row = by_id.get(officer.external_id)
             if row is None:
                 continue
@@ -374,15 +396,14 @@ class _Loader:
             officer.rank = row.rank[:64] or officer.rank
             officer.race = row.race[:32] or officer.race
             officer.sex = row.sex[:16] or officer.sex
-            officer.hired_on = row.hired_on or officer.hired_on
-            officer.left_on = row.left_on or officer.left_on
             if row.unit_key:
                 officer.unit_id = units[row.unit_key].pk
-            if officer.external_id not in measured:
-                if not has_left(officer.left_on) or row.status != Officer.Status.ACTIVE:
+            _serving_dates(officer, row)
+            if officer.pk not in held:
+                if row.status_given:
                     officer.status = row.status
-                elif officer.status == Officer.Status.ACTIVE:  # he left, as an earlier release said
-                    officer.status = Officer.Status.RETIRED
+                if officer.status == Officer.Status.ACTIVE and has_left(officer.left_on):
+                    officer.status = Officer.Status.RETIRED  # he left, as an earlier release said
             if [getattr(officer, name) for name in fields] != before:
                 changed.append(officer)
         for chunk in _chunks(changed, 2000):
@@ -454,13 +475,12 @@ class _Loader:
         known: dict[str, tuple[int, dt.datetime, dt.datetime | None]],
         done: set[str],
     ) -> None:
-        """Complaints imported earlier take the closing date and the day of the incident a newer
-        release gives (where it gives them), and one still under investigation is closed, with its
-        case (the import made one per complaint, under the same id), once the release closes it or
-        decides all its allegations. Only what the import made and left open is closed here."""
+        """Complaints imported earlier take the day of the incident where they had none, and note the
+        closing this release gives where none was known (a complaint it closes, or whose allegations
+        it decides: ``_closings`` closes those whose cases nobody here is still working on). The new
+        closing dates the findings decided since."""
         by_id = {row.external_id: row for row in rows}
         changed: list[Complaint] = []
-        closing: dict[str, dt.datetime | None] = {}
         found = Complaint.objects.filter(source=self.source, channel=Complaint.Channel.IMPORT).only(
             "pk", "external_id", "received_at", "closed_at", "occurred_on", "status"
         )
@@ -468,28 +488,69 @@ class _Loader:
             row = by_id.get(complaint.external_id)
             if row is None:
                 continue
-            before = (complaint.closed_at, complaint.occurred_on, complaint.status)
-            if row.closed_on and row.closed_on >= row.received_on:
-                complaint.closed_at = self._at(row.closed_on)
-            complaint.occurred_on = complaint.occurred_on or row.occurred_on
-            still_open = complaint.status == Complaint.Status.INVESTIGATING
-            if still_open and (complaint.closed_at is not None or complaint.external_id in done):
-                complaint.status = Complaint.Status.CLOSED
-                closing[complaint.external_id] = complaint.closed_at
-            if (complaint.closed_at, complaint.occurred_on, complaint.status) != before:
+            if complaint.occurred_on is None and row.occurred_on is not None:
+                complaint.occurred_on = row.occurred_on
                 changed.append(complaint)
-                known[complaint.external_id] = (complaint.pk, complaint.received_at, complaint.closed_at)
+            # Checked against the receipt on record: a release may have corrected the receipt too.
+            if (
+                complaint.closed_at is None
+                and row.closed_on
+                and row.closed_on >= timezone.localdate(complaint.received_at)
+            ):
+                self.closing[complaint.external_id] = self._at(row.closed_on)
+                known[complaint.external_id] = (complaint.pk, complaint.received_at, self._at(row.closed_on))
+            if complaint.status == Complaint.Status.INVESTIGATING and (
+                complaint.external_id in self.closing or complaint.external_id in done
+            ):
+                self.closing_due.add(complaint.pk)
         for chunk in _chunks(changed, 2000):
-            Complaint.objects.bulk_update(chunk, ["closed_at", "occurred_on", "status"])
-        self.report.updated["complaints"] = len(changed)
-        cases: list[Case] = []
-        for part in _chunks(sorted(closing), 900):
-            for case in Case.objects.filter(source=self.source, status=Case.Status.OPEN, external_id__in=part):
-                case.status, case.closed_at = Case.Status.CLOSED, closing[case.external_id]
-                cases.append(case)
-        for chunk in _chunks(cases, 2000):
-            Case.objects.bulk_update(chunk, ["status", "closed_at"])
-        self.report.updated["cases"] = len(cases)
+            Complaint.objects.bulk_update(chunk, ["occurred_on"])
+        self.complaints_updated = {complaint.pk for complaint in changed}
+        self.report.updated["complaints"] = len(self.complaints_updated)
+
+    def _closings(self) -> None:
+        """Close the complaints imported earlier that this release closes or decides, with their
+        cases, where every allegation of the case is decided and none awaits a second reviewer's
+        decision here (an allegation added here and still open, or a partial release, keeps them
+        open: nobody's work is closed under them). Only complaints under investigation and open
+        cases, each held by no other open case, are closed."""
+        if not self.closing_due:
+            return
+        links = Case.complaints.through.objects.filter(complaint_id__in=self.closing_due)
+        case_ids = set(links.values_list("case_id", flat=True))
+        open_work = set(
+            Allegation.objects.filter(case_id__in=case_ids)
+            .filter(Q(finding="") | ~Q(proposed_finding=""))
+            .values_list("case_id", flat=True)
+        )
+        cases = {case.pk: case for case in Case.objects.filter(pk__in=case_ids, status=Case.Status.OPEN)}
+        held: dict[int, list[int]] = defaultdict(list)
+        for case_id, complaint_id in Case.complaints.through.objects.filter(case_id__in=case_ids).values_list(
+            "case_id", "complaint_id"
+        ):
+            held[complaint_id].append(case_id)
+        complaints = Complaint.objects.filter(pk__in=self.closing_due).only(
+            "pk", "external_id", "closed_at", "status"
+        )
+        closed: list[Complaint] = []
+        for complaint in complaints:
+            mine = held.get(complaint.pk, [])
+            if not mine or any(c in open_work or c not in cases for c in mine):
+                continue
+            complaint.status = Complaint.Status.CLOSED
+            complaint.closed_at = self.closing.get(complaint.external_id, complaint.closed_at)
+            closed.append(complaint)
+        closing_cases: list[Case] = []
+        for complaint in closed:
+            for case_id in held[complaint.pk]:
+                case = cases[case_id]
+                if case.status == Case.Status.OPEN:
+                    case.status, case.closed_at = Case.Status.CLOSED, complaint.closed_at
+                    closing_cases.append(case)
+        Complaint.objects.bulk_update(closed, ["status", "closed_at"], batch_size=2000)
+        Case.objects.bulk_update(closing_cases, ["status", "closed_at"], batch_size=2000)
+        self.report.updated["complaints"] = len(self.complaints_updated | {complaint.pk for complaint in closed})
+        self.report.updated["cases"] = len(closing_cases)
 
     def _references_free(self, fresh: Sequence[Any]) -> None:
         """Stop, naming the complaint, where another source's records hold the reference one of this
@@ -588,16 +649,16 @@ class _Loader:
                     "unit_id": units[a.unit_key].pk if a.unit_key else None,
                 }
             )
+        # One unidentified person per complaint, whatever the words (an import run in another
+        # language writes them in that language: the person is the same).
+        unnamed = {c for c, o, _d in seen if o is None}
         for complaint_id, description in self.b.unidentified:
-            if complaint_id not in complaints:
+            if complaint_id not in complaints or complaints[complaint_id][0] in unnamed:
                 continue
-            key = (complaints[complaint_id][0], None, description[:300])  # an unidentified person
-            if key in seen:
-                continue
-            seen.add(key)
+            unnamed.add(complaints[complaint_id][0])
             rows.append(
                 {
-                    "complaint_id": key[0],
+                    "complaint_id": complaints[complaint_id][0],
                     "kind": ComplaintSubject.Kind.UNIDENTIFIED.value,
                     "description": description[:300],
                 }
@@ -623,7 +684,7 @@ class _Loader:
                 continue
             (earlier if (case, a.external_id) in existing else fresh).append(a)
         self.report.already["allegations"] = len(self.b.allegations) - len(fresh)
-        self._allegations_update(earlier, cases, complaints, categories)
+        self._allegations_update(earlier, cases, categories)
 
         def build(a: Any) -> dict[str, Any]:
             _, received, closed = complaints[a.complaint_id]
@@ -644,47 +705,48 @@ class _Loader:
         self._insert(Allegation, [build(a) for a in fresh], "allegations")
 
     def _allegations_update(
-        self,
-        rows: Sequence[AllegationRow],
-        cases: dict[str, int],
-        complaints: dict[str, tuple[int, dt.datetime, dt.datetime | None]],
-        categories: dict[str, Category],
+        self, rows: Sequence[AllegationRow], cases: dict[str, int], categories: dict[str, Category]
     ) -> None:
         """Allegations imported earlier take the finding a newer release gives them (a pending one
-        decided since, one decided otherwise on review). The new finding is known from the
-        complaint's closing where that comes after what was known before, else from this run: it was
-        not known at the earlier import, and the features of a date before this run must not know it.
-        A finding decided here, in ombud (by a person), is left as it was, and so is an allegation
-        this release gives another category: its rows for the complaint and officer are in another
-        order, and the finding would land on another allegation."""
-        by_key = {(cases[a.complaint_id], a.external_id): a for a in rows}
+        decided since, one decided otherwise on review; an empty cell says nothing, and never makes
+        a decided finding pending again). A new finding is known from the complaint's closing where
+        this release is the first to give one, else from this run: it was not known at the earlier
+        import, and the features of a date before this run must not know it. A finding decided or
+        proposed here, by a person, is left as it is, and so is an allegation the release gives
+        another category or another description: its rows for the complaint and officer are in
+        another order, and the finding would land on another allegation."""
+        by_key = {(cases[a.complaint_id], a.external_id): a for a in rows if a.finding}
         now = timezone.now()
         changed: list[Allegation] = []
-        other_category = 0
+        elsewhere = 0
         fields = ("finding", "finding_raw", "decided_at")
         found = Allegation.objects.filter(case__source=self.source, external_id__gt="").only(
-            "pk", "case_id", "external_id", "category_id", "decided_by_id", "proposed_finding", *fields
+            "pk",
+            "case_id",
+            "external_id",
+            "category_id",
+            "particulars",
+            "decided_by_id",
+            "proposed_finding",
+            *fields,
         )
         for allegation in found.iterator():
             row = by_key.get((allegation.case_id, allegation.external_id))
-            if row is None or (row.finding, row.finding_raw[:120]) == (
-                allegation.finding,
-                allegation.finding_raw,
-            ):
+            if row is None or (row.finding, row.finding_raw[:120]) == (allegation.finding, allegation.finding_raw):
                 continue
             if allegation.decided_by_id is not None or allegation.proposed_finding:
                 continue
-            if categories[row.category].pk != allegation.category_id:
-                other_category += 1
+            described = (row.particulars.get("allegation"), (allegation.particulars or {}).get("allegation"))
+            if categories[row.category].pk != allegation.category_id or (
+                all(described) and len(set(described)) > 1
+            ):
+                elsewhere += 1
                 continue
-            closed, known = complaints[row.complaint_id][2], allegation.decided_at
-            if not row.finding:
-                allegation.decided_at = None
-            elif row.finding != allegation.finding:  # (not where only the source's wording changed)
-                allegation.decided_at = closed if closed and (known is None or closed > known) else now
+            if row.finding != allegation.finding:  # (not where only the source's wording changed)
+                allegation.decided_at = self.closing.get(row.complaint_id, now)
             allegation.finding, allegation.finding_raw = row.finding, row.finding_raw[:120]
             changed.append(allegation)
         for chunk in _chunks(changed, 2000):
             Allegation.objects.bulk_update(chunk, fields)
         self.report.updated["allegations"] = len(changed)
-        self.report.allegations_elsewhere = other_category
+        self.report.allegations_elsewhere = elsewhere

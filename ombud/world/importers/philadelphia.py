@@ -156,6 +156,7 @@ def philadelphia_read(directory: Path, *, progress: Progress | None = None) -> B
                 last_name=_("Officer %(id)s") % {"id": officer_id},
                 race=row.get("po_race", ""),
                 sex=row.get("po_sex", ""),
+                status_given=False,  # the data has no status: serving, as far as it says
             )
         when = received_on[complaint_id]
         if unit_key and (officer_id not in latest or latest[officer_id][0] <= when):
