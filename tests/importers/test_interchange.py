@@ -613,6 +613,7 @@ def test_a_leaving_date_ahead_means_serving_until_then_and_9999_means_none(tmp_p
             {"officer_id": "F2", "last_name": "Fox", "left_on": "9999-12-31"},
             # An "active" status beside a leaving date that has passed: the date is believed, and said.
             {"officer_id": "F3", "last_name": "Fay", "left_on": "2015-06-01", "status": "Active"},
+            {"officer_id": "F4", "last_name": "Fern", "status": "On Leave"},  # still on the force
         ],
         complaints=[{"complaint_id": "F-1", "received_on": "2014-03-01"}],
         allegations=[{"complaint_id": "F-1", "officer_id": "F1"}],
@@ -623,6 +624,7 @@ def test_a_leaving_date_ahead_means_serving_until_then_and_9999_means_none(tmp_p
         "F1": (dt.date(2090, 6, 30), "active"),
         "F2": (None, "active"),
         "F3": (dt.date(2015, 6, 1), "retired"),
+        "F4": (None, "active"),
     }
     assert "officers.csv:4: status 'Active' but left_on 2015-06-01 has passed: taken as retired" in err
     assert "officers.csv:2" not in err and "officers.csv:3" not in err
@@ -721,3 +723,18 @@ def test_an_unidentified_officer_is_one_person_whatever_language_the_import_ran_
     with translation.override("ko"):
         run_import(directory)
     assert ComplaintSubject.objects.filter(complaint__external_id="X-2", officer__isnull=True).count() == 1
+
+
+def test_another_forces_records_under_a_source_already_used_are_said(tmp_path: Path) -> None:
+    run_import(small_force(tmp_path / "export"))
+    other = write_interchange(
+        tmp_path / "other" / "export",
+        officers=[{"officer_id": "Z9", "last_name": "Zhu"}],
+        complaints=[{"complaint_id": "Z-1", "received_on": "2019-04-01"}],
+        allegations=[{"complaint_id": "Z-1", "officer_id": "Z9"}],
+    )
+    _, err = run_import(other)
+    assert "None of these records names an officer or a complaint of the 2 complaints source testforce held" in err
+    # A newer release of the same force that only adds is no such thing: it names what was there.
+    _, err = run_import(a_newer_release(tmp_path / "2020"))
+    assert "None of these records" not in err

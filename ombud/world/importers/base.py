@@ -271,6 +271,11 @@ def normal_finding(text: str) -> str | None:
 STATUS_WORDS = {
     "active": "active",
     "serving": "active",
+    # Still on the force, whatever their duties today: early warning is for them too.
+    "on_leave": "active",
+    "leave": "active",
+    "probation": "active",
+    "probationary": "active",
     "suspended": "suspended",
     "standby": "standby",
     "dismissed": "dismissed",

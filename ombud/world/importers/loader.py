@@ -69,6 +69,9 @@ class ImportReport:
     badges_left_out: int = 0
     # Allegations imported earlier that this release gives another category: left as they were.
     allegations_elsewhere: int = 0
+    # Complaints the source held before this run, where this run's records name none of its
+    # officers or complaints (another force's export, imported under the same source name?).
+    unrelated_to: int = 0
 
     @property
     def skipped(self) -> list[Problem]:
@@ -241,6 +244,7 @@ class _Loader:
         return made
 
     def run(self) -> ImportReport:
+        held_before = Complaint.objects.filter(source=self.source).count()
         units = self._units()
         body = self._body(units[ROOT_KEY])
         self.report.body_id = body.pk
@@ -252,7 +256,22 @@ class _Loader:
         self._subjects(complaints, officers, units)
         self._allegations(cases, complaints, officers, categories)
         self._closings()
+        if held_before and not self._names_earlier_records():
+            self.report.unrelated_to = held_before
         return self.report
+
+    def _names_earlier_records(self) -> bool:
+        """Whether this run's records name an officer or a complaint the source held before it."""
+        if self.report.already.get("officers") or self.report.already.get("complaints"):
+            return True
+        complaints = sorted(
+            {a.complaint_id for a in self.b.allegations} - {c.external_id for c in self.b.complaints}
+        )
+        officers = sorted({a.officer_id for a in self.b.allegations} - {o.external_id for o in self.b.officers})
+        return (
+            Complaint.objects.filter(source=self.source, external_id__in=complaints[:900]).exists()
+            or Officer.objects.filter(source=self.source, external_id__in=officers[:900]).exists()
+        )
 
     # -- the force ------------------------------------------------------------------------------------
 

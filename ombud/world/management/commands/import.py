@@ -151,6 +151,15 @@ class Command(BaseCommand):
             else:
                 line = _("%(label)-22s %(added)10d added, %(already)d already there") % counts
             self.stdout.write("  " + line)
+        if report.unrelated_to:
+            self.stderr.write(
+                _(
+                    "None of these records names an officer or a complaint of the %(n)d complaints source "
+                    "%(source)s held before: if they are another force's, they are now filed with them under one "
+                    "source. Import another force under its own --source."
+                )
+                % {"n": report.unrelated_to, "source": report.source}
+            )
         if report.allegations_elsewhere:
             self.stderr.write(
                 ngettext(
