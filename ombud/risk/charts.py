@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from ombud.core.charts import svg_figure
+from ombud.core.templatetags.numbers import percent
 
 _PAD_LEFT, _PAD_BOTTOM, _PAD_TOP, _PAD_RIGHT = 56, 40, 12, 16
 # Presentation attributes on the elements themselves, so the chart reads the same without the
@@ -319,10 +320,10 @@ def paired_bar_chart(
                     _COLOURS[index],
                     label,
                     names[index],
-                    f"{value * 100:.1f} %",
+                    percent(value),
                     _LABEL_WIDTH + length + 4,
                     y + _BAR - 2,
-                    f"{value * 100:.1f} %",
+                    percent(value),
                 )
             )
     return svg_figure("chart bar-pairs own-colours", width, height, title, parts)

@@ -13,32 +13,40 @@ from ombud.cases.models import Finding
 
 
 class ThresholdRule(models.Model):
-    name = models.SlugField(max_length=60, unique=True)
+    name = models.SlugField(_("name"), max_length=60, unique=True)
     description = models.CharField(
+        _("description"),
         max_length=200,
         help_text=_("Shown on every alert the rule raises: keep it in step with the numbers below."),
     )
     # A window longer than any record (a century) or a count no officer could reach is a typing slip.
     window_days = models.PositiveIntegerField(
+        _("window (days)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(36525)],
         help_text=_("Days, at most 36525 (a century). Empty: the whole record."),
     )
-    min_count = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(10000)])
+    min_count = models.PositiveIntegerField(
+        _("at least"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
     # Count only allegations of these categories / with this finding (empty = any).
-    categories = models.ManyToManyField("intake.Category", blank=True, related_name="+")
+    categories = models.ManyToManyField(
+        "intake.Category", verbose_name=_("categories"), blank=True, related_name="+"
+    )
     finding = models.CharField(
+        _("finding"),
         max_length=16,
         blank=True,
         choices=Finding.choices,
         help_text=_("Empty: count complaints; otherwise allegations with this finding."),
     )
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("threshold rule")
+        verbose_name_plural = _("threshold rules")
 
     def __str__(self) -> str:
         return self.name
@@ -59,6 +67,8 @@ class RiskScore(models.Model):
 
     class Meta:
         ordering = ["-as_of", "-id"]
+        verbose_name = _("risk score")
+        verbose_name_plural = _("risk scores")
         constraints = [
             models.UniqueConstraint(fields=["officer", "as_of", "model_version"], name="risk_score_unique"),
             models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="risk_score_range"),
@@ -87,6 +97,8 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-id"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
         constraints = [
             # Two scoring runs at once (the nightly task and an analyst's) must not both raise one.
             models.UniqueConstraint(
@@ -123,6 +135,10 @@ class Intervention(models.Model):
     by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+
     def __str__(self) -> str:
         return str(_("%(kind)s, alert #%(alert)s") % {"kind": self.get_kind_display(), "alert": self.alert_id})
 
@@ -138,6 +154,7 @@ class Evaluation(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("model evaluation")
+        verbose_name_plural = _("model evaluations")
 
     @property
     def label_display(self) -> str:
@@ -180,6 +197,7 @@ class EvaluationRequest(models.Model):
     class Meta:
         ordering = ["-requested_at", "-id"]
         verbose_name = _("evaluation request")
+        verbose_name_plural = _("evaluation requests")
         constraints = [
             # Two analysts asking at the same moment make one request, on any database.
             models.UniqueConstraint(

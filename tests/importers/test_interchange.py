@@ -628,6 +628,11 @@ def test_a_leaving_date_ahead_means_serving_until_then_and_9999_means_none(tmp_p
     }
     assert "officers.csv:4: status 'Active' but left_on 2015-06-01 has passed: taken as retired" in err
     assert "officers.csv:2" not in err and "officers.csv:3" not in err
+    # A later release's "no end date" clears a leaving date known before, and he serves.
+    text = (directory / "officers.csv").read_text()
+    (directory / "officers.csv").write_text(text.replace("2015-06-01,Active", "9999-12-31,"))
+    run_import(directory)
+    assert Officer.objects.filter(external_id="F3").values_list("left_on", "status").get() == (None, "active")
 
 
 def test_an_allegation_naming_no_officer_makes_the_complaint_name_someone_unidentified(tmp_path: Path) -> None:

@@ -197,6 +197,11 @@ def test_the_supervisor_records_an_intervention_audited_and_on_the_dossier(score
     assert audit_verify().ok
     page = login("alice").get(reverse("officer_dossier", args=[scored.officers["gus"].pk])).content.decode()
     assert "Talked through the complaints." in page and "counselling" in page
+    # The answered alert says what was done, not only that something was; the footer's language
+    # switch comes back to the same list.
+    answered = login("dave").get(reverse("risk_alerts"), {"state": "intervened"}).content.decode()
+    assert "Intervention recorded (counselling) · " in answered
+    assert 'name="next" type="hidden" value="/risk/alerts/?state=intervened"' in answered
     assert 'id="risk-scores"' in page and "0.750" in page
 
 
@@ -376,8 +381,8 @@ def test_the_report_page_shows_the_evaluation_with_its_chart_to_analysts(scored:
     # Each group's flag rate drawn beside its base rate.
     fairness = text[text.index('id="fairness"') :]
     assert 'class="chart bar-pairs own-colours"' in fairness
-    assert "<title>Station A1, flag rate: 5.0 %</title>" in fairness
-    assert "<title>Station A1, base rate: 5.0 %</title>" in fairness
+    assert "<title>Station A1, flag rate: 5.0\u00a0%</title>" in fairness
+    assert "<title>Station A1, base rate: 5.0\u00a0%</title>" in fairness
     # Shares read as percentages, the rule by what it says, the chart's axis in round steps.
     assert "<td>40.0\u00a0%</td>" in text and "3 or more complaints in 12 months" in text
     assert ">0 %</text>" in text and ">100 %</text>" in text and "share with the label" in text

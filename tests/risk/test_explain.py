@@ -149,3 +149,12 @@ def test_unit_peers_links_and_short_records_are_told_as_they_are() -> None:
     assert describe("complaints", short, {}) == "2 complaints in the last 12 months (6 since the records began)"
     quiet = {"complaints_1y": 0.0, "complaints_5y": math.nan, "complaints_all": 6.0}
     assert describe("complaints", quiet, {}) == "6 complaints since the records began (none in the last 12 months)"
+
+
+def test_the_fairness_chart_rounds_its_shares_as_the_table_beside_it_does() -> None:
+    from ombud.core.templatetags.numbers import percent
+    from ombud.risk.charts import paired_bar_chart
+
+    # 0.0305 is 3.05 %: the table reads 3.1 %, and so must the bar (it read 3.0 % before).
+    chart = paired_bar_chart([("South Station 5", 0.0305, 0.0125)], names=("flagged", "base rate"), title="t")
+    assert percent(0.0305) == "3.1\u00a0%" and "3.1\u00a0%" in chart and "1.3\u00a0%" in chart

@@ -67,6 +67,8 @@ class OfficerRow:
     # The source gives a status (a ``status`` cell, a leaving date that has passed): a newer release
     # without one says nothing of it, and an officer imported earlier keeps his.
     status_given: bool = True
+    # The release says he has no leaving date (9999-12-31): one known before no longer holds.
+    no_end: bool = False
 
 
 @dataclass(frozen=True)

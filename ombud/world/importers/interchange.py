@@ -138,8 +138,9 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
         left_on = _optional_date(row, "left_on", notes, future=True)
         # A leaving date was written, though unreadable: he left, on a day not known (not "active").
         left_unknown_day = left_on is None and bool(row.get("left_on"))
-        if left_on is not None and left_on.year >= NO_END_YEAR:
-            left_on = None  # 9999-12-31 and the like: personnel systems' "no end date"
+        no_end = left_on is not None and left_on.year >= NO_END_YEAR  # personnel systems' "no end date"
+        if no_end:
+            left_on = None
         if hired_on and left_on and left_on < hired_on:
             # Which of the two is wrong cannot be told; leaving matters more (who served when).
             notes.append(_("left_on comes before hired_on: hired_on left empty, the row kept"))
@@ -172,7 +173,8 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
                 hired_on=hired_on,
                 left_on=left_on,
                 status=status,
-                status_given=bool(row.get("status")) or left_unknown_day or has_left(left_on),
+                status_given=bool(row.get("status")) or left_unknown_day or has_left(left_on) or no_end,
+                no_end=no_end,
             )
         )
     _not_all_bad(file, read, len(listed), batch.problems)

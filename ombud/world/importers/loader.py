@@ -89,11 +89,12 @@ class ImportReport:
 
 def _serving_dates(officer: Officer, row: OfficerRow) -> None:
     """The hiring and leaving dates of an officer imported earlier, as a newer release gives them,
-    never leaving before hiring: hired again after the leaving known before, the leaving no longer
-    holds; a release whose dates the reader found out of order (and left the hiring empty) has its
-    leaving kept over the hiring known before, as the reader keeps it."""
+    never leaving before hiring: hired again after the leaving known before, or given no end date
+    (9999-12-31), the leaving no longer holds; a release whose dates the reader found out of order
+    (and left the hiring empty) has its leaving kept over the hiring known before, as the reader
+    keeps it."""
     hired = row.hired_on or officer.hired_on
-    left = row.left_on or officer.left_on
+    left = None if row.no_end else row.left_on or officer.left_on
     if hired and left and left < hired:
         if row.hired_on and not row.left_on:
             left = None
