@@ -275,20 +275,20 @@ def _course_run(measure: Measure) -> str:
     return S.IN_FORCE if MeasureStep.Kind.IN_FORCE in kinds else S.DECIDED
 
 
+def _holding(**officers: Any) -> Any:
+    """The measures decided here that hold their officers now and decide their status."""
+    kinds = [k for k, _s in STATUS_PRECEDENCE]
+    return Measure.objects.filter(DECIDED_HERE, kind__in=kinds, **officers).filter(HOLDING)
+
+
 def _holding_kinds(officer_id: int) -> set[str]:
-    """The kinds of measure decided here that hold the officer now and decide his status."""
-    return set(
-        Measure.objects.filter(DECIDED_HERE, officer_id=officer_id, kind__in=[k for k, _s in STATUS_PRECEDENCE])
-        .filter(HOLDING)
-        .values_list("kind", flat=True)
-    )
+    return set(_holding(officer_id=officer_id).values_list("kind", flat=True))
 
 
 def officers_held_by_measures(officers: Any) -> set[int]:
     """The ids of the officers (of a queryset) whom a suspension, standby or dismissal decided here
     holds now: their status is their measures' (an import does not change it)."""
-    held = Measure.objects.filter(DECIDED_HERE, officer__in=officers, kind__in=[k for k, _s in STATUS_PRECEDENCE])
-    return set(held.filter(HOLDING).values_list("officer_id", flat=True))
+    return set(_holding(officer__in=officers).values_list("officer_id", flat=True))
 
 
 def officer_held_by_measures(officer_id: int) -> bool:

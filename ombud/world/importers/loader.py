@@ -187,6 +187,7 @@ class _Loader:
         self.closing: dict[str, dt.datetime] = {}
         self.closing_due: set[int] = set()
         self.complaints_updated: set[int] = set()
+        self.held_before = 0  # complaints of the source before this run
 
     def _tick(self, label: str, n: int) -> None:
         if self.progress is not None and n:
@@ -245,7 +246,6 @@ class _Loader:
         return made
 
     def run(self) -> ImportReport:
-        held_before = Complaint.objects.filter(source=self.source).count()
         units = self._units()
         body = self._body(units[ROOT_KEY])
         self.report.body_id = body.pk
@@ -257,8 +257,9 @@ class _Loader:
         self._subjects(complaints, officers, units)
         self._allegations(cases, complaints, officers, categories)
         self._closings()
-        if held_before and not self._names_earlier_records():
-            self.report.unrelated_to = held_before
+        self.report.updated["complaints"] = len(self.complaints_updated)
+        if self.held_before and not self._names_earlier_records():
+            self.report.unrelated_to = self.held_before
         return self.report
 
     def _names_earlier_records(self) -> bool:
@@ -452,9 +453,16 @@ class _Loader:
     def _complaints(self, body: OversightBody) -> dict[str, tuple[int, dt.datetime, dt.datetime | None]]:
         """Complaint ids by external id, with when each was received and closed."""
         found = Complaint.objects.filter(source=self.source).values_list(
-            "external_id", "pk", "received_at", "closed_at"
+            "external_id", "pk", "received_at", "closed_at", "occurred_on", "status", "channel"
         )
-        out = {ext: (pk, received, closed) for ext, pk, received, closed in found}
+        out: dict[str, tuple[int, dt.datetime, dt.datetime | None]] = {}
+        # What a newer release may change of a complaint imported earlier: its incident day, status.
+        state: dict[str, tuple[dt.date | None, str]] = {}
+        for ext, pk, received, closed, occurred, status, channel in found:
+            out[ext] = (pk, received, closed)
+            if channel == Complaint.Channel.IMPORT:
+                state[ext] = (occurred, status)
+        self.held_before = len(out)
         fresh = [c for c in self.b.complaints if c.external_id not in out]
         self.report.already["complaints"] = len(self.b.complaints) - len(fresh)
         pending: set[str] = {a.complaint_id for a in self.b.allegations if not a.finding}
@@ -486,47 +494,39 @@ class _Loader:
         for made in self._create(Complaint, (build(c) for c in fresh), "complaints"):
             out[made.external_id] = (made.pk, made.received_at, made.closed_at)
         self.fresh_complaints = {c.external_id for c in fresh}
-        self._complaints_update(earlier, out, done={c for c in alleged if c not in pending})
+        self._complaints_update(earlier, out, state, done={c for c in alleged if c not in pending})
         return out
 
     def _complaints_update(
         self,
         rows: Sequence[ComplaintRow],
         known: dict[str, tuple[int, dt.datetime, dt.datetime | None]],
+        state: dict[str, tuple[dt.date | None, str]],
         done: set[str],
     ) -> None:
         """Complaints imported earlier take the day of the incident where they had none, and note the
         closing this release gives where none was known (a complaint it closes, or whose allegations
         it decides: ``_closings`` closes those whose cases nobody here is still working on). The new
         closing dates the findings decided since."""
-        by_id = {row.external_id: row for row in rows}
         changed: list[Complaint] = []
-        found = Complaint.objects.filter(source=self.source, channel=Complaint.Channel.IMPORT).only(
-            "pk", "external_id", "received_at", "closed_at", "occurred_on", "status"
-        )
-        for complaint in found.iterator():
-            row = by_id.get(complaint.external_id)
-            if row is None:
-                continue
-            if complaint.occurred_on is None and row.occurred_on is not None:
-                complaint.occurred_on = row.occurred_on
-                changed.append(complaint)
+        for row in rows:
+            if row.external_id not in state:
+                continue  # not the import's (a portal complaint never is)
+            pk, received, closed = known[row.external_id]
+            occurred, status = state[row.external_id]
+            if occurred is None and row.occurred_on is not None:
+                changed.append(Complaint(pk=pk, occurred_on=row.occurred_on))
             # Checked against the receipt on record: a release may have corrected the receipt too.
-            if (
-                complaint.closed_at is None
-                and row.closed_on
-                and row.closed_on >= timezone.localdate(complaint.received_at)
+            if closed is None and row.closed_on and row.closed_on >= timezone.localdate(received):
+                self.closing[row.external_id] = self._at(row.closed_on)
+                known[row.external_id] = (pk, received, self._at(row.closed_on))
+            if status == Complaint.Status.INVESTIGATING and (
+                row.external_id in self.closing or row.external_id in done
             ):
-                self.closing[complaint.external_id] = self._at(row.closed_on)
-                known[complaint.external_id] = (complaint.pk, complaint.received_at, self._at(row.closed_on))
-            if complaint.status == Complaint.Status.INVESTIGATING and (
-                complaint.external_id in self.closing or complaint.external_id in done
-            ):
-                self.closing_due.add(complaint.pk)
+                self.closing_due.add(pk)
         for chunk in _chunks(changed, 2000):
             Complaint.objects.bulk_update(chunk, ["occurred_on"])
         self.complaints_updated = {complaint.pk for complaint in changed}
-        self.report.updated["complaints"] = len(self.complaints_updated)
 
     def _closings(self) -> None:
         """Close the complaints imported earlier that this release closes or decides, with their
@@ -569,7 +569,7 @@ class _Loader:
                     closing_cases.append(case)
         Complaint.objects.bulk_update(closed, ["status", "closed_at"], batch_size=2000)
         Case.objects.bulk_update(closing_cases, ["status", "closed_at"], batch_size=2000)
-        self.report.updated["complaints"] = len(self.complaints_updated | {complaint.pk for complaint in closed})
+        self.complaints_updated |= {complaint.pk for complaint in closed}
         self.report.updated["cases"] = len(closing_cases)
 
     def _references_free(self, fresh: Sequence[Any]) -> None:
@@ -693,9 +693,24 @@ class _Loader:
         officers: dict[str, int],
         categories: dict[str, Category],
     ) -> None:
-        existing = set(
-            Allegation.objects.filter(case__source=self.source).values_list("case_id", "external_id").iterator()
-        )
+        # (case, external id) -> what a newer release may change, and what says whether it may.
+        existing = {
+            (case, ext): rest
+            for case, ext, *rest in Allegation.objects.filter(case__source=self.source)
+            .values_list(
+                "case_id",
+                "external_id",
+                "pk",
+                "category_id",
+                "particulars",
+                "decided_by_id",
+                "proposed_finding",
+                "finding",
+                "finding_raw",
+                "decided_at",
+            )
+            .iterator()
+        }
         fresh: list[AllegationRow] = []
         earlier: list[AllegationRow] = []
         for a in self.b.allegations:
@@ -704,7 +719,7 @@ class _Loader:
                 continue
             (earlier if (case, a.external_id) in existing else fresh).append(a)
         self.report.already["allegations"] = len(self.b.allegations) - len(fresh)
-        self._allegations_update(earlier, cases, categories)
+        self._allegations_update(earlier, existing, cases, categories)
 
         def build(a: Any) -> dict[str, Any]:
             _, received, closed = complaints[a.complaint_id]
@@ -725,7 +740,11 @@ class _Loader:
         self._insert(Allegation, [build(a) for a in fresh], "allegations")
 
     def _allegations_update(
-        self, rows: Sequence[AllegationRow], cases: dict[str, int], categories: dict[str, Category]
+        self,
+        rows: Sequence[AllegationRow],
+        existing: dict[tuple[int, str], list[Any]],
+        cases: dict[str, int],
+        categories: dict[str, Category],
     ) -> None:
         """Allegations imported earlier take the finding a newer release gives them (a pending one
         decided since, one decided otherwise on review; an empty cell says nothing, and never makes
@@ -735,38 +754,27 @@ class _Loader:
         proposed here, by a person, is left as it is, and so is an allegation the release gives
         another category or another description: its rows for the complaint and officer are in
         another order, and the finding would land on another allegation."""
-        by_key = {(cases[a.complaint_id], a.external_id): a for a in rows if a.finding}
         now = timezone.now()
         changed: list[Allegation] = []
         elsewhere = 0
-        fields = ("finding", "finding_raw", "decided_at")
-        found = Allegation.objects.filter(case__source=self.source, external_id__gt="").only(
-            "pk",
-            "case_id",
-            "external_id",
-            "category_id",
-            "particulars",
-            "decided_by_id",
-            "proposed_finding",
-            *fields,
-        )
-        for allegation in found.iterator():
-            row = by_key.get((allegation.case_id, allegation.external_id))
-            if row is None or (row.finding, row.finding_raw[:120]) == (allegation.finding, allegation.finding_raw):
+        for row in rows:
+            if not row.finding:
                 continue
-            if allegation.decided_by_id is not None or allegation.proposed_finding:
+            pk, category, particulars, decided_by, proposed, finding, raw, decided_at = existing[
+                (cases[row.complaint_id], row.external_id)
+            ]
+            if (row.finding, row.finding_raw[:120]) == (finding, raw) or decided_by is not None or proposed:
                 continue
-            described = (row.particulars.get("allegation"), (allegation.particulars or {}).get("allegation"))
-            if categories[row.category].pk != allegation.category_id or (
-                all(described) and len(set(described)) > 1
-            ):
+            described = (row.particulars.get("allegation"), (particulars or {}).get("allegation"))
+            if categories[row.category].pk != category or (all(described) and len(set(described)) > 1):
                 elsewhere += 1
                 continue
-            if row.finding != allegation.finding:  # (not where only the source's wording changed)
-                allegation.decided_at = self.closing.get(row.complaint_id, now)
-            allegation.finding, allegation.finding_raw = row.finding, row.finding_raw[:120]
-            changed.append(allegation)
+            if row.finding != finding:  # (not where only the source's wording changed)
+                decided_at = self.closing.get(row.complaint_id, now)
+            changed.append(
+                Allegation(pk=pk, finding=row.finding, finding_raw=row.finding_raw[:120], decided_at=decided_at)
+            )
         for chunk in _chunks(changed, 2000):
-            Allegation.objects.bulk_update(chunk, fields)
+            Allegation.objects.bulk_update(chunk, ["finding", "finding_raw", "decided_at"])
         self.report.updated["allegations"] = len(changed)
         self.report.allegations_elsewhere = elsewhere
