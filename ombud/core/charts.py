@@ -52,10 +52,11 @@ def bar_chart(
 
 
 def svg_figure(classes: str, width: int, height: int, title: str, parts: Sequence[SafeString]) -> SafeString:
-    """The chart's SVG element: it scales to its container through its viewBox, and its title is its
-    accessible name."""
+    """The chart's SVG element in its frame: it scales to its container through its viewBox, and its
+    title is its accessible name. The frame scrolls sideways where the screen is narrower than the
+    chart's least width (site.css), so that a phone does not shrink its labels to 6 px."""
     return format_html(
-        '<svg class="{}" role="img" viewBox="0 0 {} {}"><title>{}</title>{}</svg>',
+        '<div class="chart-frame"><svg class="{}" role="img" viewBox="0 0 {} {}"><title>{}</title>{}</svg></div>',
         classes,
         width,
         height,

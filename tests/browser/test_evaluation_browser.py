@@ -46,6 +46,12 @@ def test_an_analyst_asks_for_an_evaluation_and_reads_it_when_the_worker_is_done(
     page.wait_for_url(re.compile(r"/risk/report/\?evaluation=\d+$"))
     assert "As of 2016-12-31" in page.locator("#summary h2").inner_text()
     assert page.locator("#chart svg polyline").count() == 2
+    # On a phone the chart's labels stay legible (they shrank to 6-7 px with the chart) and the page
+    # itself does not scroll sideways: the chart does, in its frame.
+    label = page.locator("#chart svg text.label").first
+    shown_px = label.evaluate("e => e.getScreenCTM().a * parseFloat(e.getAttribute('font-size'))")
+    assert shown_px >= 8.5
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # Officer by officer against the 12-month count and each rule that flagged anyone: how many with
     # the label only one of the two picked, and whether that split could be chance.
     assert re.search(
