@@ -691,6 +691,53 @@ def test_a_release_that_rehires_corrects_or_leaves_out_a_column_is_taken_as_it_m
     assert Complaint.objects.get(external_id="R-1").closed_at.date() == dt.date(2019, 9, 1)
 
 
+def test_a_release_renames_and_renumbers_officers_but_gives_no_badge_another_holds(tmp_path: Path) -> None:
+    def release(directory: Path, officers: list[dict[str, str]]) -> Path:
+        return write_interchange(
+            directory,
+            officers=officers,
+            complaints=[{"complaint_id": "N-1", "received_on": "2019-03-01"}],
+            allegations=[{"complaint_id": "N-1", "officer_id": "N1", "finding": "pending"}],
+        )
+
+    run_import(
+        release(
+            tmp_path / "2019",
+            [
+                {"officer_id": "N1", "first_name": "Ann", "last_name": "Lee", "badge": "501"},
+                {"officer_id": "N2", "last_name": "Moss", "badge": "502"},
+                {"officer_id": "N3", "last_name": "Cole", "badge": "503"},
+                {"officer_id": "N4"},
+            ],
+        )
+    )
+    assert Officer.objects.get(external_id="N4").last_name == "Officer N4"
+    # Ann married; Moss renumbered; Cole given Ann's badge (a typing slip: she keeps it, he keeps
+    # his); N4's name first known; nothing said of Moss's first name.
+    out, _ = run_import(
+        release(
+            tmp_path / "2020",
+            [
+                {"officer_id": "N1", "first_name": "Ann", "last_name": "Park", "badge": "501"},
+                {"officer_id": "N2", "last_name": "Moss", "badge": "602"},
+                {"officer_id": "N3", "last_name": "Cole", "badge": "501"},
+                {"officer_id": "N4", "first_name": "Ida", "last_name": "Roe"},
+            ],
+        )
+    )
+    assert re.search(r"officers +0 added, 4 already there \(3 updated\)", out)
+    names = {o.external_id: (o.first_name, o.last_name, o.badge) for o in Officer.objects.all()}
+    assert names == {
+        "N1": ("Ann", "Park", "501"),
+        "N2": ("", "Moss", "602"),
+        "N3": ("", "Cole", "503"),
+        "N4": ("Ida", "Roe", ""),
+    }
+    # A release without names (as Philadelphia's are) leaves the names known.
+    run_import(release(tmp_path / "2021", [{"officer_id": f"N{i}"} for i in range(1, 5)]))
+    assert {o.external_id: (o.first_name, o.last_name, o.badge) for o in Officer.objects.all()} == names
+
+
 def test_a_finding_first_given_by_a_release_is_not_dated_back_to_a_closing_known_before(tmp_path: Path) -> None:
     directory = small_force(tmp_path / "2019")
     text = (directory / "complaints.csv").read_text()

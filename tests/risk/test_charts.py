@@ -50,7 +50,11 @@ DATES = {
 def chart(days: list[dt.date], y_label: str = Y_LABEL) -> ET.Element:
     points = [(day, 0.01 + 0.002 * (n % 5)) for n, day in enumerate(days)]
     svg = dated_line_chart(points, name="score", title="Early-warning score over time", y_label=y_label)
-    return ET.fromstring(str(svg))
+    frame = ET.fromstring(str(svg))
+    assert frame.get("class") == "chart-frame"
+    drawn = frame.find("svg")
+    assert drawn is not None
+    return drawn
 
 
 def text_width(text: str, size: float) -> float:

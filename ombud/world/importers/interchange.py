@@ -163,7 +163,7 @@ def interchange_read(directory: Path, *, source: str, name: str = "", progress: 
         batch.officers.append(
             OfficerRow(
                 external_id=officer_id,
-                last_name=row.get("last_name", "") or _("Officer %(id)s") % {"id": officer_id},
+                last_name=row.get("last_name", ""),
                 first_name=row.get("first_name", ""),
                 badge=row.get("badge", ""),
                 rank=row.get("rank", ""),

@@ -170,6 +170,19 @@ def reference_for(source: str, key: str) -> str:
     return f"{source.upper()[:12]}-~{hashlib.sha256(key.encode()).hexdigest()[:18]}"
 
 
+def _badge_holders(badges: Sequence[str]) -> dict[str, int | None]:
+    """Who may hold each of these badges: the officer who holds it already (his id), None where
+    nobody does, and 0 (nobody may) where two of the list share it."""
+    counts: dict[str, int] = defaultdict(int)
+    for badge in badges:
+        counts[badge] += 1
+    holders: dict[str, int | None] = {badge: None if n == 1 else 0 for badge, n in counts.items() if badge}
+    for part in _chunks(sorted(holders), 900):
+        for badge, pk in Officer.objects.filter(badge__in=part).values_list("badge", "pk"):
+            holders[badge] = holders[badge] if holders[badge] == 0 else pk
+    return holders
+
+
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for lo in range(0, len(items), size):
         yield items[lo : lo + size]
@@ -362,22 +375,18 @@ class _Loader:
         # A badge is unique in the whole database: one shared by two officers of the source, or
         # already held by someone, is left out rather than given to either.
         wanted = [o.badge for o in fresh if o.badge]
-        counts: dict[str, int] = defaultdict(int)
-        for badge in wanted:
-            counts[badge] += 1
-        taken: set[str] = set()
-        for part in _chunks(sorted(set(wanted)), 900):
-            taken |= set(Officer.objects.filter(badge__in=part).values_list("badge", flat=True))
+        holders = _badge_holders(wanted)
 
         def usable(badge: str) -> bool:
-            return bool(badge) and counts[badge] == 1 and badge not in taken
+            return bool(badge) and holders[badge] is None
 
         self.report.badges_left_out = sum(not usable(b) for b in wanted)
         made = self._create(
             Officer,
             (
                 Officer(
-                    last_name=o.last_name[:100],
+                    # A source without names (Philadelphia's) still gives each a name people can read.
+                    last_name=o.last_name[:100] or _("Officer %(id)s") % {"id": o.external_id},
                     first_name=o.first_name[:100],
                     badge=o.badge if usable(o.badge) else "",
                     rank=o.rank[:64],
@@ -399,21 +408,38 @@ class _Loader:
         return ids
 
     def _officers_update(self, rows: Sequence[OfficerRow], units: dict[str, Unit]) -> None:
-        """Officers imported earlier take what a newer release says of them: his rank, race, sex,
-        unit and hiring date where given (an empty cell says nothing), his leaving, and his status
-        where the release gives one. A leaving date once known is kept (a release that leaves the
-        cell empty does not make him serve again) unless the release hires him again after it. One
-        whom a suspension, standby or dismissal decided here holds keeps the status it gave him."""
-        fields = ("rank", "race", "sex", "hired_on", "left_on", "status", "unit_id")
+        """Officers imported earlier take what a newer release says of them: his name, badge, rank,
+        race, sex, unit and hiring date where given (an empty cell says nothing), his leaving, and
+        his status where the release gives one. A leaving date once known is kept (a release that
+        leaves the cell empty does not make him serve again) unless the release hires him again after
+        it. One whom a suspension, standby or dismissal decided here holds keeps the status it gave
+        him. A new badge that another officer holds, or two of the release's share, is not taken."""
+        fields = (
+            "first_name",
+            "last_name",
+            "badge",
+            "rank",
+            "race",
+            "sex",
+            "hired_on",
+            "left_on",
+            "status",
+            "unit_id",
+        )
         by_id = {row.external_id: row for row in rows}
         mine = Officer.objects.filter(source=self.source)
         held = officers_held_by_measures(mine)
+        holders = _badge_holders([o.badge for o in self.b.officers])
         changed: list[Officer] = []
         for officer in mine.only("pk", "external_id", *fields).iterator():
             row = by_id.get(officer.external_id)
             if row is None:
                 continue
             before = [getattr(officer, name) for name in fields]
+            officer.first_name = row.first_name[:100] or officer.first_name
+            officer.last_name = row.last_name[:100] or officer.last_name
+            if row.badge and holders[row.badge] in (None, officer.pk):
+                officer.badge = row.badge
             officer.rank = row.rank[:64] or officer.rank
             officer.race = row.race[:32] or officer.race
             officer.sex = row.sex[:16] or officer.sex

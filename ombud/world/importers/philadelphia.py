@@ -153,7 +153,6 @@ def philadelphia_read(directory: Path, *, progress: Progress | None = None) -> B
         if officer_id not in people:
             people[officer_id] = OfficerRow(
                 external_id=officer_id,
-                last_name=_("Officer %(id)s") % {"id": officer_id},
                 race=row.get("po_race", ""),
                 sex=row.get("po_sex", ""),
                 status_given=False,  # the data has no status: serving, as far as it says
