@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -56,11 +57,26 @@ def browser() -> Iterator[Any]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
+@contextmanager
+def browser_tab(browser: Any, live_server: Any, viewport: dict[str, int]) -> Iterator[Any]:
+    """A tab in a fresh browser context (no cookies) addressing the live server. Whatever the test
+    did, no page it visited may have had a script, a style or a load refused by the site's
+    Content-Security-Policy: the page would work in the test and be broken for its users."""
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    refused: list[str] = []
+    tab.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield tab
+    context.close()
+    assert not refused, refused
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser context (no cookies) on a phone-sized screen, addressing the live server."""
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE, accept_downloads=True)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with browser_tab(browser, live_server, PHONE) as tab:
+        yield tab

@@ -20,6 +20,7 @@ from ombud.intake.models import Complaint
 from ombud.intake.services import complaint_file
 from ombud.org.models import Officer, OversightBody, UnitKind
 from ombud.org.services import body_create, officer_create, place_create, unit_create
+from tests.browser.conftest import browser_tab
 from tests.intake.conftest import complaint_about
 from tests.reference import reference_data_ensure
 
@@ -73,11 +74,8 @@ def world(transactional_db: None) -> World:
 @pytest.fixture
 def desktop(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser context at an office screen's width, addressing the live server."""
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, accept_downloads=True)
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with browser_tab(browser, live_server, DESKTOP) as tab:
+        yield tab
 
 
 def log_in(page: Any, username: str) -> None:

@@ -297,3 +297,16 @@ def test_a_chart_of_forty_years_keeps_its_labels_apart() -> None:
     assert svg.count("<rect") == 40
     assert 0 < svg.count('class="label"') <= 15
     assert "<title>1990: 2</title>" in svg
+
+
+def test_every_page_tells_the_browser_to_run_and_load_only_what_comes_from_the_site(client: Client) -> None:
+    # The complaint portal first: a page a complainant opens must not run or fetch anything from elsewhere.
+    for path in ("/report/", "/report/status/", "/accounts/login/"):
+        response = client.get(path)
+        policy = dict(
+            directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";")
+        )
+        assert policy["default-src"] == "'none'" and policy["script-src"] == "'self'"
+        assert policy["style-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+        page = html(response)
+        assert "<style" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page)
