@@ -28,7 +28,12 @@ UNIT_ROLES = frozenset({Role.SUPERVISOR, Role.ANALYST})
 
 class User(AbstractUser):
     officer = models.OneToOneField(
-        "org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="user"
+        "org.Officer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("officer"),
     )
 
     class Meta:
@@ -39,16 +44,25 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     body = models.ForeignKey(
-        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+        "org.OversightBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("oversight body"),
     )
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["start_on", "id"]
         constraints = [
             # Body roles are held in a body; supervisor and analyst in a unit subtree (analyst may

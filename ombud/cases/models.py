@@ -18,18 +18,29 @@ class Case(models.Model):
         REFERRED = "referred", _("referred")
 
     number = models.CharField(_("number"), max_length=32, unique=True)
-    body = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, related_name="cases")
+    body = models.ForeignKey(
+        "org.OversightBody", on_delete=models.PROTECT, related_name="cases", verbose_name=_("oversight body")
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
-    complaints = models.ManyToManyField("intake.Complaint", related_name="cases", blank=True)
-    lead = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    complaints = models.ManyToManyField(
+        "intake.Complaint", related_name="cases", blank=True, verbose_name=_("complaints")
+    )
+    lead = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead investigator"),
+    )
     opened_at = models.DateTimeField(_("opened"), db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # Why the body closed it (or referred it for prosecution): shown on the case and in its package.
     closing_reason = models.TextField(_("reason for closing"), blank=True)
-    source = models.CharField(max_length=32, blank=True)
-    external_id = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=32, blank=True, verbose_name=_("source"))
+    external_id = models.CharField(max_length=64, blank=True, verbose_name=_("id in the source"))
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -77,37 +88,61 @@ class Finding(models.TextChoices):
 
 
 class Allegation(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allegations")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allegations", verbose_name=_("case"))
     officer = models.ForeignKey(
-        "org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="allegations"
+        "org.Officer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allegations",
+        verbose_name=_("officer"),
     )
     official = models.ForeignKey(
-        "org.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="allegations"
+        "org.Official",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allegations",
+        verbose_name=_("official"),
     )
-    category = models.ForeignKey("intake.Category", on_delete=models.PROTECT, related_name="allegations")
+    category = models.ForeignKey(
+        "intake.Category", on_delete=models.PROTECT, related_name="allegations", verbose_name=_("category")
+    )
     # For bribery: {"goods": "grain", "value": 300}; free particulars otherwise.
-    particulars = models.JSONField(default=dict, blank=True)
+    particulars = models.JSONField(default=dict, blank=True, verbose_name=_("particulars"))
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True, db_index=True)
     # When it was added to a case already open (the early-warning features must not know it before).
     # Empty for allegations that came with their case (imported, simulated, from a package): known
     # since the case was opened.
     added_at = models.DateTimeField(_("added"), null=True, blank=True)
     # Four eyes: one person proposes a finding, another decides it.
-    proposed_finding = models.CharField(max_length=16, choices=Finding.choices, blank=True)
-    proposed_reason = models.TextField(blank=True)
+    proposed_finding = models.CharField(
+        max_length=16, choices=Finding.choices, blank=True, verbose_name=_("proposed finding")
+    )
+    proposed_reason = models.TextField(blank=True, verbose_name=_("proposed reason"))
     proposed_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
-    proposed_at = models.DateTimeField(null=True, blank=True)
+    proposed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("proposed at"))
     finding = models.CharField(_("finding"), max_length=16, choices=Finding.choices, blank=True, db_index=True)
-    finding_reason = models.TextField(blank=True)
+    finding_reason = models.TextField(blank=True, verbose_name=_("finding reason"))
     decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
     # The finding as the source recorded it, for imported data.
-    finding_raw = models.CharField(max_length=120, blank=True)
-    external_id = models.CharField(max_length=64, blank=True)
+    finding_raw = models.CharField(max_length=120, blank=True, verbose_name=_("finding as the source gave it"))
+    external_id = models.CharField(max_length=64, blank=True, verbose_name=_("id in the source"))
 
     class Meta:
         ordering = ["id"]
@@ -133,19 +168,29 @@ class EvidenceItem(models.Model):
     """A file held as evidence: addressed by its SHA-256 and never changed. A correction is a new
     item that supersedes the old one."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
-    sha256 = models.CharField(max_length=64, db_index=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("case"))
+    sha256 = models.CharField(max_length=64, db_index=True, verbose_name=_("SHA-256 digest"))
     name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
     description = models.TextField(_("description"), blank=True)
     received_from = models.CharField(_("received from"), max_length=200, blank=True)
     added_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    added_at = models.DateTimeField()
+    added_at = models.DateTimeField(verbose_name=_("added at"))
     supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
     )
 
     class Meta:
@@ -165,15 +210,21 @@ class CustodyEntry(models.Model):
         PACKAGED = "packaged", _("packaged for referral")
         IMPORTED = "imported", _("imported from a package")
 
-    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="custody")
-    action = models.CharField(max_length=16, choices=Action.choices)
-    at = models.DateTimeField()
-    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    from_party = models.CharField(max_length=200, blank=True)
-    to_party = models.CharField(max_length=200, blank=True)
-    note = models.TextField(blank=True)
+    item = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, related_name="custody", verbose_name=_("evidence item")
+    )
+    action = models.CharField(max_length=16, choices=Action.choices, verbose_name=_("action"))
+    at = models.DateTimeField(verbose_name=_("when"))
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    from_party = models.CharField(max_length=200, blank=True, verbose_name=_("handed over by"))
+    to_party = models.CharField(max_length=200, blank=True, verbose_name=_("received by"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("custody entry")
+        verbose_name_plural = _("custody entries")
         ordering = ["at", "id"]
 
 
@@ -182,24 +233,40 @@ class CaseNote(models.Model):
         NOTE = "note", _("note")
         INTERVIEW = "interview", _("interview")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NOTE)
-    text = models.TextField()
-    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    at = models.DateTimeField()
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes", verbose_name=_("case"))
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.NOTE, verbose_name=_("kind"))
+    text = models.TextField(verbose_name=_("text"))
+    author = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    at = models.DateTimeField(verbose_name=_("written at"))
 
     class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
         ordering = ["at", "id"]
 
 
 class CaseTask(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
-    title = models.CharField(max_length=200)
-    due_on = models.DateField()
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("case"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    due_on = models.DateField(verbose_name=_("due on"))
     assignee = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignee"),
     )
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("done at"))
 
     class Meta:
+        verbose_name = _("case task")
+        verbose_name_plural = _("case tasks")
         ordering = ["due_on", "id"]

@@ -33,12 +33,24 @@ class Measure(models.Model):
         ENDED = "ended", _("ended")
         REJECTED = "rejected", _("rejected")
 
-    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="measures")
+    officer = models.ForeignKey(
+        "org.Officer", on_delete=models.PROTECT, related_name="measures", verbose_name=_("officer")
+    )
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("case"),
     )
     allegation = models.ForeignKey(
-        "cases.Allegation", on_delete=models.PROTECT, null=True, blank=True, related_name="measures"
+        "cases.Allegation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("allegation"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PROPOSED)
@@ -46,17 +58,27 @@ class Measure(models.Model):
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     proposed_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
     )
-    proposed_at = models.DateTimeField(db_index=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
-    response_due_on = models.DateField(null=True, blank=True)
+    proposed_at = models.DateTimeField(db_index=True, verbose_name=_("proposed at"))
+    notified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("notified at"))
+    response_due_on = models.DateField(null=True, blank=True, verbose_name=_("response due on"))
     decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    source = models.CharField(max_length=32, blank=True)
-    external_id = models.CharField(max_length=64, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
+    source = models.CharField(max_length=32, blank=True, verbose_name=_("source"))
+    external_id = models.CharField(max_length=64, blank=True, verbose_name=_("id in the source"))
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
@@ -110,13 +132,17 @@ class MeasureStep(models.Model):
         IN_FORCE = "in_force", _("in force")
         ENDED = "ended", _("ended")
 
-    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="steps")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    at = models.DateTimeField()
-    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    text = models.TextField(blank=True)
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="steps", verbose_name=_("measure"))
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    at = models.DateTimeField(verbose_name=_("when"))
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    text = models.TextField(blank=True, verbose_name=_("text"))
 
     class Meta:
+        verbose_name = _("measure step")
+        verbose_name_plural = _("measure steps")
         ordering = ["at", "id"]
 
     @property
@@ -134,11 +160,15 @@ SYSTEM_STEP_TEXTS = frozenset({APPROVED, REJECTED})
 
 
 class FollowUp(models.Model):
-    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="follow_ups")
-    description = models.TextField()
-    due_on = models.DateField()
-    done_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(null=True, blank=True)
+    measure = models.ForeignKey(
+        Measure, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("measure")
+    )
+    description = models.TextField(verbose_name=_("description"))
+    due_on = models.DateField(verbose_name=_("due on"))
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("done at"))
+    escalated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("escalated at"))
 
     class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         ordering = ["due_on", "id"]

@@ -27,12 +27,12 @@ def _seeded_names() -> frozenset[str]:
 class Category(models.Model):
     """A kind of wrongdoing (bribery, collusion, grain diversion...): data, not code."""
 
-    code = models.SlugField(max_length=40, unique=True, allow_unicode=True)
+    code = models.SlugField(max_length=40, unique=True, allow_unicode=True, verbose_name=_("code"))
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     # Bribery categories ask what was given and its value.
-    is_bribery = models.BooleanField(default=False)
-    ordering = models.PositiveSmallIntegerField(default=0)
+    is_bribery = models.BooleanField(default=False, verbose_name=_("bribery"))
+    ordering = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         ordering = ["ordering", "code"]
@@ -48,14 +48,16 @@ class Complainant(models.Model):
     the database); an anonymous complainant has none stored."""
 
     anonymous = models.BooleanField(_("anonymous"), default=True)
-    name_sealed = models.BinaryField(null=True, blank=True)
-    contact_sealed = models.BinaryField(null=True, blank=True)
-    key_id = models.CharField(max_length=32, blank=True)
+    name_sealed = models.BinaryField(null=True, blank=True, verbose_name=_("name (encrypted)"))
+    contact_sealed = models.BinaryField(null=True, blank=True, verbose_name=_("contact (encrypted)"))
+    key_id = models.CharField(max_length=32, blank=True, verbose_name=_("encryption key"))
     # A keyed hash of the identity, so complaints by the same person count once in "many voices"
     # without anyone reading the identity.
-    identity_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    identity_digest = models.CharField(max_length=64, blank=True, db_index=True, verbose_name=_("identity digest"))
 
     class Meta:
+        verbose_name = _("complainant")
+        verbose_name_plural = _("complainants")
         constraints = [
             models.CheckConstraint(
                 condition=Q(anonymous=False) | (Q(name_sealed__isnull=True) & Q(contact_sealed__isnull=True)),
@@ -82,33 +84,56 @@ class Complaint(models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     received_at = models.DateTimeField(_("received"), db_index=True)
     occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
-    place = models.ForeignKey("org.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    place = models.ForeignKey(
+        "org.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("place")
+    )
     place_text = models.CharField(_("place as described"), max_length=200, blank=True)
     description = models.TextField(_("what happened"))
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
-    categories = models.ManyToManyField(Category, related_name="complaints", blank=True)
+    categories = models.ManyToManyField(
+        Category, related_name="complaints", blank=True, verbose_name=_("categories")
+    )
     complainant = models.ForeignKey(
-        Complainant, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+        Complainant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("complainant"),
     )
     # The body the complainant chose to address, if higher than routing would pick.
     addressee = models.ForeignKey(
-        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "org.OversightBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("addressee"),
     )
     routed_to = models.ForeignKey(
-        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+        "org.OversightBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("routed to"),
     )
     routing_reason = models.JSONField(_("routing reason"), default=dict, blank=True)
-    ack_due_at = models.DateTimeField(null=True, blank=True)
-    action_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    escalations = models.PositiveSmallIntegerField(default=0)
+    ack_due_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledgement due"))
+    action_due_at = models.DateTimeField(null=True, blank=True, db_index=True, verbose_name=_("action due"))
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledged at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    escalations = models.PositiveSmallIntegerField(default=0, verbose_name=_("escalations"))
     # Only a keyed hash of the receipt is kept; the receipt itself is shown once.
-    receipt_digest = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
-    source = models.CharField(max_length=32, blank=True)
-    external_id = models.CharField(max_length=64, blank=True)
+    receipt_digest = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, verbose_name=_("receipt digest")
+    )
+    idempotency_key = models.CharField(
+        max_length=80, null=True, blank=True, unique=True, verbose_name=_("idempotency key")
+    )
+    source = models.CharField(max_length=32, blank=True, verbose_name=_("source"))
+    external_id = models.CharField(max_length=64, blank=True, verbose_name=_("id in the source"))
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -135,20 +160,36 @@ class ComplaintSubject(models.Model):
         OFFICIAL = "official", _("local official")
         UNIDENTIFIED = "unidentified", _("unidentified person")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="subjects")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="subjects", verbose_name=_("complaint")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
     officer = models.ForeignKey(
-        "org.Officer", on_delete=models.PROTECT, null=True, blank=True, related_name="complaint_subjects"
+        "org.Officer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint_subjects",
+        verbose_name=_("officer"),
     )
     official = models.ForeignKey(
-        "org.Official", on_delete=models.PROTECT, null=True, blank=True, related_name="complaint_subjects"
+        "org.Official",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint_subjects",
+        verbose_name=_("official"),
     )
-    description = models.CharField(max_length=300, blank=True)
+    description = models.CharField(max_length=300, blank=True, verbose_name=_("description"))
     # The unit the officer served in when the complaint was filed: routing and the "own unit"
     # exclusion use it even after he moves.
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
 
     class Meta:
+        verbose_name = _("person complained about")
+        verbose_name_plural = _("people complained about")
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -173,29 +214,49 @@ class ComplaintEvent(models.Model):
         EVIDENCE_ADDED = "evidence_added", _("evidence added")
         CLOSED = "closed", _("closed")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    at = models.DateTimeField()
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="events", verbose_name=_("complaint")
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
+    at = models.DateTimeField(verbose_name=_("when"))
     body = models.ForeignKey(
-        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "org.OversightBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oversight body"),
     )
     # Shown to the complainant: never names staff or other complainants.
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
         ordering = ["at", "id"]
 
 
 class Message(models.Model):
     """A message between the complainant (through the receipt) and the investigating body."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="messages")
-    from_complainant = models.BooleanField()
-    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    body = models.TextField()
-    at = models.DateTimeField()
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="messages", verbose_name=_("complaint")
+    )
+    from_complainant = models.BooleanField(verbose_name=_("from the complainant"))
+    author = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(verbose_name=_("message"))
+    at = models.DateTimeField(verbose_name=_("sent at"))
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -209,9 +270,15 @@ class Message(models.Model):
 class ComplaintFile(models.Model):
     """A file submitted with a complaint, stored content-addressed after metadata is stripped."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="files")
-    sha256 = models.CharField(max_length=64, db_index=True)
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    added_at = models.DateTimeField()
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, related_name="files", verbose_name=_("complaint")
+    )
+    sha256 = models.CharField(max_length=64, db_index=True, verbose_name=_("SHA-256 digest"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size"))
+    added_at = models.DateTimeField(verbose_name=_("added at"))
+
+    class Meta:
+        verbose_name = _("complaint file")
+        verbose_name_plural = _("complaint files")

@@ -17,7 +17,7 @@ class UnitKind(models.Model):
     """A kind of unit (ministry, province, county branch, station; or headquarters, borough,
     precinct): data, not code, so any force's shape fits."""
 
-    code = models.SlugField(max_length=40, unique=True, allow_unicode=True)
+    code = models.SlugField(max_length=40, unique=True, allow_unicode=True, verbose_name=_("code"))
     name = models.CharField(_("name"), max_length=100)
     # Depth in a typical tree (0 = top); used to order kinds in forms, not to enforce shape.
     level = models.PositiveSmallIntegerField(_("level"))
@@ -34,11 +34,13 @@ class UnitKind(models.Model):
 class Unit(models.Model):
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="units")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, related_name="units", verbose_name=_("kind"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
     # Materialised path of ids ("/1/4/17/"), so a subtree is one indexed prefix query.
-    path = models.CharField(max_length=255, db_index=True, editable=False)
-    depth = models.PositiveSmallIntegerField(editable=False)
+    path = models.CharField(max_length=255, db_index=True, editable=False, verbose_name=_("tree path"))
+    depth = models.PositiveSmallIntegerField(editable=False, verbose_name=_("depth"))
 
     class Meta:
         ordering = ["path"]
@@ -67,7 +69,7 @@ class Place(models.Model):
     code = models.CharField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.VILLAGE)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="places")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="places", verbose_name=_("unit"))
 
     class Meta:
         ordering = ["name"]
@@ -96,10 +98,12 @@ class Officer(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     # Where the officer serves now: kept in step with StationAssignment by org.services, so lists
     # and access checks need no history walk. The history itself is the assignments.
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="officers")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="officers", verbose_name=_("unit")
+    )
     # Imported records keep their origin so a second import adds nothing.
-    source = models.CharField(max_length=32, blank=True)
-    external_id = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=32, blank=True, verbose_name=_("source"))
+    external_id = models.CharField(max_length=64, blank=True, verbose_name=_("id in the source"))
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
@@ -145,10 +149,16 @@ def _period_check(name: str) -> models.CheckConstraint:
 class StationAssignment(_Period):
     """An officer serving at a unit for a period (end exclusive)."""
 
-    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="station_assignments")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="station_assignments")
+    officer = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="station_assignments", verbose_name=_("officer")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="station_assignments", verbose_name=_("unit")
+    )
 
     class Meta:
+        verbose_name = _("station assignment")
+        verbose_name_plural = _("station assignments")
         ordering = ["start_on", "id"]
         constraints = [
             _period_check("station_assignment_period"),
@@ -161,10 +171,14 @@ class StationAssignment(_Period):
 class PlaceAssignment(_Period):
     """An officer responsible for a village or hamlet for a period."""
 
-    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="place_assignments")
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="assignments")
+    officer = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, related_name="place_assignments", verbose_name=_("officer")
+    )
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("place"))
 
     class Meta:
+        verbose_name = _("place assignment")
+        verbose_name_plural = _("place assignments")
         ordering = ["start_on", "id"]
         constraints = [
             _period_check("place_assignment_period"),
@@ -178,10 +192,12 @@ class OfficialRole(models.Model):
     """A local office (farm management committee head, chief technician, village party secretary):
     data, not code."""
 
-    code = models.SlugField(max_length=40, unique=True, allow_unicode=True)
+    code = models.SlugField(max_length=40, unique=True, allow_unicode=True, verbose_name=_("code"))
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
+        verbose_name = _("official's role")
+        verbose_name_plural = _("officials' roles")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -203,11 +219,17 @@ class Official(models.Model):
 
 
 class OfficialPost(_Period):
-    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="posts")
-    role = models.ForeignKey(OfficialRole, on_delete=models.PROTECT, related_name="posts")
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="official_posts")
+    official = models.ForeignKey(
+        Official, on_delete=models.PROTECT, related_name="posts", verbose_name=_("official")
+    )
+    role = models.ForeignKey(OfficialRole, on_delete=models.PROTECT, related_name="posts", verbose_name=_("role"))
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="official_posts", verbose_name=_("place")
+    )
 
     class Meta:
+        verbose_name = _("official's post")
+        verbose_name_plural = _("officials' posts")
         ordering = ["start_on", "id"]
         constraints = [_period_check("official_post_period")]
 
@@ -219,9 +241,9 @@ class OversightBody(models.Model):
     name = models.CharField(_("name"), max_length=200)
     # The depth of the unit the body sits at (0 = national): routing climbs by level.
     level = models.PositiveSmallIntegerField(_("level"))
-    seat = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="bodies")
+    seat = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="bodies", verbose_name=_("seat"))
     jurisdiction: models.ManyToManyField[Unit, Jurisdiction] = models.ManyToManyField(
-        Unit, through="Jurisdiction", related_name="overseen_by"
+        Unit, through="Jurisdiction", related_name="overseen_by", verbose_name=_("jurisdiction")
     )
     ack_days = models.PositiveSmallIntegerField(_("days to acknowledge a complaint"), default=7)
     action_days = models.PositiveSmallIntegerField(_("days to act on a complaint"), default=30)
@@ -236,8 +258,12 @@ class OversightBody(models.Model):
 
 
 class Jurisdiction(models.Model):
-    body = models.ForeignKey(OversightBody, on_delete=models.CASCADE, related_name="jurisdictions")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    body = models.ForeignKey(
+        OversightBody, on_delete=models.CASCADE, related_name="jurisdictions", verbose_name=_("oversight body")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
 
     class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
         constraints = [models.UniqueConstraint(fields=["body", "unit"], name="jurisdiction_unique")]

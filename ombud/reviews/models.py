@@ -16,7 +16,9 @@ class MeetingKind(models.TextChoices):
 
 
 class Directive(models.Model):
-    body = models.ForeignKey("org.OversightBody", on_delete=models.PROTECT, related_name="directives")
+    body = models.ForeignKey(
+        "org.OversightBody", on_delete=models.PROTECT, related_name="directives", verbose_name=_("oversight body")
+    )
     # The top of the subtree the directive cascades to: the body's seat unless it names a unit below.
     unit = models.ForeignKey(
         "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("issued to")
@@ -24,15 +26,22 @@ class Directive(models.Model):
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("instructions"), blank=True)
     meeting_kind = models.CharField(_("meeting to hold"), max_length=20, choices=MeetingKind.choices)
-    issued_at = models.DateTimeField()
+    issued_at = models.DateTimeField(verbose_name=_("issued at"))
     due_on = models.DateField(_("hold by"))
     period_start = models.DateField(_("covering from"))
     period_end = models.DateField(_("covering until"))
     issued_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
 
     class Meta:
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
         ordering = ["-issued_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="directive_period"),
@@ -52,13 +61,17 @@ class DirectiveTarget(models.Model):
         MINUTES_FILED = "minutes_filed", _("minutes filed")
         OVERDUE = "overdue", _("overdue")
 
-    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="targets")
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    directive = models.ForeignKey(
+        Directive, on_delete=models.CASCADE, related_name="targets", verbose_name=_("directive")
+    )
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING, verbose_name=_("state"))
     # The meeting was held after the directive's deadline.
-    late = models.BooleanField(default=False)
+    late = models.BooleanField(default=False, verbose_name=_("late"))
 
     class Meta:
+        verbose_name = _("unit a directive reaches")
+        verbose_name_plural = _("units a directive reaches")
         ordering = ["directive", "unit__path"]
         constraints = [models.UniqueConstraint(fields=["directive", "unit"], name="directive_target_unique")]
 
@@ -71,12 +84,29 @@ class Meeting(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=200)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings")
+    unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("unit"),
+    )
     body = models.ForeignKey(
-        "org.OversightBody", on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+        "org.OversightBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("oversight body"),
     )
     directive = models.ForeignKey(
-        Directive, on_delete=models.PROTECT, null=True, blank=True, related_name="meetings"
+        Directive,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("directive"),
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
@@ -85,16 +115,28 @@ class Meeting(models.Model):
     period_end = models.DateField(_("record until"), null=True, blank=True)
     minutes = models.TextField(_("general minutes"), blank=True)
     created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     # Set when attendance is recorded: the meeting took place.
-    held_at = models.DateTimeField(null=True, blank=True)
-    signed_off_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True, verbose_name=_("held at"))
+    signed_off_at = models.DateTimeField(null=True, blank=True, verbose_name=_("signed off at"))
     signed_off_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
     )
 
     class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
         ordering = ["-starts_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="meeting_dates"),
@@ -127,44 +169,75 @@ class Meeting(models.Model):
 
 
 class Attendance(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
-    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="attendance")
-    present = models.BooleanField(null=True)
-    note = models.CharField(max_length=200, blank=True)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("meeting")
+    )
+    officer = models.ForeignKey(
+        "org.Officer", on_delete=models.PROTECT, related_name="attendance", verbose_name=_("officer")
+    )
+    present = models.BooleanField(null=True, verbose_name=_("present"))
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
         ordering = ["officer__last_name", "officer__first_name", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "officer"], name="attendance_unique")]
 
 
 class AgendaItem(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
-    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="agenda_items")
-    position = models.PositiveSmallIntegerField()
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("meeting")
+    )
+    officer = models.ForeignKey(
+        "org.Officer", on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("officer")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
     # Why the rule put him on the agenda, and the compiled record for the period, frozen at sign-off.
-    reasons = models.JSONField(default=list)
-    record = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list, verbose_name=_("reasons"))
+    record = models.JSONField(default=dict, verbose_name=_("compiled record"))
     statement = models.TextField(_("officer's statement"), blank=True)
     criticisms = models.TextField(_("criticisms raised"), blank=True)
 
     class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["meeting", "officer"], name="agenda_officer_unique")]
 
 
 class Resolution(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="resolutions")
-    agenda_item = models.ForeignKey(
-        AgendaItem, on_delete=models.CASCADE, null=True, blank=True, related_name="resolutions"
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="resolutions", verbose_name=_("meeting")
     )
-    text = models.TextField()
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="resolutions",
+        verbose_name=_("agenda item"),
+    )
+    text = models.TextField(verbose_name=_("text"))
     measure = models.ForeignKey(
-        "discipline.Measure", on_delete=models.PROTECT, null=True, blank=True, related_name="resolutions"
+        "discipline.Measure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resolutions",
+        verbose_name=_("measure"),
     )
     created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
         ordering = ["id"]

@@ -53,17 +53,19 @@ class ThresholdRule(models.Model):
 
 
 class RiskScore(models.Model):
-    officer = models.ForeignKey("org.Officer", on_delete=models.CASCADE, related_name="risk_scores")
-    as_of = models.DateField(db_index=True)
-    model_version = models.CharField(max_length=64)
-    score = models.FloatField()
+    officer = models.ForeignKey(
+        "org.Officer", on_delete=models.CASCADE, related_name="risk_scores", verbose_name=_("officer")
+    )
+    as_of = models.DateField(db_index=True, verbose_name=_("as of"))
+    model_version = models.CharField(max_length=64, verbose_name=_("model version"))
+    score = models.FloatField(verbose_name=_("score"))
     # "Top p %": the share (in %) of the officers scored with him whose score is at least his (the
     # highest of 1,000 is 0.1; equal scores share one figure).
-    percentile = models.FloatField(default=0)
-    factors = models.JSONField(default=list)
+    percentile = models.FloatField(default=0, verbose_name=_("percentile"))
+    factors = models.JSONField(default=list, verbose_name=_("factors"))
     # SHA-256 of the feature values the model read: with the as-of date and model version, the score
     # can be recomputed and checked.
-    inputs_digest = models.CharField(max_length=64, blank=True)
+    inputs_digest = models.CharField(max_length=64, blank=True, verbose_name=_("inputs digest"))
 
     class Meta:
         ordering = ["-as_of", "-id"]
@@ -85,15 +87,23 @@ class Alert(models.Model):
         INTERVENED = "intervened", _("intervention recorded")
         DISMISSED = "dismissed", pgettext_lazy("alert state", "dismissed")
 
-    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="alerts")
-    score = models.ForeignKey(RiskScore, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    rule = models.ForeignKey(ThresholdRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    officer = models.ForeignKey(
+        "org.Officer", on_delete=models.PROTECT, related_name="alerts", verbose_name=_("officer")
+    )
+    score = models.ForeignKey(
+        RiskScore, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("score")
+    )
+    rule = models.ForeignKey(
+        ThresholdRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("rule")
+    )
     # The officer's unit when the alert was raised, for the record. The supervisors of the unit he serves
     # in now answer it (selectors.alert_list_for_user): an officer who moved is counselled where he is.
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    raised_at = models.DateTimeField(db_index=True)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
-    reasons = models.JSONField(default=list)
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("unit")
+    )
+    raised_at = models.DateTimeField(db_index=True, verbose_name=_("raised at"))
+    state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN, verbose_name=_("state"))
+    reasons = models.JSONField(default=list, verbose_name=_("reasons"))
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -129,11 +139,15 @@ class Intervention(models.Model):
         REVIEW = "review", _("review")
         DISMISSAL = "dismissal", _("alert dismissed")
 
-    alert = models.OneToOneField(Alert, on_delete=models.PROTECT, related_name="intervention")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    note = models.TextField()
-    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    alert = models.OneToOneField(
+        Alert, on_delete=models.PROTECT, related_name="intervention", verbose_name=_("alert")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
+    note = models.TextField(verbose_name=_("note"))
+    by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    at = models.DateTimeField(verbose_name=_("recorded at"))
 
     class Meta:
         verbose_name = _("intervention")
@@ -146,10 +160,10 @@ class Intervention(models.Model):
 class Evaluation(models.Model):
     """One run of ``ombud risk evaluate``: the figures the analysts' report page shows."""
 
-    as_of = models.DateField()
-    label = models.CharField(max_length=16)
-    created_at = models.DateTimeField(db_index=True)
-    result = models.JSONField()
+    as_of = models.DateField(verbose_name=_("as of"))
+    label = models.CharField(max_length=16, verbose_name=_("label"))
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("created at"))
+    result = models.JSONField(verbose_name=_("result"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -179,19 +193,26 @@ class EvaluationRequest(models.Model):
     # Queued or running: the same date and label asked again is this request, not a second run.
     PENDING = (State.QUEUED, State.RUNNING)
 
-    as_of = models.DateField()
-    label = models.CharField(max_length=16, choices=Label.choices)
-    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(db_index=True)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    as_of = models.DateField(verbose_name=_("as of"))
+    label = models.CharField(max_length=16, choices=Label.choices, verbose_name=_("label"))
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(db_index=True, verbose_name=_("requested at"))
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED, verbose_name=_("state"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     # Why it failed, in words for the analyst (a date past the record's end, too little history),
     # written in the language the analyst asked in: the worker has no reader of its own.
-    error = models.TextField(blank=True)
-    language = models.CharField(max_length=16, blank=True)
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    language = models.CharField(max_length=16, blank=True, verbose_name=_("language"))
     evaluation = models.OneToOneField(
-        Evaluation, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+        Evaluation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="request",
+        verbose_name=_("evaluation"),
     )
 
     class Meta:

@@ -17,20 +17,34 @@ class PublishedOutcome(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"))
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("case")
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.DRAFT)
     drafted_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
     )
-    drafted_at = models.DateTimeField(null=True, blank=True)
+    drafted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("drafted at"))
     # The reviewer's checklist as ticked at publication (item codes), kept with the text.
-    checklist = models.JSONField(default=list, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    checklist = models.JSONField(default=list, blank=True, verbose_name=_("checklist"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
     published_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     class Meta:
+        verbose_name = _("published outcome")
+        verbose_name_plural = _("published outcomes")
         ordering = ["-published_at", "-id"]
         constraints = [
             models.CheckConstraint(

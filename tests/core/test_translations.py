@@ -121,3 +121,31 @@ def test_the_public_pages_are_translated_in_full(language: str) -> None:
         and ("fuzzy" in entry.flags or not all(entry.strings))
     ]
     assert not missing, f"{language}: translate these (docs/translation.md): {missing[:5]}"
+
+
+@pytest.mark.parametrize("language", ["ko", "zh-hans"])
+def test_every_model_and_field_is_named_in_the_reader_s_language(language: str) -> None:
+    # The names the admin's forms and lists, the browsable API's forms and error messages show:
+    # a field without a translatable name shows its attribute name in English ("routed to").
+    from django.apps import apps
+    from django.utils import translation
+
+    english: list[str] = []
+    with translation.override(language):
+        for model in apps.get_models():
+            if not model.__module__.startswith("ombud."):
+                continue
+            names = [model._meta.verbose_name, model._meta.verbose_name_plural]
+            names += [
+                field.verbose_name
+                for field in model._meta.get_fields()
+                if hasattr(field, "verbose_name") and not field.auto_created
+            ]
+            with translation.override("en"):
+                originals = [str(name) for name in names]
+            english += [
+                f"{model.__name__}: {original}"
+                for name, original in zip(names, originals, strict=True)
+                if str(name) == original and original != "ID"
+            ]
+    assert not english, english[:10]
