@@ -230,6 +230,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # The CSRF token cookie every form needs lasts as long as the browser is open, not a year: a cookie
 # kept for a year would let one visit of the complaint portal be linked to the next.
 CSRF_COOKIE_AGE = None
+CSRF_FAILURE_VIEW = "ombud.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -104,6 +105,22 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         return JsonResponse({"detail": _("Not found.")}, status=404)
     response = render_page(request, "404.html", {})
     response.status_code = 404
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token: the page had been open longer than the browser kept
+    its session, or its cookies were cleared. The site's own page, in the reader's language, says
+    what happened and what to do (Django's own is in English, with a style the site's policy refuses)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": _("The request was refused: its security token is missing or expired.")}, status=403
+        )
+    # The page the form was on (the browser names it: the referrer policy is same-origin), else home.
+    referrer = request.META.get("HTTP_REFERER", "")
+    same_site = url_has_allowed_host_and_scheme(referrer, allowed_hosts={request.get_host()})
+    response = render_page(request, "403_csrf.html", {"form_url": referrer if same_site else reverse("root")})
+    response.status_code = 403
     return response
 
 

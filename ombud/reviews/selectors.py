@@ -912,6 +912,9 @@ def compiled_record_json(record: CompiledRecord) -> dict[str, Any]:
 class TargetNode:
     target: DirectiveTarget
     meeting: Meeting | None
+    # Whether the user may open the meeting's page (a supervisor follows the directive, not the
+    # meetings of the bodies; an officer-investigator never his own unit's): else its date alone.
+    meeting_readable: bool = False
     children: list[TargetNode] = field(default_factory=list)
     # Overdue units in this node's subtree, itself included: a collapsed branch still shows them.
     overdue_below: int = 0
@@ -931,13 +934,18 @@ class Compliance:
 
 def directive_compliance(user: Any, directive: Directive) -> Compliance:
     """The tree of the units the directive reaches, each with its state and meeting; the body that
-    issued it sees all of them, anyone else the units in his own reach. Three queries."""
+    issued it sees all of them, anyone else the units in his own reach. Four queries."""
     scope = scope_for(user)
     targets = DirectiveTarget.objects.filter(directive=directive).select_related("unit__kind")
     if not (scope.everything or directive.body_id in scope.body_ids):
         targets = targets.filter(scope.units_q("unit__"))
     meetings = {m.unit_id: m for m in Meeting.objects.filter(directive=directive)}
-    nodes = {t.unit_id: TargetNode(t, meetings.get(t.unit_id)) for t in targets.order_by("unit__path")}
+    readable = set(meeting_list_for_user(user).filter(directive=directive).values_list("pk", flat=True))
+    nodes = {
+        t.unit_id: TargetNode(t, meeting, meeting is not None and meeting.pk in readable)
+        for t in targets.order_by("unit__path")
+        for meeting in [meetings.get(t.unit_id)]
+    }
     roots: list[TargetNode] = []
     for node in nodes.values():
         parent = nodes.get(node.target.unit.parent_id or 0)

@@ -20,7 +20,7 @@ PLACEHOLDER = re.compile(r"%\([a-z_0-9]+\)[-#0 +]*\d*(?:\.\d+)?[sdfr]|%[sdfr]|%%
 PUBLIC = re.compile(
     r"^(intake/templates/intake/(report|receipt|status|status_ask|proof|throttled|_complaint_fields|_field|"
     r"_subjects)\.html|intake/(forms|views|services|models|receipts|proofs|throttles|api)\.py|transparency/.*|"
-    r"templates/(base|404|403_barred|_pages)\.html|core/files\.py|settings\.py|intake/migrations/0002_seed_categories\.py)$"
+    r"templates/(base|404|403_barred|403_csrf|_pages)\.html|core/files\.py|settings\.py|intake/migrations/0002_seed_categories\.py)$"
 )
 
 

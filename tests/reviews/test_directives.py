@@ -141,9 +141,19 @@ def test_the_compliance_page_shows_the_tree_with_held_and_overdue_units(login: L
 
 
 def test_a_supervisor_follows_only_his_own_stations_duty(login: Login, force: Force, directive: Directive) -> None:
+    meeting = schedule(force, directive, "a1")
     response = login("dave").get(reverse("directive_detail", args=[directive.pk]))
     assert [node.target.unit.code for node in response.context["compliance"].roots] == ["STN-A1"]
-    assert "schedule its meeting" not in response.content.decode()
+    page = response.content.decode()
+    assert "schedule its meeting" not in page
+    # He sees when his station's meeting is, not a link to a page the body keeps (it would answer 404).
+    assert meeting.starts_on.isoformat() in page
+    assert reverse("meeting_detail", args=[meeting.pk]) not in page
+    assert login("dave").get(reverse("meeting_detail", args=[meeting.pk])).status_code == 404
+    assert (
+        reverse("meeting_detail", args=[meeting.pk])
+        in login("bob").get(reverse("directive_detail", args=[directive.pk])).content.decode()
+    )
 
 
 def test_another_countys_investigator_cannot_open_the_directive(

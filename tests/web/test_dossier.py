@@ -395,3 +395,20 @@ def test_the_number_of_queries_does_not_grow_with_the_history(login: Login, forc
             assert client.get(dossier_url(officer)).status_code == 200
         counts[name] = len(queries.captured_queries)
     assert counts["short"] == counts["long"] <= QUERY_BUDGET
+
+
+def test_a_body_reads_the_record_of_an_officer_of_another_county_named_in_a_complaint_routed_to_it(
+    login: Login, force: Force
+) -> None:
+    # Routed around Ivan's own chain (County B) to County A's committee: Bob investigates it.
+    around = ComplaintFactory(reference="CA-0009", routed_to=force.bodies["a"])
+    ComplaintSubjectFactory(complaint=around, officer=force.officers["ivan"])
+    bob = login("bob")
+    page = bob.get(dossier_url(force.officers["ivan"]))
+    assert page.status_code == 200
+    # He reads the complaint his body holds, not the one County B's committee holds about Ivan.
+    assert "CA-0009" in page.content.decode() and "CB-0001" not in page.content.decode()
+    # An officer of County B named in nothing Bob reads stays out of his reach.
+    assert bob.get(dossier_url(force.officers["jin"])).status_code == 404
+    # Nor does the complaint open Ivan's record to a supervisor or an analyst.
+    assert login("dave").get(dossier_url(force.officers["ivan"])).status_code == 404

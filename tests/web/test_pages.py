@@ -10,6 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from ombud.accounts.models import Role
 from ombud.accounts.services import membership_grant
@@ -310,3 +312,22 @@ def test_every_page_tells_the_browser_to_run_and_load_only_what_comes_from_the_s
         assert policy["style-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
         page = html(response)
         assert "<style" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page)
+
+
+def test_a_form_sent_after_its_session_ended_gets_the_site_s_own_page_in_the_reader_s_language(
+    force: Force,
+) -> None:
+    # A complainant whose browser dropped its cookies while he wrote: no token, no cookie.
+    browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="ko")
+    response = browser.post("/report/", {"summary": "..."}, HTTP_REFERER="http://testserver/report/")
+    assert response.status_code == 403
+    page = html(response)
+    assert '<html lang="ko"' in page and "<style" not in page
+    assert 'href="http://testserver/report/"' in page
+    with translation.override("ko"):
+        assert (
+            gettext("The form has expired") in page and gettext("The form has expired") != "The form has expired"
+        )
+    # A referrer elsewhere is not linked to.
+    elsewhere = browser.post("/accounts/login/", {}, HTTP_REFERER="https://example.org/phish")
+    assert elsewhere.status_code == 403 and "example.org" not in html(elsewhere)
