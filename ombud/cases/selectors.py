@@ -146,10 +146,25 @@ def complaints_for_new_case(user: Any) -> QuerySet[Complaint]:
     )
 
 
+def named_in_casework_q(user: Any) -> Q:
+    """Officers named in a complaint or an allegation the user may read (none for those who do not
+    work cases): his unit may have left the body's reach since (a transfer, a departure)."""
+    if not scope_for(user).works_cases:
+        return Q(pk__in=[])
+    in_complaints = ComplaintSubject.objects.filter(
+        complaint__in=complaint_list_for_user(user), officer__isnull=False
+    )
+    in_cases = Allegation.objects.filter(case__in=case_list_for_user(user), officer__isnull=False)
+    return Q(pk__in=in_complaints.values("officer_id")) | Q(pk__in=in_cases.values("officer_id"))
+
+
 def officers_for_allegation(user: Any, q: str = "") -> QuerySet[Officer]:
-    """Officers an allegation may name: those the user may see, found by name or badge."""
-    visible = officer_list_for_user(user).values("pk")
-    return officer_search(q).filter(pk__in=visible) if q.strip() else Officer.objects.filter(pk__in=visible)
+    """Officers an allegation may name, found by name or badge: those the user may see, and those
+    named in the complaints and cases he works, wherever they serve now."""
+    visible = Officer.objects.filter(
+        Q(pk__in=officer_list_for_user(user).values("pk")) | named_in_casework_q(user)
+    )
+    return officer_search(q).filter(pk__in=visible.values("pk")) if q.strip() else visible
 
 
 def _on_a_case_in_reach(queryset: QuerySet[_T], user: Any, object_id: int, *, case: str = "case") -> _T:

@@ -36,32 +36,18 @@ def officer_list_for_user(user: Any) -> QuerySet[Officer]:
 
 def officer_get_for_user(user: Any, officer_id: int) -> Officer:
     """An officer the user may see (``officer_list_for_user``), or one named in a complaint or an
-    allegation the user may read: a complaint routed around the accused's own chain reaches a body
-    whose units are not his, and those who investigate it read his record (what of it each may
-    read, the dossier decides)."""
+    allegation the user may read: an officer transferred out of the body's reach since, or one who
+    has left, is still investigated there, and those who investigate read his record (what of it
+    each may read, the dossier decides)."""
+    # Imported here: the casework gates build on this module's.
+    from ombud.cases.selectors import named_in_casework_q
+
     officer = officer_list_for_user(user).filter(pk=officer_id).first()
-    if officer is None and _named_in_casework_of(user, officer_id):
-        officer = Officer.objects.select_related("unit").filter(pk=officer_id).first()
+    if officer is None:
+        officer = Officer.objects.select_related("unit").filter(named_in_casework_q(user), pk=officer_id).first()
     if officer is None:
         raise NotFoundForUser
     return officer
-
-
-def _named_in_casework_of(user: Any, officer_id: int) -> bool:
-    # Imported here: the casework gates build on this module's.
-    from ombud.cases.models import Allegation
-    from ombud.cases.selectors import case_list_for_user
-    from ombud.intake.models import ComplaintSubject
-    from ombud.intake.selectors import complaint_list_for_user
-
-    if not scope_for(user).works_cases:
-        return False
-    return (
-        ComplaintSubject.objects.filter(
-            officer_id=officer_id, complaint__in=complaint_list_for_user(user)
-        ).exists()
-        or Allegation.objects.filter(officer_id=officer_id, case__in=case_list_for_user(user)).exists()
-    )
 
 
 def unit_subtree(unit: Unit) -> QuerySet[Unit]:

@@ -23,3 +23,11 @@ def test_a_share_is_rounded_to_the_shown_decimal_not_cut() -> None:
 def test_figures_follow_the_readers_locale() -> None:
     with translation.override("de"):
         assert percent(0.1389) == "13,9\u00a0%"
+
+
+def test_the_percent_sign_is_spaced_as_the_reader_s_language_spaces_it() -> None:
+    for language in ("zh-hans", "ko"):
+        with translation.override(language):
+            assert percent(0.0305) == "3.1%"
+    with translation.override("en"):
+        assert percent(0.0305) == "3.1\u00a0%"

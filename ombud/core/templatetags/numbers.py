@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -27,9 +28,10 @@ def percent(value: Any, decimals: int = 1) -> str:
     share = _number(value)
     if share is None:
         return str(value)
-    return (
-        f"{number_format(_rounded(share * 100, int(decimals)), decimal_pos=int(decimals), use_l10n=True)}\u00a0%"
-    )
+    number = number_format(_rounded(share * 100, int(decimals)), decimal_pos=int(decimals), use_l10n=True)
+    # The sign's spacing is the language's ("8.2 %" in English, "8.2%" in Chinese and Korean); a
+    # space there never breaks the line.
+    return (pgettext("a percentage", "%(number)s %%") % {"number": number}).replace(" ", "\u00a0")
 
 
 @register.filter
