@@ -650,6 +650,11 @@ def test_who_handed_in_evidence_is_read_by_the_investigators_and_heads_not_by_a_
     page = html(logged_in(clerk).get(case_url(casework.case)))
     assert "ledger.txt" in page and "withheld: shown to the investigators and heads of the body" in page
     assert "Pak Sun-hui" not in page
+    # The file itself is the investigators' and heads' (reading it is a custody entry): the clerk is
+    # shown its name and digest, not a download link that would answer 403.
+    download = reverse("evidence_download", args=[casework.case.pk, item.pk])
+    assert download not in page and download in html(logged_in(casework.investigator).get(case_url(casework.case)))
+    assert logged_in(clerk).get(download).status_code == 403
     admin = logged_in(superuser)
     admin_page = html(admin.get(reverse("admin:cases_evidenceitem_change", args=[item.pk])))
     assert "ledger.txt" in admin_page and "Pak Sun-hui" not in admin_page
