@@ -6,11 +6,13 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from ombud.cases import api as cases_api
+from ombud.core.api_root import ApiRoot
 from ombud.discipline import api as discipline_api
 from ombud.intake import api as intake_api
 from ombud.reviews import api as reviews_api
 
 urlpatterns = [
+    path("", ApiRoot.as_view(), name="api-root"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("public/officers/", intake_api.PublicOfficerSearch.as_view(), name="api-public-officers"),
     path("public/places/", intake_api.PublicPlaceSearch.as_view(), name="api-public-places"),

@@ -640,6 +640,19 @@ def test_the_api_needs_an_account(casework: Casework) -> None:
     assert api.get(f"/api/v1/cases/{casework.case.pk}/").status_code in (401, 403)
 
 
+def test_the_api_s_entry_names_its_collections_and_each_keeps_its_own_gate(casework: Casework) -> None:
+    entry = APIClient().get("/api/v1/")
+    assert entry.status_code == 200
+    links = entry.json()
+    assert links["schema"] == "http://testserver/api/v1/schema/"
+    assert links["cases"] == "http://testserver/api/v1/cases/" and "risk-alerts" in links
+    # The list is the same for everyone; the collections still answer only to an account.
+    assert APIClient().get(links["cases"]).status_code in (401, 403)
+    investigator = APIClient()
+    investigator.force_authenticate(casework.investigator)
+    assert investigator.get(links["cases"]).json()["count"] >= 1
+
+
 def test_the_openapi_schema_describes_the_casework_endpoints(db: None) -> None:
     response = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
