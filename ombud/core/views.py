@@ -116,6 +116,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return JsonResponse(
             {"detail": _("The request was refused: its security token is missing or expired.")}, status=403
         )
+    if request.path == reverse("report"):
+        # Imported here: the portal's views build on this module's.
+        from ombud.intake.views import report_token_expired
+
+        return report_token_expired(request)
     # The page the form was on (the browser names it: the referrer policy is same-origin), else home.
     referrer = request.META.get("HTTP_REFERER", "")
     same_site = url_has_allowed_host_and_scheme(referrer, allowed_hosts={request.get_host()})

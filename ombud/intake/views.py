@@ -127,6 +127,22 @@ def _complaint_form_page(
     return respond(request, template, context)
 
 
+def report_token_expired(request: HttpRequest) -> HttpResponse:
+    """The portal's form sent after its session ended (no CSRF token: the browser was restarted, its
+    cookies cleared): nothing is filed, and the form comes back with what was typed and a fresh
+    token, to check and send again; a complaint written at length is not lost to an expired cookie."""
+    form = ComplaintForm.kept(request.POST)
+    context = {
+        "form": form,
+        "matches": form.matches(),
+        "files_dropped": bool(request.FILES.getlist("evidence")),
+        "token_expired": True,
+    }
+    response = _plain(request, "intake/report.html", context)
+    response.status_code = 403
+    return response
+
+
 def _receipt_page(request: HttpRequest, filed: FiledComplaint, respond: Renderer) -> HttpResponse:
     """Shown once, as the answer to the filing itself: never cached, never reachable again."""
     complaint = filed.complaint

@@ -196,6 +196,23 @@ def test_a_validation_error_keeps_every_typed_value_and_says_files_must_be_chose
     assert "choose your photos or documents again" in page
 
 
+def test_a_complaint_sent_after_the_session_ended_comes_back_typed_and_sends_on_the_second_try(
+    force: Force,
+) -> None:
+    # His browser was restarted while he wrote: no CSRF cookie, a token the site no longer knows.
+    browser = Client(enforce_csrf_checks=True)
+    data = report_data(officer=force.grain_officer.pk, csrfmiddlewaretoken="stale" * 8)
+    first = browser.post(reverse("report"), data)
+    assert first.status_code == 403 and Complaint.objects.count() == 0
+    page = html(first)
+    assert "The complaint was not sent" in page and "two sacks of grain" in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None and browser.cookies.get("csrftoken")
+    second = browser.post(reverse("report"), {**data, "csrfmiddlewaretoken": token.group(1)})
+    assert second.status_code == 200 and receipt_of(html(second))
+    assert Complaint.objects.get().description.startswith("He took two sacks of grain")
+
+
 def test_a_refused_file_is_named_on_the_receipt_page_and_the_complaint_is_filed(
     client: Client, force: Force
 ) -> None:

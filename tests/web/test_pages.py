@@ -317,13 +317,14 @@ def test_every_page_tells_the_browser_to_run_and_load_only_what_comes_from_the_s
 def test_a_form_sent_after_its_session_ended_gets_the_site_s_own_page_in_the_reader_s_language(
     force: Force,
 ) -> None:
-    # A complainant whose browser dropped its cookies while he wrote: no token, no cookie.
+    # A complainant whose browser dropped its cookies while the follow-up page was open: no token, no
+    # cookie. (The complaint form itself comes back filled in: tests/intake/test_pages.py.)
     browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="ko")
-    response = browser.post("/report/", {"summary": "..."}, HTTP_REFERER="http://testserver/report/")
+    response = browser.post("/report/status/", {"receipt": "..."}, HTTP_REFERER="http://testserver/report/status/")
     assert response.status_code == 403
     page = html(response)
     assert '<html lang="ko"' in page and "<style" not in page
-    assert 'href="http://testserver/report/"' in page
+    assert 'href="http://testserver/report/status/"' in page
     with translation.override("ko"):
         assert (
             gettext("The form has expired") in page and gettext("The form has expired") != "The form has expired"
