@@ -147,14 +147,21 @@ def complaints_for_new_case(user: Any) -> QuerySet[Complaint]:
 
 
 def named_in_casework_q(user: Any) -> Q:
-    """Officers named in a complaint or an allegation the user may read (none for those who do not
-    work cases): his unit may have left the body's reach since (a transfer, a departure)."""
-    if not scope_for(user).works_cases:
+    """Officers named in an open complaint or an open case of a body the user investigates or heads
+    (within the gates of ``complaint_list_for_user`` and ``case_list_for_user``): one transferred out
+    of the body's reach, or gone, while it investigates him. Not for its clerks, and not once the
+    complaint and the case are closed: a body does not keep reading the record of an officer of
+    another county because it once handled a complaint about him."""
+    scope = scope_for(user)
+    bodies = [body for body in scope.body_ids if scope.acts_in(body, WORK_ROLES)]
+    if scope.barred or not bodies:
         return Q(pk__in=[])
-    in_complaints = ComplaintSubject.objects.filter(
-        complaint__in=complaint_list_for_user(user), officer__isnull=False
+    complaints = (
+        complaint_list_for_user(user).filter(routed_to_id__in=bodies).exclude(status=Complaint.Status.CLOSED)
     )
-    in_cases = Allegation.objects.filter(case__in=case_list_for_user(user), officer__isnull=False)
+    cases = case_list_for_user(user).filter(body_id__in=bodies, status=Case.Status.OPEN)
+    in_complaints = ComplaintSubject.objects.filter(complaint__in=complaints, officer__isnull=False)
+    in_cases = Allegation.objects.filter(case__in=cases, officer__isnull=False)
     return Q(pk__in=in_complaints.values("officer_id")) | Q(pk__in=in_cases.values("officer_id"))
 
 

@@ -111,22 +111,31 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without its security token: the page had been open longer than the browser kept
     its session, or its cookies were cleared. The site's own page, in the reader's language, says
-    what happened and what to do (Django's own is in English, with a style the site's policy refuses)."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"detail": _("The request was refused: its security token is missing or expired.")}, status=403
-        )
-    if request.path == reverse("report"):
+    what happened and what to do (Django's own is in English, with a style the site's policy refuses).
+    The complaint form comes back filled in, but only to a form this site's own page sent: a form
+    another site posts is never shown back as if the visitor had typed it."""
+    if request.path == reverse("report") and _sent_from_this_site(request):
         # Imported here: the portal's views build on this module's.
         from ombud.intake.views import report_token_expired
 
         return report_token_expired(request)
     # The page the form was on (the browser names it: the referrer policy is same-origin), else home.
     referrer = request.META.get("HTTP_REFERER", "")
-    same_site = url_has_allowed_host_and_scheme(referrer, allowed_hosts={request.get_host()})
+    same_site = url_has_allowed_host_and_scheme(
+        referrer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     response = render_page(request, "403_csrf.html", {"form_url": referrer if same_site else reverse("root")})
     response.status_code = 403
     return response
+
+
+def _sent_from_this_site(request: HttpRequest) -> bool:
+    """Whether the browser says the request came from a page of this site (``Sec-Fetch-Site``, else
+    ``Origin``): what a browser sends there, another site's page cannot forge."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site == "same-origin"
+    return request.headers.get("Origin") == f"{request.scheme}://{request.get_host()}"
 
 
 @login_required

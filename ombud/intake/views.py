@@ -140,6 +140,8 @@ def report_token_expired(request: HttpRequest) -> HttpResponse:
     }
     response = _plain(request, "intake/report.html", context)
     response.status_code = 403
+    # It may hold the complainant's name and contact: kept out of caches as the form itself is.
+    add_never_cache_headers(response)
     return response
 
 

@@ -200,17 +200,31 @@ def test_a_complaint_sent_after_the_session_ended_comes_back_typed_and_sends_on_
     force: Force,
 ) -> None:
     # His browser was restarted while he wrote: no CSRF cookie, a token the site no longer knows.
-    browser = Client(enforce_csrf_checks=True)
+    browser = Client(enforce_csrf_checks=True, HTTP_SEC_FETCH_SITE="same-origin")
     data = report_data(officer=force.grain_officer.pk, csrfmiddlewaretoken="stale" * 8)
     first = browser.post(reverse("report"), data)
     assert first.status_code == 403 and Complaint.objects.count() == 0
     page = html(first)
     assert "The complaint was not sent" in page and "two sacks of grain" in page
+    assert "no-store" in first["Cache-Control"]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     assert token is not None and browser.cookies.get("csrftoken")
     second = browser.post(reverse("report"), {**data, "csrfmiddlewaretoken": token.group(1)})
     assert second.status_code == 200 and receipt_of(html(second))
     assert Complaint.objects.get().description.startswith("He took two sacks of grain")
+
+
+def test_a_complaint_form_another_site_posts_is_never_shown_back_as_typed(force: Force) -> None:
+    # Another site's page posting a made-up complaint, name and contact to the portal: refused, and
+    # not returned as the visitor's own filled-in form to "check and send again".
+    for headers in ({"HTTP_SEC_FETCH_SITE": "cross-site"}, {"HTTP_ORIGIN": "https://elsewhere.example"}):
+        browser = Client(enforce_csrf_checks=True, **headers)
+        data = report_data(anonymous="", name="Planted Name", contact="planted@example.org")
+        response = browser.post(reverse("report"), data)
+        page = html(response)
+        assert response.status_code == 403 and Complaint.objects.count() == 0
+        assert "Planted Name" not in page and "two sacks of grain" not in page
+        assert "The form has expired" in page
 
 
 def test_a_refused_file_is_named_on_the_receipt_page_and_the_complaint_is_filed(

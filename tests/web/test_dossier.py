@@ -12,12 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ombud.accounts.models import Role
+from ombud.accounts.services import membership_grant, user_create
 from ombud.audit.models import AuditEntry
 from ombud.audit.selectors import audit_verify
 from ombud.cases.models import Finding
 from ombud.cases.selectors import officers_for_allegation
 from ombud.core.access import NotFoundForUser
 from ombud.discipline.models import Measure, MeasureStep
+from ombud.intake.models import Complaint
 from ombud.org.models import Officer, StationAssignment
 from ombud.reviews.selectors import officer_dossier
 from tests.conftest import Force, Login
@@ -415,3 +418,19 @@ def test_a_body_still_reads_the_record_of_an_officer_it_investigates_after_he_mo
     assert bob.get(dossier_url(force.officers["ivan"])).status_code == 404
     # Nor does the complaint open Gus's record to the supervisor of the station he left.
     assert login("dave").get(dossier_url(gus)).status_code == 404
+
+
+def test_the_record_of_an_officer_moved_away_stays_closed_to_the_clerks_and_after_the_complaint_closes(
+    login: Login, force: Force
+) -> None:
+    gus = force.officers["gus"]
+    Officer.objects.filter(pk=gus.pk).update(unit=force.units["b1"])
+    clerk = user_create(actor=None, username="cleo", password=None, first_name="Cleo", last_name="Ra")
+    membership_grant(actor=None, user=clerk, role=Role.INTAKE_CLERK, body=force.bodies["a"])
+    client = login("bob")
+    client.force_login(clerk)
+    assert client.get(dossier_url(gus)).status_code == 404
+    # Once the complaint is closed, County A's committee no longer reads the record of an officer of County B.
+    Complaint.objects.filter(pk=force.complaints["gus"].pk).update(status=Complaint.Status.CLOSED)
+    assert login("bob").get(dossier_url(gus)).status_code == 404
+    assert not officers_for_allegation(force.users["bob"], "Chen").filter(pk=gus.pk).exists()
