@@ -168,10 +168,8 @@ def named_in_casework_q(user: Any) -> Q:
 def officers_for_allegation(user: Any, q: str = "") -> QuerySet[Officer]:
     """Officers an allegation may name, found by name or badge: those the user may see, and those
     named in the complaints and cases he works, wherever they serve now."""
-    visible = Officer.objects.filter(
-        Q(pk__in=officer_list_for_user(user).values("pk")) | named_in_casework_q(user)
-    )
-    return officer_search(q).filter(pk__in=visible.values("pk")) if q.strip() else visible
+    visible = Q(pk__in=officer_list_for_user(user).values("pk")) | named_in_casework_q(user)
+    return (officer_search(q) if q.strip() else Officer.objects.all()).filter(visible)
 
 
 def _on_a_case_in_reach(queryset: QuerySet[_T], user: Any, object_id: int, *, case: str = "case") -> _T:

@@ -941,11 +941,10 @@ def directive_compliance(user: Any, directive: Directive) -> Compliance:
         targets = targets.filter(scope.units_q("unit__"))
     meetings = {m.unit_id: m for m in Meeting.objects.filter(directive=directive)}
     readable = set(meeting_list_for_user(user).filter(directive=directive).values_list("pk", flat=True))
-    nodes = {
-        t.unit_id: TargetNode(t, meeting, meeting is not None and meeting.pk in readable)
-        for t in targets.order_by("unit__path")
-        for meeting in [meetings.get(t.unit_id)]
-    }
+    nodes: dict[int, TargetNode] = {}
+    for target in targets.order_by("unit__path"):
+        meeting = meetings.get(target.unit_id)
+        nodes[target.unit_id] = TargetNode(target, meeting, meeting is not None and meeting.pk in readable)
     roots: list[TargetNode] = []
     for node in nodes.values():
         parent = nodes.get(node.target.unit.parent_id or 0)
