@@ -14,6 +14,7 @@ handler404 = core_views.not_found
 
 urlpatterns = [
     path("", core_views.root, name="root"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

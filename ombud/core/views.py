@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -96,6 +97,13 @@ def render_page(request: HttpRequest, template: str, context: dict[str, Any]) ->
 @require_safe
 def root(request: HttpRequest) -> HttpResponse:
     return redirect("home" if request.user.is_authenticated else "login")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    # The pages name their icon; the admin's and the browsable API's do not, and a browser then
+    # asks for /favicon.ico (a 404 in the console of every such page).
+    return redirect(static("ombud/icon.svg"))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -25,6 +25,7 @@ from ombud.org.selectors import unit_list_for_user
 from ombud.reviews.models import AgendaItem, Attendance, Directive, Meeting, MeetingKind
 from ombud.reviews.reports import Figures, parse_period, period_report
 from ombud.reviews.selectors import (
+    TargetNode,
     directive_compliance,
     directive_get_for_user,
     directive_list_for_user,
@@ -105,7 +106,13 @@ class TargetSerializer(serializers.Serializer[Any]):
     unit_name = serializers.CharField(source="target.unit.name")
     state = serializers.CharField(source="target.state")
     late = serializers.BooleanField(source="target.late")
-    meeting = serializers.IntegerField(source="meeting.pk", allow_null=True, default=None)
+    # The meeting's id only for a reader who may open it (as the page links it); its date for all
+    # who follow the duty.
+    meeting = serializers.SerializerMethodField()
+    meeting_starts_on = serializers.DateField(source="meeting.starts_on", allow_null=True, default=None)
+
+    def get_meeting(self, node: TargetNode) -> int | None:
+        return node.meeting.pk if node.meeting is not None and node.meeting_readable else None
 
 
 class AttendeeSerializer(serializers.Serializer[Attendance]):

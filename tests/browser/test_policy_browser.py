@@ -44,3 +44,8 @@ def test_the_admin_and_the_browsable_api_run_under_the_site_s_policy(
     # The browsable API's forms and menus are scripted: its scripts, from the site, ran.
     page.goto("/api/v1/risk/alerts/")
     assert page.evaluate("typeof window.jQuery") == "function"
+    # Their pages name no icon: the browser's own request for one finds the site's, not a 404.
+    icon = page.goto("/favicon.ico")
+    assert icon is not None and icon.status == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert "<svg" in icon.text()

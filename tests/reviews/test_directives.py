@@ -154,6 +154,11 @@ def test_a_supervisor_follows_only_his_own_stations_duty(login: Login, force: Fo
         reverse("meeting_detail", args=[meeting.pk])
         in login("bob").get(reverse("directive_detail", args=[directive.pk])).content.decode()
     )
+    # The API says the same: the date, and the meeting's id only to a reader who may open it.
+    [target] = login("dave").get(reverse("api-directive", args=[directive.pk])).json()["targets"]
+    assert (target["meeting"], target["meeting_starts_on"]) == (None, meeting.starts_on.isoformat())
+    targets = login("bob").get(reverse("api-directive", args=[directive.pk])).json()["targets"]
+    assert {t["unit"]: t["meeting"] for t in targets}["STN-A1"] == meeting.pk
 
 
 def test_another_countys_investigator_cannot_open_the_directive(
