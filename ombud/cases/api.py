@@ -21,6 +21,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -74,6 +75,25 @@ class ServiceErrors:
 
 class StaffView(ServiceErrors, APIView):
     permission_classes = [IsAuthenticated, NotBarred]
+
+
+class ListAnswers:
+    """For an APIView whose GET answers a list: pages of it as every list of the API is paginated
+    (``{"count", "next", "previous", "results"}``, ``?page=N``); the schema then says so too."""
+
+    # The API's pagination (settings.REST_FRAMEWORK), which generic list views take by default.
+    pagination_class = PageNumberPagination
+
+    def listed(
+        self,
+        request: Request,
+        serializer: type[serializers.BaseSerializer[Any]],
+        items: Iterable[Any],
+        context: dict[str, Any] | None = None,
+    ) -> Response:
+        paginator = self.pagination_class()
+        page: list[Any] | None = paginator.paginate_queryset(items, request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(many(serializer, page or [], context))
 
 
 def require_work_role(user: Any, case: Case) -> None:
@@ -563,7 +583,7 @@ class AllegationDecideFinding(StaffView):
 # -- evidence --------------------------------------------------------------------------------------------
 
 
-class CaseEvidence(StaffView):
+class CaseEvidence(ListAnswers, StaffView):
     """The case's evidence items; POST (multipart) adds one. ``supersedes`` names the item it corrects."""
 
     parser_classes = [MultiPartParser, FormParser]
@@ -573,7 +593,9 @@ class CaseEvidence(StaffView):
         case = selectors.case_get_for_user(request.user, pk)
         # Who handed each item in can be a witness: a read of the case, audited as the page's is.
         audit_record_now(actor=request.user, action="case.view", obj=case, data={"evidence": "list"})
-        return Response(many(EvidenceSerializer, case.evidence.select_related("added_by"), {"request": request}))
+        return self.listed(
+            request, EvidenceSerializer, case.evidence.select_related("added_by"), {"request": request}
+        )
 
     @extend_schema(
         request={"multipart/form-data": EvidenceUploadSerializer}, responses={201: EvidenceDetailSerializer}

@@ -18,7 +18,13 @@ from rest_framework.views import APIView
 
 from ombud.accounts.barred import NotBarred
 from ombud.cases import selectors
-from ombud.cases.api import FollowUpSerializer, MeasureSummarySerializer, ServiceErrors, StaffView, many
+from ombud.cases.api import (
+    FollowUpSerializer,
+    ListAnswers,
+    MeasureSummarySerializer,
+    ServiceErrors,
+    StaffView,
+)
 from ombud.cases.models import Allegation, Case
 from ombud.cases.selectors import OwnMeasure
 from ombud.core.access import NotFoundForUser
@@ -129,7 +135,7 @@ def _own(user: Any, measure: Measure) -> dict[str, Any]:
     raise NotFoundForUser
 
 
-class MyMeasures(ServiceErrors, APIView):
+class MyMeasures(ListAnswers, ServiceErrors, APIView):
     """The signed-in officer's own measures, from the notice on. Open to him while suspended too."""
 
     permission_classes = [IsAuthenticated, NotBarred]
@@ -137,7 +143,7 @@ class MyMeasures(ServiceErrors, APIView):
 
     @extend_schema(responses={200: OwnMeasureSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        return Response(many(OwnMeasureSerializer, selectors.measures_own(request.user)))
+        return self.listed(request, OwnMeasureSerializer, selectors.measures_own(request.user))
 
 
 # -- staff steps -------------------------------------------------------------------------------------------

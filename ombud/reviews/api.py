@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ombud.audit.services import audit_record_now
-from ombud.cases.api import StaffView, many
+from ombud.cases.api import ListAnswers, StaffView, many
 from ombud.core.access import NotFoundForUser
 from ombud.core.api_fields import CalendarDateField, SafePrimaryKeyRelatedField
 from ombud.core.typed import search_text
@@ -239,11 +239,11 @@ def _figures(figures: Figures) -> dict[str, Any]:
 # -- endpoints -------------------------------------------------------------------------------------------
 
 
-class DirectiveListCreate(StaffView):
+class DirectiveListCreate(ListAnswers, StaffView):
     @extend_schema(responses={200: DirectiveSerializer(many=True)})
     def get(self, request: Request) -> Response:
         directives = directive_list_for_user(request.user).select_related("body", "unit").order_by("-issued_at")
-        return Response(many(DirectiveSerializer, directives))
+        return self.listed(request, DirectiveSerializer, directives)
 
     @extend_schema(request=DirectiveIssueSerializer, responses={201: DirectiveSerializer})
     def post(self, request: Request) -> Response:

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ombud.accounts.scope import scope_for
-from ombud.cases.api import StaffView, UserNameField, many
+from ombud.cases.api import ListAnswers, StaffView, UserNameField, many
 from ombud.cases.models import Case
 from ombud.core.access import NotFoundForUser
 from ombud.core.api_fields import SafePrimaryKeyRelatedField
@@ -76,13 +76,13 @@ def _require_desk(user: Any) -> None:
         raise NotFoundForUser
 
 
-class OutcomeListCreate(StaffView):
+class OutcomeListCreate(ListAnswers, StaffView):
     """The outcomes of my bodies' cases (drafts first); POST drafts one."""
 
     @extend_schema(responses={200: OutcomeSerializer(many=True)})
     def get(self, request: Request) -> Response:
         _require_desk(request.user)
-        return Response(many(OutcomeSerializer, outcome_list_for_user(request.user)[:500]))
+        return self.listed(request, OutcomeSerializer, outcome_list_for_user(request.user))
 
     @extend_schema(request=OutcomeDraftSerializer, responses={201: OutcomeSerializer})
     def post(self, request: Request) -> Response:

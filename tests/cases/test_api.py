@@ -220,7 +220,7 @@ def test_evidence_is_uploaded_listed_and_downloaded_with_a_custody_entry(casewor
     assert item["sha256"] == hashlib.sha256(LEDGER).hexdigest() and item["size"] == len(LEDGER)
     assert [c["action"] for c in item["custody"]] == ["received"]
     listed = api.get(f"/api/v1/cases/{casework.case.pk}/evidence/").json()
-    assert [i["id"] for i in listed] == [item["id"]]
+    assert (listed["count"], [i["id"] for i in listed["results"]]) == (1, [item["id"]])
     download = client_for(casework.head).get(f"/api/v1/evidence/{item['id']}/download/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == LEDGER  # type: ignore[attr-defined]
@@ -360,7 +360,7 @@ def test_a_measure_goes_through_due_process_through_the_api(casework: Casework) 
     made = investigator.post(url, {**body, "ends_on": (today + dt.timedelta(days=60)).isoformat()}, format="json")
     assert made.status_code == 201, made.json()
     measure_id = made.json()["id"]
-    assert officer.get("/api/v1/me/measures/").json() == []  # a proposal is not his business yet
+    assert officer.get("/api/v1/me/measures/").json()["results"] == []  # a proposal is not his business yet
 
     notified = investigator.post(f"/api/v1/measures/{measure_id}/notify/", {"response_days": 10}, format="json")
     assert notified.status_code == 200 and notified.json()["state"] == "notified"
@@ -392,7 +392,7 @@ def test_a_measure_goes_through_due_process_through_the_api(casework: Casework) 
     # each real request loads, so his scope is computed again).
     officer = client_for(User.objects.get(pk=casework.officer_user.pk))
     assert officer.get("/api/v1/cases/").status_code == 403
-    mine = officer.get("/api/v1/me/measures/").json()
+    mine = officer.get("/api/v1/me/measures/").json()["results"]
     assert [m["state"] for m in mine] == ["in_force"] and mine[0]["can_appeal"] is True
     appealed = officer.post(
         f"/api/v1/me/measures/{measure_id}/appeal/", {"text": "The sacks were mine."}, format="json"
@@ -462,7 +462,7 @@ def test_the_officer_sees_his_measures_but_never_the_complainant_or_the_complain
 
     response = client_for(casework.officer_user).get("/api/v1/me/measures/")
     assert response.status_code == 200
-    [mine] = response.json()
+    [mine] = response.json()["results"]
     assert mine["kind"] == "reprimand" and mine["can_respond"] is True
     assert mine["allegations"] == [
         {
@@ -478,7 +478,9 @@ def test_the_officer_sees_his_measures_but_never_the_complainant_or_the_complain
     assert mine["evidence"][0]["name"] == "granary-photo.txt"
     assert mine["evidence"][0]["description"] == "The granary's back door"
     # In Korean the label follows the reader, the category as stored does not.
-    [in_korean] = client_for(casework.officer_user).get("/api/v1/me/measures/", HTTP_ACCEPT_LANGUAGE="ko").json()
+    [in_korean] = (
+        client_for(casework.officer_user).get("/api/v1/me/measures/", HTTP_ACCEPT_LANGUAGE="ko").json()["results"]
+    )
     assert in_korean["allegations"][0]["category"] == mine["allegations"][0]["category"]
     assert in_korean["allegations"][0]["category_label"] == in_language("ko", mine["allegations"][0]["category"])
     text = response.content.decode()
@@ -492,7 +494,7 @@ def test_the_officer_sees_his_measures_but_never_the_complainant_or_the_complain
 
 
 def test_a_user_without_an_officer_record_has_no_measures(casework: Casework) -> None:
-    assert client_for(casework.investigator).get("/api/v1/me/measures/").json() == []
+    assert client_for(casework.investigator).get("/api/v1/me/measures/").json()["results"] == []
 
 
 def test_a_clerk_of_the_body_who_investigates_for_another_body_acts_here_as_a_clerk(
@@ -528,7 +530,7 @@ def test_the_api_withholds_who_handed_in_evidence_from_an_intake_clerk(casework:
     detail = clerk.get(f"/api/v1/evidence/{item.pk}/").json()
     assert detail["received_from"] is None
     assert [(c["action"], c["from_party"]) for c in detail["custody"]] == [("received", None)]
-    assert clerk.get(f"/api/v1/cases/{casework.case.pk}/evidence/").json()[0]["received_from"] is None
+    assert clerk.get(f"/api/v1/cases/{casework.case.pk}/evidence/").json()["results"][0]["received_from"] is None
     case = clerk.get(f"/api/v1/cases/{casework.case.pk}/").json()
     assert case["evidence"]["items"][0]["received_from"] is None
     investigator = client_for(casework.investigator)

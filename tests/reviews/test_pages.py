@@ -148,7 +148,24 @@ def test_the_api_issues_a_directive_and_reports_its_compliance(login: Login, for
     detail = client.get(reverse("api-directive", args=[pk])).json()
     assert [t["unit"] for t in detail["targets"]] == ["CTY-A", "STN-A1", "STN-A2"]
     assert detail["states"]["pending"] == 3
-    assert [d["id"] for d in client.get(reverse("api-directives")).json()] == [pk]
+    assert [d["id"] for d in client.get(reverse("api-directives")).json()["results"]] == [pk]
+    # As every list of the API, in pages of 50, each naming the next.
+    for n in range(51):
+        client.post(
+            reverse("api-directives"),
+            {
+                "body": force.bodies["a"].pk,
+                "title": f"Assemblies {n}",
+                "meeting_kind": "general_assembly",
+                "due_on": (today() + dt.timedelta(days=20)).isoformat(),
+                "period_start": "2016-01-01",
+                "period_end": today().isoformat(),
+            },
+            content_type="application/json",
+        )
+    first = client.get(reverse("api-directives")).json()
+    assert (first["count"], len(first["results"]), first["previous"]) == (52, 50, None)
+    assert len(client.get(first["next"]).json()["results"]) == 2
 
 
 def test_the_api_records_a_meeting_from_schedule_to_sign_off(

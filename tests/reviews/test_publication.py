@@ -218,7 +218,7 @@ def test_the_api_drafts_publishes_and_shows_the_public_what_the_page_shows(force
     )
     published = alice.post(publish, {"checklist": list(CHECKLIST)}, content_type="application/json")
     assert published.status_code == 200 and published.json()["state"] == "published"
-    assert [o["id"] for o in bob.get(url).json()] == [drafted.json()["id"]]
+    assert [o["id"] for o in bob.get(url).json()["results"]] == [drafted.json()["id"]]
     public = Client().get(reverse("api-public-outcomes")).json()
     assert [o["text"] for o in public["outcomes"]] == [TEXT]
     assert all(row["year"] < timezone.localdate().year for row in public["figures"]["years"])
