@@ -207,8 +207,10 @@ class EvidenceSerializer(serializers.Serializer[EvidenceItem]):
 
     def to_representation(self, instance: EvidenceItem) -> dict[str, Any]:
         data: dict[str, Any] = super().to_representation(instance)
-        if instance.received_from and not _sees_sources(self.context, instance.case_id):
-            data["received_from"] = None
+        if not _sees_sources(self.context, instance.case_id):
+            data["name"] = instance.neutral_name
+            if instance.received_from:
+                data["received_from"] = None
         return data
 
 
@@ -640,7 +642,10 @@ class EvidenceDownload(StaffView):
         item = selectors.evidence_get_for_user(request.user, pk)
         data = evidence_read(actor=request.user, item=item)
         response = FileResponse(
-            io.BytesIO(data), as_attachment=True, filename=item.name, content_type=item.content_type
+            io.BytesIO(data),
+            as_attachment=True,
+            filename=selectors.evidence_name_for(request.user, item),
+            content_type=item.content_type,
         )
         response["X-Content-SHA256"] = item.sha256
         response["Cache-Control"] = "no-store"

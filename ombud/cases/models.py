@@ -3,6 +3,8 @@ decided by someone other than their proposer, and evidence that cannot be altere
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -196,6 +198,13 @@ class EvidenceItem(models.Model):
     class Meta:
         ordering = ["added_at", "id"]
         verbose_name = _("evidence item")
+
+    @property
+    def neutral_name(self) -> str:
+        """The name shown to those who do not read who handed the item in: a file's own name is
+        often a witness's ("Statement of ..."). The complainants' files are stored so named."""
+        suffix = PurePosixPath(self.name).suffix.lower()
+        return f"evidence-{self.pk}" + (suffix if suffix[1:].isalnum() and len(suffix) <= 10 else "")
         constraints = [
             models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_sha256_hex"),
         ]

@@ -237,6 +237,12 @@ def sees_evidence_sources(user: Any, case: Case) -> bool:
     return reads_identities_in(user, case.body)
 
 
+def evidence_name_for(user: Any, item: EvidenceItem) -> str:
+    """The item's file name as this reader is shown it: its own name to those who see who handed it
+    in, else a neutral one (``EvidenceItem.neutral_name``)."""
+    return item.name if sees_evidence_sources(user, item.case) else item.neutral_name
+
+
 def source_withheld(entry: CustodyEntry, sees_sources: bool) -> bool:
     """Whether a custody entry's "from" is withheld from this reader: the entry of an item's receipt
     names who handed it in."""
@@ -465,7 +471,10 @@ def measures_own(user: Any, *, today: dt.date | None = None) -> list[OwnMeasure]
                 case_number=measure.case.number if measure.case else "",
                 steps=[OwnStep(s.kind, s.get_kind_display(), s.at, s.shown_text) for s in steps],
                 allegations=[_own_allegation(a) for a in allegations],
-                evidence=[OwnEvidence(e.name, e.description, timezone.localdate(e.added_at)) for e in evidence],
+                # A file's own name may be a witness's: the officer reads a neutral one.
+                evidence=[
+                    OwnEvidence(e.neutral_name, e.description, timezone.localdate(e.added_at)) for e in evidence
+                ],
                 can_respond=measure.state == Measure.State.NOTIFIED
                 and (measure.response_due_on is None or day <= measure.response_due_on),
                 can_appeal=measure.state in (Measure.State.DECIDED, Measure.State.IN_FORCE)

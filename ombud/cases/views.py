@@ -44,6 +44,7 @@ from ombud.cases.forms import (
 from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem
 from ombud.cases.packages import package_build
 from ombud.cases.selectors import (
+    evidence_name_for,
     WORK_ROLES,
     CasePage,
     EvidenceRow,
@@ -366,7 +367,10 @@ def evidence_download_page(request: HttpRequest, case_id: int, item_id: int) -> 
     item = _evidence(request, case_id, item_id)
     data = evidence_read(actor=request.user, item=item)
     response = FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=item.name, content_type=item.content_type
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=evidence_name_for(request.user, item),
+        content_type=item.content_type,
     )
     add_never_cache_headers(response)
     return response

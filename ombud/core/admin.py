@@ -9,6 +9,7 @@ import django_stubs_ext
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.db.models import Model
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
 from ombud.audit.services import audit_record_now
@@ -65,6 +66,27 @@ class ReadOnlyAdmin(admin.ModelAdmin[_M]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        """A list is filtered only by what the admin shows: a filter on a field it keeps out (a
+        complaint's account, whether it has a complainant, who handed in evidence) would read the
+        field a letter at a time (``?description__icontains=...``) or tell one record from another."""
+        name = lookup.split(LOOKUP_SEP)[0]
+        hidden = {field.name for field in self.model._meta.get_fields()} - self._shown(request) - {"id", "pk"}
+        return name not in hidden and super().lookup_allowed(lookup, value, request)
+
+    def _shown(self, request: HttpRequest | None) -> set[str]:
+        fields = self.get_fields(request) if request is not None else list(self.fields or [])
+        shown = {name for name in fields if isinstance(name, str)}
+        shown |= {name for name in self.list_display if isinstance(name, str)}
+        for entry in self.list_filter:
+            if isinstance(entry, str):
+                shown.add(entry)
+            elif isinstance(entry, tuple) and isinstance(entry[0], str):
+                shown.add(entry[0])
+        if self.date_hierarchy:
+            shown.add(self.date_hierarchy.split(LOOKUP_SEP)[0])
+        return shown
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):

@@ -5,7 +5,10 @@ of the admin altogether (complainants are not even registered)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
+from ombud.accounts.scope import scope_for
 from ombud.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from ombud.intake.models import Category, Complaint, ComplaintEvent, ComplaintSubject
 
@@ -51,3 +54,9 @@ class ComplaintAdmin(ReadOnlyAdmin[Complaint]):
         "external_id",
     ]
     inlines = [ComplaintSubjectInline, ComplaintEventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
+        # An administrator who is himself an officer never reads the complaints naming him.
+        own = scope_for(request.user).own_officer_id
+        complaints = super().get_queryset(request)
+        return complaints if own is None else complaints.exclude(subjects__officer_id=own)

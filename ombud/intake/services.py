@@ -476,7 +476,9 @@ def complainant_identity_reveal(*, actor: Any, complaint: Complaint, reason: str
             action="complainant.identity.view",
             obj=complaint,
             data={
-                "reason_sha256": hashlib.sha256(reason.strip().encode()).hexdigest(),
+                # Keyed: a reason may hold the name, and a plain hash of it would let any reader of
+                # the log confirm a guess. With the key, a reason shown later can still be checked.
+                "reason_hmac": keys.keyed_digest(reason.strip(), "identity-reason"),
                 "reason_length": len(reason),
             },
         )

@@ -25,6 +25,7 @@ from ombud.org.selectors import unit_list_for_user
 from ombud.reviews.models import AgendaItem, Attendance, Directive, Meeting, MeetingKind
 from ombud.reviews.reports import Figures, parse_period, period_report
 from ombud.reviews.selectors import (
+    ItemAsRead,
     TargetNode,
     directive_compliance,
     directive_get_for_user,
@@ -133,11 +134,22 @@ class AgendaItemSerializer(serializers.Serializer[AgendaItem]):
     position = serializers.IntegerField()
     officer = serializers.IntegerField(source="officer_id")
     name = serializers.CharField(source="officer.full_name")
-    reasons = serializers.ListField(child=serializers.CharField())
-    record = serializers.JSONField()
+    # The record and reasons as the reader may read them (``agenda_as_read``, in the context).
+    reasons = serializers.SerializerMethodField()
+    record = serializers.SerializerMethodField()
     statement = serializers.CharField()
     criticisms = serializers.CharField()
     resolutions = ResolutionSerializer(many=True, source="resolutions.all")
+
+    def get_reasons(self, item: AgendaItem) -> list[str]:
+        return self._as_read(item).reasons
+
+    def get_record(self, item: AgendaItem) -> dict[str, Any]:
+        return self._as_read(item).record
+
+    def _as_read(self, item: AgendaItem) -> ItemAsRead:
+        as_read: dict[int, ItemAsRead] = self.context["as_read"]
+        return as_read[item.pk]
 
 
 class MeetingSerializer(serializers.Serializer[Meeting]):
@@ -212,7 +224,7 @@ def _meeting_data(user: Any, meeting: Meeting) -> dict[str, Any]:
     return {
         **MeetingSerializer(meeting).data,
         "attendance": many(AttendeeSerializer, page.attendance),
-        "agenda": many(AgendaItemSerializer, page.items),
+        "agenda": many(AgendaItemSerializer, page.items, {"as_read": page.as_read}),
         "resolutions": many(ResolutionSerializer, page.general),
     }
 

@@ -223,6 +223,12 @@ def officer_dossier(
     allegations = sorted(record.allegations, key=lambda row: (row.dated_on, row.id))
     measures = sorted(record.measures.values(), key=lambda row: (row.proposed_on, row.id))
     alerts = sorted(record.alerts, key=lambda row: row.raised_on)
+    recent = _counts(complaints, allegations, measures, alerts, since=since, until=until)
+    all_time = _counts(complaints, allegations, measures, alerts, since=None)
+    if own:
+        # The day a complaint came could point to the one villager he met that day, and its
+        # reference is the one on the complainant's proof of filing: the officer reads the month.
+        complaints = [replace(row, reference="", received_on=row.received_on.replace(day=1)) for row in complaints]
     return Dossier(
         officer=officer,
         own=own,
@@ -235,8 +241,8 @@ def officer_dossier(
         allegations=allegations,
         measures=measures,
         alerts=alerts,
-        recent=_counts(complaints, allegations, measures, alerts, since=since, until=until),
-        all_time=_counts(complaints, allegations, measures, alerts, since=None),
+        recent=recent,
+        all_time=all_time,
         timeline=_timeline(
             stations, places, complaints, allegations, measures, alerts, since=since, until=until, own=own
         ),
@@ -631,7 +637,9 @@ def _timeline(
             add(row.end_on, "assignment", _("No longer responsible for %(place)s") % {"place": row.name})
     for complaint in complaints:
         names = {"reference": complaint.reference, "categories": ", ".join(complaint.categories)}
-        if complaint.categories and not own:
+        if own:
+            add(complaint.received_on, "complaint", _("A complaint received"))
+        elif complaint.categories:
             add(complaint.received_on, "complaint", _("Complaint %(reference)s received (%(categories)s)") % names)
         else:
             add(complaint.received_on, "complaint", _("Complaint %(reference)s received") % names)
@@ -969,11 +977,64 @@ def directive_compliance(user: Any, directive: Directive) -> Compliance:
 # --- the meeting page -------------------------------------------------------------------------------
 
 
+class ItemAsRead(NamedTuple):
+    """An agenda item's stored record and reasons as this reader may read them."""
+
+    record: dict[str, Any]
+    reasons: list[str]
+    # Reasons the record gave that come from complaints or cases outside the reader's gates.
+    withheld: bool
+
+
+def agenda_as_read(user: Any, items: Sequence[AgendaItem]) -> dict[int, ItemAsRead]:
+    """Each item's record as the minutes keep it, less what the reader's own gates do not let him
+    read: the record was compiled through its compiler's gates (a provincial body's head reads
+    complaints a county clerk does not), and a reader of the meeting may be in the chain of command
+    of an officer on its agenda, or once named with him. His complaints and allegations outside the
+    reader's gates are left out, and the figures and reasons counted again without them, as his
+    dossier would show them to that reader; measures and alerts stay as the dossier shows them."""
+    references = {row["reference"] for item in items for row in item.record.get("complaints", [])}
+    numbers = {row["case_number"] for item in items for row in item.record.get("allegations", [])}
+    readable_complaints = set(
+        complaint_list_for_user(user).filter(reference__in=references).values_list("reference", flat=True)
+    )
+    readable_cases = set(case_list_for_user(user).filter(number__in=numbers).values_list("number", flat=True))
+    shown = {}
+    for item in items:
+        record = item.record
+        complaints = [row for row in record.get("complaints", []) if row["reference"] in readable_complaints]
+        allegations = [row for row in record.get("allegations", []) if row["case_number"] in readable_cases]
+        if len(complaints) == len(record.get("complaints", [])) and len(allegations) == len(
+            record.get("allegations", [])
+        ):
+            shown[item.pk] = ItemAsRead(record, list(item.reasons), withheld=False)
+            continue
+        since, until = record["since"], record["until"]
+        counted = [row for row in allegations if since <= row["dated_on"] <= until]
+        counts = {
+            **record["counts"],
+            "complaints": len(complaints),
+            "allegations": len(counted),
+            "sustained": sum(1 for row in counted if row["finding"] == Finding.SUSTAINED),
+            "pending": sum(
+                1
+                for row in allegations
+                if row["dated_on"] <= until and (row["decided_on"] is None or row["decided_on"] > until)
+            ),
+        }
+        reasons = [code for code in item.reasons if code not in ("sustained", "pending") or counts[code]]
+        as_read = {**record, "counts": counts, "complaints": complaints, "allegations": allegations}
+        shown[item.pk] = ItemAsRead(as_read, reasons, withheld=len(reasons) < len(item.reasons))
+    return shown
+
+
 @dataclass(frozen=True)
 class MeetingPage:
     meeting: Meeting
     attendance: list[Attendance]
     items: list[AgendaItem]
+    # Each item's record and reasons as the reader may read them (``agenda_as_read``), by item id.
+    as_read: dict[int, ItemAsRead]
     # Resolutions about no agenda item.
     general: list[Resolution]
     target: DirectiveTarget | None
@@ -1018,6 +1079,7 @@ def meeting_page(user: Any, meeting: Meeting) -> MeetingPage:
         meeting=meeting,
         attendance=list(Attendance.objects.filter(meeting=meeting).select_related("officer")),
         items=items,
+        as_read=agenda_as_read(user, items),
         general=list(resolutions.filter(meeting=meeting, agenda_item__isnull=True)),
         target=target,
         period=meeting_period(meeting),

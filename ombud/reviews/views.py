@@ -42,6 +42,7 @@ from ombud.reviews.models import AgendaItem, Attendance, DirectiveTarget, Meetin
 from ombud.reviews.reports import chart_values, period_report, report_csv, report_pdf, report_sections
 from ombud.reviews.selectors import (
     AGENDA_REASONS,
+    ItemAsRead,
     acts_for_body,
     directive_compliance,
     directive_get_for_user,
@@ -232,6 +233,7 @@ class ItemView:
     item: AgendaItem
     form: ItemMinutesForm
     dossier_query: str
+    as_read: ItemAsRead
 
 
 def meeting_response(
@@ -249,6 +251,7 @@ def meeting_response(
                 prefix=f"item-{item.pk}", initial={"statement": item.statement, "criticisms": item.criticisms}
             ),
             query,
+            page.as_read[item.pk],
         )
         for item in page.items
     ]

@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ombud.accounts.models import Role
-from ombud.audit.services import audit_record
+from ombud.audit.services import audit_record, audit_record_now
 from ombud.cases.models import Case
 from ombud.cases.services import _require_body_role
 from ombud.discipline.models import Measure, MeasureStep
 from ombud.intake.models import Complaint
+from ombud.intake.selectors import reads_identities_in
 from ombud.intake.services import complainant_names
 from ombud.transparency.models import PublishedOutcome
 
@@ -115,23 +116,32 @@ def names_a_complainant(text: str, case: Case) -> bool:
     return False
 
 
-def _check(title: str, text: str, case: Case) -> None:
+def _check(title: str, text: str, case: Case, *, actor: Any) -> None:
+    """Refuses a text the public may not read. Whether it names a complainant is an answer about
+    who complained: it is given only to those who may read the complainants' names anyway
+    (``outcome_draft``), only on a case with an outcome to publish, and each such refusal is audited
+    as a reading of the identity would be, so a draft cannot test names unseen."""
+    if not case_has_decided_outcome(case):
+        raise ValidationError({"case": _("Nothing in this case is decided yet: there is no outcome to publish.")})
     if not title.strip():
         raise ValidationError({"title": _("Give the outcome a title.")})
     if not text.strip():
         raise ValidationError({"text": _("Write the outcome as the public will read it.")})
     problems = outcome_text_problems(f"{title}\n{text}")
     if names_a_complainant(f"{title}\n{text}", case):
+        audit_record_now(actor=actor, action="outcome.names_complainant", obj=case)
         problems.append(_("The text holds the name of someone who complained in this case."))
     if problems:
         raise ValidationError({"text": problems})
-    if not case_has_decided_outcome(case):
-        raise ValidationError({"case": _("Nothing in this case is decided yet: there is no outcome to publish.")})
 
 
 def outcome_draft(*, actor: Any, case: Case, title: str, text: str) -> PublishedOutcome:
+    """Drafted by the investigators and heads of the case's body: the text is checked against the
+    names of those who complained, which an administrator or a clerk may not read."""
     _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
-    _check(title, text, case)
+    if not reads_identities_in(actor, case.body):
+        raise PermissionDenied(_("The investigators and heads of the case's body write its outcomes."))
+    _check(title, text, case, actor=actor)
     with transaction.atomic():
         outcome = PublishedOutcome.objects.create(
             case=case,
@@ -162,7 +172,7 @@ def outcome_publish(*, actor: Any, outcome: PublishedOutcome, checklist: list[st
         missing = [key for key in CHECKLIST if key not in checklist]
         if missing:
             raise ValidationError({"checklist": _("Confirm every item of the checklist before publishing.")})
-        _check(outcome.title, outcome.text, outcome.case)
+        _check(outcome.title, outcome.text, outcome.case, actor=actor)
         if measures_not_final(outcome.case, lock=True):
             raise ValidationError(
                 _(

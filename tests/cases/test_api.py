@@ -475,7 +475,10 @@ def test_the_officer_sees_his_measures_but_never_the_complainant_or_the_complain
             "finding_label": "sustained",
         }
     ]
-    assert mine["evidence"][0]["name"] == "granary-photo.txt"
+    # A file's own name may be a witness's: he reads a neutral one.
+    photo = EvidenceItem.objects.get(case=case, name="granary-photo.txt")
+    assert mine["evidence"][0]["name"] == f"evidence-{photo.pk}.txt"
+    assert "granary-photo" not in response.content.decode()
     assert mine["evidence"][0]["description"] == "The granary's back door"
     # In Korean the label follows the reader, the category as stored does not.
     [in_korean] = (
@@ -533,6 +536,11 @@ def test_the_api_withholds_who_handed_in_evidence_from_an_intake_clerk(casework:
     assert clerk.get(f"/api/v1/cases/{casework.case.pk}/evidence/").json()["results"][0]["received_from"] is None
     case = clerk.get(f"/api/v1/cases/{casework.case.pk}/").json()
     assert case["evidence"]["items"][0]["received_from"] is None
+    # Nor the file's own name, which is often a witness's; the investigator reads it.
+    neutral = f"evidence-{item.pk}.txt"
+    assert (detail["name"], case["evidence"]["items"][0]["name"]) == (neutral, neutral)
+    assert clerk.get(f"/api/v1/cases/{casework.case.pk}/evidence/").json()["results"][0]["name"] == neutral
+    assert client_for(casework.investigator).get(f"/api/v1/evidence/{item.pk}/").json()["name"] == "ledger.txt"
     investigator = client_for(casework.investigator)
     assert investigator.get(f"/api/v1/cases/{casework.case.pk}/").json()["evidence"]["items"][0][
         "received_from"

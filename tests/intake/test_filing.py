@@ -16,6 +16,7 @@ from PIL import Image
 
 from ombud.audit.models import AuditEntry
 from ombud.audit.selectors import audit_verify
+from ombud.core import keys
 from ombud.core.files import open_blob
 from ombud.intake.models import Complainant, Complaint, ComplaintFile
 from ombud.intake.proofs import proof_verify
@@ -99,6 +100,14 @@ def test_a_named_complainant_is_sealed_and_revealed_only_with_a_reason(force: Fo
     assert identity is not None and (identity.name, identity.contact) == (NAME, PHONE)
     entry = AuditEntry.objects.get(action="complainant.identity.view")
     assert NAME not in entry.payload and "interview" not in entry.payload
+    # Nor a plain hash of the reason, which anyone reading the log could test a guess against.
+    import hashlib
+    import json
+
+    assert hashlib.sha256(b"Need to interview the witness").hexdigest() not in entry.payload
+    assert json.loads(entry.payload)["reason_hmac"] == keys.keyed_digest(
+        "Need to interview the witness", "identity-reason"
+    )
 
 
 def test_an_anonymous_complainant_has_nothing_stored(force: Force, make_member) -> None:  # type: ignore[no-untyped-def]

@@ -15,13 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ombud.accounts.models import User
+from ombud.accounts.models import Role, User
+from ombud.accounts.services import membership_grant, user_create
 from ombud.cases.models import Allegation, Case, Finding
 from ombud.discipline.models import Measure
 from ombud.org.models import Officer, PlaceAssignment, StationAssignment, Unit, UnitKind
 from ombud.org.services import officer_assign_station, unit_create
 from ombud.reviews.models import AgendaItem, Meeting, MeetingKind
-from ombud.reviews.selectors import Counts, agenda_proposal, meeting_circle, officer_dossier
+from ombud.reviews.selectors import Counts, agenda_proposal, meeting_circle, meeting_page, officer_dossier
 from ombud.reviews.services import agenda_compile, agenda_item_minutes, attendance_record, meeting_schedule
 from ombud.risk.models import Alert
 from tests.conftest import Force, Login
@@ -241,6 +242,48 @@ def test_a_complaint_sent_over_the_countys_head_stays_out_of_the_countys_agenda(
     (item,) = agenda_compile(actor=force.users["bob"], meeting=meeting)
     assert item.record["counts"]["complaints"] == 0
     assert item.record["complaints"] == []
+
+
+def test_a_reader_in_the_officers_chain_reads_the_agenda_without_the_complaints_and_cases_he_may_not_read(
+    login: Login, force: Force
+) -> None:
+    """The records were compiled through the investigator's gates; a clerk of the same body who also
+    supervises the station reads the meeting, but not the complaints and cases about his own officers."""
+    station = build_station(force)
+    meeting = assembly(force, station)
+    bob = force.users["bob"]
+    agenda_compile(actor=bob, meeting=meeting)
+    sam = force.users["sam"] = user_create(
+        actor=None, username="sam", password=None, first_name="Sam", last_name="Yu"
+    )
+    membership_grant(actor=None, user=sam, role=Role.INTAKE_CLERK, body=force.bodies["a"])
+    membership_grant(actor=None, user=sam, role=Role.SUPERVISOR, unit=station.unit)
+    o = station.officers
+    stored = AgendaItem.objects.get(meeting=meeting, officer=o["sustained_in"])
+    assert stored.record["allegations"] and stored.reasons == ["sustained"]
+
+    as_read = meeting_page(sam, meeting).as_read
+    for item in AgendaItem.objects.filter(meeting=meeting):
+        shown = as_read[item.pk]
+        assert shown.record["complaints"] == [] and shown.record["allegations"] == []
+        # The figures are his dossier's as that reader reads it.
+        dossier = officer_dossier(
+            user=sam, officer_id=item.officer_id, since=ago(PERIOD_START), until=ago(PERIOD_END)
+        )
+        assert Counts(**shown.record["counts"]) == dossier.recent
+    assert as_read[stored.pk].reasons == [] and as_read[stored.pk].withheld
+    measured = AgendaItem.objects.get(meeting=meeting, officer=o["measured"])
+    assert as_read[measured.pk].reasons == ["measures"] and not as_read[measured.pk].withheld
+
+    case_number = stored.record["allegations"][0]["case_number"]
+    page = login("sam").get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert case_number not in page and "records you do not read" in page
+    agenda = login("sam").get(reverse("api-meeting", args=[meeting.pk])).json()["agenda"]
+    assert case_number not in str(agenda)
+    assert {item["officer"]: item["reasons"] for item in agenda}[o["sustained_in"].pk] == []
+    # The investigator who compiled it reads it as it was compiled.
+    assert case_number in login("bob").get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert meeting_page(bob, meeting).as_read[stored.pk].record == stored.record
 
 
 def test_compiling_again_keeps_what_the_minutes_say_and_drops_the_rest(force: Force) -> None:

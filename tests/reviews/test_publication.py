@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ombud.audit.models import AuditEntry
 from ombud.cases.models import Case
 from ombud.discipline.models import Measure, MeasureStep
 from ombud.transparency.models import PublishedOutcome
@@ -94,6 +95,29 @@ def test_a_text_naming_a_complainant_of_the_case_is_refused(force: Force) -> Non
             draft(force, text)
     # A short part of a name alone is too common to refuse (and the officers are named "an officer").
     assert draft(force, f"{TEXT} Pak is a common name.").text.endswith("common name.")
+    # Each refusal is a reading of who complained: audited, so names cannot be tried unseen.
+    tried = AuditEntry.objects.filter(action="outcome.names_complainant", actor_id=force.users["bob"].pk)
+    assert tried.count() == 2 and {entry.object_id for entry in tried} == {str(force.cases["a"].pk)}
+
+
+def test_names_cannot_be_tried_against_a_case_by_those_who_may_not_read_them(force: Force) -> None:
+    from ombud.intake.services import complaint_file
+    from tests.intake.conftest import complaint_about
+
+    filed = complaint_file(
+        actor=None, data=complaint_about(force.officers["frank"], anonymous=False, name="Pak Sunhui", contact="")
+    )
+    force.cases["a"].complaints.add(filed.complaint)
+    # The administrator may not read the complainants' names: he does not write outcomes.
+    with pytest.raises(PermissionDenied):
+        outcome_draft(actor=force.users["admin"], case=force.cases["a"], title="T", text=f"{TEXT} Pak Sunhui.")
+    # A case with nothing decided answers that, whatever the text says.
+    undecided = CaseFactory(body=force.bodies["a"])
+    undecided.complaints.add(filed.complaint)
+    with pytest.raises(ValidationError) as refused:
+        draft(force, f"{TEXT} Pak Sunhui complained.", case=undecided)
+    assert "someone who complained" not in str(refused.value) and "Nothing in this case" in str(refused.value)
+    assert not AuditEntry.objects.filter(action="outcome.names_complainant").exists()
 
 
 def test_dates_case_numbers_and_plain_words_pass(force: Force) -> None:

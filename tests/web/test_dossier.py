@@ -311,7 +311,7 @@ def test_frank_learns_of_no_complaint_while_it_is_open(login: Login, force: Forc
     assert "CA-0002" not in response.content.decode()
 
 
-def test_frank_sees_a_closed_complaint_only_by_month_reference_and_status(login: Login, force: Force) -> None:
+def test_frank_sees_a_closed_complaint_only_by_month_and_status(login: Login, force: Force) -> None:
     import datetime as dt
 
     from django.utils import timezone
@@ -324,12 +324,18 @@ def test_frank_sees_a_closed_complaint_only_by_month_reference_and_status(login:
     )
     response = login("frank").get(dossier_url(force.officers["frank"]))
     (row,) = response.context["dossier"].complaints
-    assert (row.reference, row.status, row.categories, row.routed_to) == ("CA-0002", "closed", (), "")
+    assert (row.reference, row.status, row.categories, row.routed_to) == ("", "closed", (), "")
     page = response.content.decode()
     section = page.split('id="complaints"')[1].split("</section>")[0]
-    assert "CA-0002" in section
+    # The reference is the one on the complainant's proof of filing.
+    assert "CA-0002" not in page
     # The day could point to who complained: he learns the month, on the table and the timeline.
     assert "2025-03" in section and "2025-03-17" not in page
+    assert "closed" in section
+    # The API answers the same: the month's first day, no reference.
+    dossier = login("frank").get(f"/api/v1/officers/{force.officers['frank'].pk}/dossier/").json()
+    assert [(c["reference"], c["received_on"]) for c in dossier["complaints"]] == [("", "2025-03-01")]
+    assert "2025-03-17" not in str(dossier) and "CA-0002" not in str(dossier)
     # The county body's reading keeps the day.
     other = login("alice").get(dossier_url(force.officers["frank"])).content.decode()
     assert "2025-03-17" in other
