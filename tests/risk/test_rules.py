@@ -113,6 +113,36 @@ def test_an_administrator_edits_a_rule_in_the_admin(login: Login) -> None:
     listed = {r["name"]: r for r in login("dave").get("/api/v1/risk/rules/").json()["results"]}
     assert (listed["3_in_12_months"]["min_count"], listed["3_in_12_months"]["window_days"]) == (4, 365)
     assert listed["sustained_bribery"]["finding"] == "sustained" and listed["sustained_bribery"]["categories"]
+    # Saved by the same service as the API, audited as the API's changes are.
+    from ombud.audit.models import AuditEntry
+
+    (entry,) = AuditEntry.objects.filter(object_type="risk.thresholdrule", object_id=str(rule.pk))
+    assert (entry.action, json.loads(entry.payload)) == (
+        "risk.rule.change",
+        {"changed": ["description", "min_count"]},
+    )
+    # A rule added in the admin is one the API could add, with its categories.
+    client = login("admin")
+    added = client.post(
+        "/admin/risk/thresholdrule/add/",
+        {
+            "name": "two_bribes_a_year",
+            "description": "2 or more bribery complaints in 12 months",
+            "window_days": 365,
+            "min_count": 2,
+            "finding": "",
+            "categories": [Category.objects.get(code="bribery").pk],
+            "active": "on",
+        },
+    )
+    assert added.status_code == 302
+    new = ThresholdRule.objects.get(name="two_bribes_a_year")
+    assert list(new.categories.values_list("code", flat=True)) == ["bribery"]
+    assert (
+        AuditEntry.objects.get(object_type="risk.thresholdrule", object_id=str(new.pk)).action == "risk.rule.add"
+    )
+    # Its name is how alerts and evaluations name it: not changed afterwards.
+    assert 'name="name"' not in client.get(f"/admin/risk/thresholdrule/{new.pk}/change/").content.decode()
 
 
 def test_what_a_rule_counts_is_not_changed_in_the_admin_without_its_description(login: Login) -> None:
