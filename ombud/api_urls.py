@@ -9,6 +9,7 @@ from ombud.cases import api as cases_api
 from ombud.core.api_root import ApiRoot
 from ombud.discipline import api as discipline_api
 from ombud.intake import api as intake_api
+from ombud.org import api as org_api
 from ombud.reviews import api as reviews_api
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     path("public/complaints/messages/", intake_api.PublicComplaintMessage.as_view(), name="api-public-message"),
     path("public/complaints/review/", intake_api.PublicComplaintReview.as_view(), name="api-public-review"),
     path("public/complaints/files/", intake_api.PublicComplaintFiles.as_view(), name="api-public-files"),
+    path("public/proofs/", intake_api.PublicProofCheck.as_view(), name="api-public-proof"),
+    path("units/", org_api.UnitList.as_view(), name="api-units"),
     path("complaints/", intake_api.StaffInbox.as_view(), name="api-complaints"),
     path("complaints/<int:pk>/", intake_api.StaffComplaintDetail.as_view(), name="api-complaint"),
     path(

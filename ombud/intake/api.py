@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,6 +24,7 @@ from rest_framework.views import APIView
 
 from ombud.accounts.barred import NotBarred
 from ombud.audit.services import audit_record_now
+from ombud.core import keys
 from ombud.core.api_fields import SafePrimaryKeyRelatedField, SafeSlugRelatedField
 from ombud.intake import selectors
 from ombud.intake.models import Category, Complaint
@@ -41,7 +43,8 @@ from ombud.intake.services import (
     staff_message,
 )
 from ombud.intake.throttles import FilingThrottle, ReceiptGlobalThrottle, ReceiptThrottle, SearchThrottle
-from ombud.intake.views import complaint_file_response
+from ombud.intake.proofs import proof_verify
+from ombud.intake.views import MAX_PROOF_LENGTH, complaint_file_response
 from ombud.org.models import Officer, Official, OversightBody, Place
 
 
@@ -95,6 +98,33 @@ class PublicPlaceSearch(generics.ListAPIView[Place]):
 
     def get_queryset(self) -> QuerySet[Place]:
         return selectors.place_search(self.request.query_params.get("q", ""))
+
+
+class ProofSerializer(serializers.Serializer[dict[str, Any]]):
+    proof = serializers.CharField(max_length=MAX_PROOF_LENGTH, trim_whitespace=True)
+
+
+class ProofCheckSerializer(serializers.Serializer[dict[str, Any]]):
+    ok = serializers.BooleanField()
+    statement = serializers.DictField(help_text="What the proof states: date, receiving body, content digest, signer")
+    problems = serializers.ListField(child=serializers.CharField())
+    fingerprint = serializers.CharField(help_text="This instance's signing key, which a valid proof names")
+
+
+class PublicProofCheck(APIView):
+    """Anyone may check a proof of filing, as on /report/proof/: it states a date, a body and a
+    digest, no content."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    throttle_classes = [SearchThrottle]
+
+    @extend_schema(request=ProofSerializer, responses={200: ProofCheckSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = ProofSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        check = proof_verify(serializer.validated_data["proof"])
+        return Response(ProofCheckSerializer({**asdict(check), "fingerprint": keys.fingerprint()}).data)
 
 
 # -- filing ----------------------------------------------------------------------------------------------

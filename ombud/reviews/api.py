@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from ombud.audit.services import audit_record_now
 from ombud.cases.api import ListAnswers, StaffView, many
 from ombud.core.access import NotFoundForUser
+from ombud.core.trees import depth_first
 from ombud.core.api_fields import CalendarDateField, SafePrimaryKeyRelatedField
 from ombud.core.typed import search_text
 from ombud.discipline.models import Measure
@@ -270,12 +271,7 @@ class DirectiveDetail(StaffView):
     def get(self, request: Request, pk: int) -> Response:
         directive = directive_get_for_user(request.user, pk)
         compliance = directive_compliance(request.user, directive)
-        nodes = []
-        stack = list(reversed(compliance.roots))
-        while stack:
-            node = stack.pop()
-            nodes.append(node)
-            stack.extend(reversed(node.children))
+        nodes = depth_first(compliance.roots, lambda node: node.children)
         return Response(
             {
                 **DirectiveSerializer(directive).data,

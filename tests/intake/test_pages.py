@@ -352,6 +352,15 @@ def test_the_proof_page_says_valid_or_not_and_shows_the_signing_key(client: Clie
     assert "Not valid" in invalid and "signature does not match" in invalid
     assert "This is not a proof of filing." in html(client.post(reverse("report_proof"), {"proof": "hello"}))
     assert keys.fingerprint() in html(client.get(reverse("report_proof")))
+    # The API checks it the same way, without an account.
+    api = reverse("api-public-proof")
+    checked = client.post(api, {"proof": filed.proof}, content_type="application/json").json()
+    assert (checked["ok"], checked["problems"], checked["fingerprint"]) == (True, [], keys.fingerprint())
+    assert checked["statement"]["reference"] == filed.complaint.reference
+    forged_check = client.post(api, {"proof": forged}, content_type="application/json").json()
+    assert forged_check["ok"] is False and "signature does not match" in forged_check["problems"][0]
+    assert client.post(api, {"proof": ""}, content_type="application/json").status_code == 400
+    assert client.post(api, {"proof": "x" * 5000}, content_type="application/json").status_code == 400
 
 
 # --- staff: inbox, complaint page ---------------------------------------------------------------------

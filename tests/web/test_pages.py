@@ -232,6 +232,21 @@ def test_alice_sees_the_tree_from_her_county_down(login: Login) -> None:
     assert _node(tree.roots, "County B branch") is None
 
 
+def test_the_api_lists_the_units_of_the_tree_with_its_counts(login: Login, force: Force) -> None:
+    units = login("alice").get(reverse("api-units")).json()
+    assert [(u["name"], u["parent_id"]) for u in units["results"]] == [
+        ("County A branch", force.units["province"].pk),
+        ("Station A1", force.units["county_a"].pk),
+        ("Station A2", force.units["county_a"].pk),
+    ]
+    county = units["results"][0]
+    assert (county["officers"], county["places"], county["complaints"], county["kind"]) == (3, 4, 2, "county")
+    # A supervisor reads his station, without complaint counts; an officer's account no unit.
+    [station] = login("dave").get(reverse("api-units")).json()["results"]
+    assert (station["name"], station["complaints"]) == ("Station A1", None)
+    assert login("frank").get(reverse("api-units")).json()["count"] == 0
+
+
 def test_a_supervisor_sees_no_complaint_counts_in_the_tree(login: Login) -> None:
     response = login("dave").get(reverse("unit_tree"))
     assert [node.unit.name for node in response.context["tree"].roots] == ["Station A1"]
