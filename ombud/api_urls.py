@@ -31,6 +31,8 @@ urlpatterns = [
         intake_api.StaffComplaintAcknowledge.as_view(),
         name="api-complaint-ack",
     ),
+    path("complaints/<int:pk>/close/", intake_api.StaffComplaintClose.as_view(), name="api-complaint-close"),
+    path("complaints/<int:pk>/refer/", intake_api.StaffComplaintRefer.as_view(), name="api-complaint-refer"),
     path(
         "complaints/<int:pk>/messages/", intake_api.StaffComplaintMessage.as_view(), name="api-complaint-message"
     ),

@@ -79,4 +79,5 @@ class EvidenceItemAdmin(ReadOnlyAdmin[EvidenceItem]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[EvidenceItem]:
         items, his = super().get_queryset(request), _cases_about_himself(request)
         return items if his is None else items.exclude(case__in=his.values("pk"))
+
     inlines = [CustodyInline]

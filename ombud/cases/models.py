@@ -198,6 +198,9 @@ class EvidenceItem(models.Model):
     class Meta:
         ordering = ["added_at", "id"]
         verbose_name = _("evidence item")
+        constraints = [
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_sha256_hex"),
+        ]
 
     @property
     def neutral_name(self) -> str:
@@ -205,9 +208,6 @@ class EvidenceItem(models.Model):
         often a witness's ("Statement of ..."). The complainants' files are stored so named."""
         suffix = PurePosixPath(self.name).suffix.lower()
         return f"evidence-{self.pk}" + (suffix if suffix[1:].isalnum() and len(suffix) <= 10 else "")
-        constraints = [
-            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_sha256_hex"),
-        ]
 
 
 class CustodyEntry(models.Model):

@@ -44,7 +44,6 @@ from ombud.cases.forms import (
 from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem
 from ombud.cases.packages import package_build
 from ombud.cases.selectors import (
-    evidence_name_for,
     WORK_ROLES,
     CasePage,
     EvidenceRow,
@@ -56,6 +55,7 @@ from ombud.cases.selectors import (
     case_page_for,
     case_workspace,
     evidence_get_for_user,
+    evidence_name_for,
     task_get_for_user,
     workspace_filters,
 )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -28,8 +29,10 @@ from ombud.core import keys
 from ombud.core.api_fields import SafePrimaryKeyRelatedField, SafeSlugRelatedField
 from ombud.intake import selectors
 from ombud.intake.models import Category, Complaint
+from ombud.intake.proofs import proof_verify
 from ombud.intake.selectors import complaint_status_data
 from ombud.intake.services import (
+    CLOSING_REASONS,
     ComplaintInput,
     SubjectInput,
     UploadInput,
@@ -38,12 +41,13 @@ from ombud.intake.services import (
     complainant_message,
     complaint_acknowledge,
     complaint_by_receipt,
+    complaint_close,
     complaint_file,
+    complaint_refer_up,
     complaint_review_request,
     staff_message,
 )
 from ombud.intake.throttles import FilingThrottle, ReceiptGlobalThrottle, ReceiptThrottle, SearchThrottle
-from ombud.intake.proofs import proof_verify
 from ombud.intake.views import MAX_PROOF_LENGTH, complaint_file_response
 from ombud.org.models import Officer, Official, OversightBody, Place
 
@@ -106,7 +110,9 @@ class ProofSerializer(serializers.Serializer[dict[str, Any]]):
 
 class ProofCheckSerializer(serializers.Serializer[dict[str, Any]]):
     ok = serializers.BooleanField()
-    statement = serializers.DictField(help_text="What the proof states: date, receiving body, content digest, signer")
+    statement = serializers.DictField(
+        help_text="What the proof states: date, receiving body, content digest, signer"
+    )
     problems = serializers.ListField(child=serializers.CharField())
     fingerprint = serializers.CharField(help_text="This instance's signing key, which a valid proof names")
 
@@ -471,19 +477,69 @@ class StaffComplaintFile(APIView):
         return complaint_file_response(request.user, pk, file_id)
 
 
+def _step_answer(request: Request, step: Callable[[], Complaint]) -> Response:
+    """A step on a complaint, answered with the complaint as it now stands: a showing of it, audited
+    as every other (its own words can say who wrote it)."""
+    try:
+        complaint = step()
+    except DjangoValidationError as exc:
+        raise _django_errors(exc) from None
+    audit_record_now(actor=request.user, action="complaint.view", obj=complaint)
+    return Response(ComplaintDetailSerializer(complaint).data)
+
+
 class StaffComplaintAcknowledge(APIView):
     permission_classes = [IsAuthenticated, NotBarred]
 
     @extend_schema(request=None, responses={200: ComplaintDetailSerializer})
     def post(self, request: Request, pk: int) -> Response:
         complaint = selectors.complaint_get_for_user(request.user, pk)
+        return _step_answer(request, lambda: complaint_acknowledge(actor=request.user, complaint=complaint))
+
+
+class CloseSerializer(serializers.Serializer[dict[str, Any]]):
+    reason = serializers.ChoiceField(choices=list(CLOSING_REASONS))
+    explanation = serializers.CharField(max_length=20000, help_text="What the complainant reads, as a message")
+
+
+class StaffComplaintClose(APIView):
+    """A head of the body it is with closes a complaint no case holds, with a reason and an
+    explanation the complainant reads (who may ask the body above to review it)."""
+
+    permission_classes = [IsAuthenticated, NotBarred]
+
+    @extend_schema(request=CloseSerializer, responses={200: ComplaintDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for_user(request.user, pk)
+        serializer = CloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return _step_answer(
+            request, lambda: complaint_close(actor=request.user, complaint=complaint, **serializer.validated_data)
+        )
+
+
+class StaffComplaintRefer(APIView):
+    """Its investigators and heads send an open complaint no case holds to the body above."""
+
+    permission_classes = [IsAuthenticated, NotBarred]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "Referred", {"reference": serializers.CharField(), "routed_to": serializers.CharField()}
+            )
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = selectors.complaint_get_for_user(request.user, pk)
         try:
-            complaint = complaint_acknowledge(actor=request.user, complaint=complaint)
+            complaint = complaint_refer_up(actor=request.user, complaint=complaint)
         except DjangoValidationError as exc:
             raise _django_errors(exc) from None
-        # The answer carries the complaint itself: a showing of it, audited as every other.
-        audit_record_now(actor=request.user, action="complaint.view", obj=complaint)
-        return Response(ComplaintDetailSerializer(complaint).data)
+        # It has left the body: the answer names where it went, not what it says.
+        body = complaint.routed_to.name if complaint.routed_to else ""
+        return Response({"reference": complaint.reference, "routed_to": body})
 
 
 class StaffMessageSerializer(serializers.Serializer[dict[str, Any]]):

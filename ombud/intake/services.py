@@ -20,7 +20,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ombud.accounts.models import Role
+from ombud.accounts.scope import scope_for
 from ombud.audit.services import audit_record
 from ombud.core import keys
 from ombud.core.files import FileRefused, attachment_name, clean_upload, store_blob
@@ -432,6 +435,83 @@ def complaint_acknowledge(*, actor: Any, complaint: Complaint, now: dt.datetime 
         return complaint
 
 
+# Why a body closes a complaint without opening a case: the complainant reads the reason, with the
+# body's own words, and may ask the body above to review the closing.
+CLOSING_REASONS = {
+    "outside_remit": gettext_lazy("It is not about the conduct of an officer or official this system oversees."),
+    "duplicate": gettext_lazy("It is the same matter as another complaint, which is dealt with there."),
+    "withdrawn": gettext_lazy("The complainant withdrew it."),
+    "nothing_to_look_into": gettext_lazy(
+        "Nothing in it can be looked into: no person, place or event could be identified."
+    ),
+}
+# The body's own words to the complainant: "no" is not a reason.
+MIN_CLOSING_WORDS = 20
+
+
+def complaint_close(
+    *, actor: Any, complaint: Complaint, reason: str, explanation: str, now: dt.datetime | None = None
+) -> Complaint:
+    """A head of the body it is routed to closes a complaint no case was opened for, with one of
+    ``CLOSING_REASONS`` and an explanation the complainant reads as a message. Closing is how a
+    complaint could be buried, so it is a head's step, never a clerk's or an investigator's, the
+    complainant is told why, and he may ask the body above to review it (``complaint_review_request``)."""
+    now = now or timezone.now()
+    if reason not in CLOSING_REASONS:
+        raise ValidationError({"reason": _("Choose one of the reasons for closing.")})
+    if len(explanation.strip()) < MIN_CLOSING_WORDS:
+        raise ValidationError(
+            {
+                "explanation": _("Tell the complainant in a few words why (%(n)d characters or more).")
+                % {"n": MIN_CLOSING_WORDS}
+            }
+        )
+    _message_check(explanation)
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update(of=("self",)).get(pk=complaint.pk)
+        body = complaint.routed_to
+        if body is None or not scope_for(actor).acts_in(body.pk, {Role.BODY_HEAD}):
+            raise PermissionDenied(_("Only a head of the body the complaint is with may close it."))
+        if complaint.status == Complaint.Status.CLOSED:
+            raise ValidationError(_("This complaint is already closed."))
+        if complaint.cases.filter(status="open").exists():  # cases.models.Case.Status.OPEN
+            raise ValidationError(_("A case holds this complaint: it closes with the case."))
+        complaint.status = Complaint.Status.CLOSED
+        complaint.closed_at = now
+        complaint.save(update_fields=["status", "closed_at"])
+        ComplaintEvent.objects.create(
+            complaint=complaint,
+            kind=ComplaintEvent.Kind.CLOSED,
+            at=now,
+            body=body,
+            note=str(CLOSING_REASONS[reason]),
+        )
+        Message.objects.create(
+            complaint=complaint, from_complainant=False, author=actor, body=explanation.strip(), at=now
+        )
+        audit_record(actor=actor, action="complaint.close", obj=complaint, data={"reason": reason})
+        return complaint
+
+
+def complaint_refer_up(*, actor: Any, complaint: Complaint, now: dt.datetime | None = None) -> Complaint:
+    """The body it is with sends an open complaint to the body above (the complaint is beyond it: it
+    concerns a senior officer, or a matter too large), as an escalation would, never sideways or down."""
+    now = now or timezone.now()
+    body = complaint.routed_to
+    if body is None or not scope_for(actor).acts_in(body.pk, {Role.BODY_HEAD, Role.INVESTIGATOR}):
+        raise PermissionDenied(
+            _("Only the investigators and heads of the body the complaint is with may refer it.")
+        )
+    if complaint.status == Complaint.Status.CLOSED:
+        raise ValidationError(_("A closed complaint is not referred: its complainant may ask for a review."))
+    if complaint.cases.filter(status="open").exists():  # cases.models.Case.Status.OPEN
+        raise ValidationError(_("A case holds this complaint: it goes where the case goes."))
+    if not complaint_escalate(actor=actor, complaint=complaint, why="referred", as_of=now):
+        raise ValidationError(_("The complaint is already with the highest body: there is none above."))
+    complaint.refresh_from_db()
+    return complaint
+
+
 @dataclass(frozen=True)
 class Identity:
     name: str
@@ -583,6 +663,7 @@ def _escalation_note(why: str) -> str:
         "action_deadline": _("No action in time: sent to a higher body."),
         "many_voices": _("Several people complained about the same officer: sent to a higher body."),
         "review": _("You asked for a review of how it was closed: sent to a higher body."),
+        "referred": _("The body it was with referred it to a higher body."),
     }
     return notes.get(why, _("Sent to a higher body."))
 

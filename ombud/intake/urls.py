@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern] = [
         views.complaint_acknowledge_page,
         name="complaint_acknowledge",
     ),
+    path("complaints/<int:complaint_id>/close/", views.complaint_close_page, name="complaint_close"),
+    path("complaints/<int:complaint_id>/refer/", views.complaint_refer_page, name="complaint_refer"),
     path("complaints/<int:complaint_id>/messages/", views.complaint_message_page, name="complaint_message"),
     path("complaints/<int:complaint_id>/identity/", views.complaint_identity_page, name="complaint_identity"),
     path(

@@ -22,8 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ombud.accounts.models import Role
 from ombud.accounts.scope import scope_for
 from ombud.audit.services import audit_record_now
+from ombud.cases.models import Case
 from ombud.cases.selectors import WORK_ROLES, acts_for, case_list_for_user
 from ombud.core import keys
 from ombud.core.access import NotFoundForUser
@@ -44,6 +46,7 @@ from ombud.intake.selectors import (
     routing_reason_lines,
 )
 from ombud.intake.services import (
+    CLOSING_REASONS,
     FiledComplaint,
     Identity,
     UploadInput,
@@ -52,7 +55,9 @@ from ombud.intake.services import (
     complainant_message,
     complaint_acknowledge,
     complaint_by_receipt,
+    complaint_close,
     complaint_file,
+    complaint_refer_up,
     complaint_review_request,
     staff_message,
 )
@@ -290,6 +295,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) -> dict[str, Any]:
     complainant = complaint.complainant
+    scope, routed_to = scope_for(request.user), complaint.routed_to_id or 0
+    open_without_case = (
+        complaint.status != Complaint.Status.CLOSED
+        and not complaint.cases.filter(status=Case.Status.OPEN).exists()
+    )
     return {
         "complaint": complaint,
         "subjects": list(complaint.subjects.select_related("officer__unit", "official")),
@@ -305,6 +315,11 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) ->
         "may_open_case": complaint.status != Complaint.Status.CLOSED
         and complaint.routed_to_id is not None
         and acts_for(request.user, complaint.routed_to_id, WORK_ROLES),
+        # Closing without a case, or sending it up: the steps of the body it is with (the services
+        # check again), offered only while no open case holds it.
+        "may_close": open_without_case and scope.acts_in(routed_to, {Role.BODY_HEAD}),
+        "may_refer": open_without_case and scope.acts_in(routed_to, {Role.BODY_HEAD, Role.INVESTIGATOR}),
+        "closing_reasons": CLOSING_REASONS,
         **extra,
     }
 
@@ -341,6 +356,35 @@ def complaint_acknowledge_page(request: HttpRequest, complaint_id: int) -> HttpR
     else:
         messages.success(request, _("Acknowledged. The complainant's status page says so."))
     return redirect("complaint_detail", complaint_id=complaint.pk)
+
+
+@login_required
+@require_POST
+def complaint_close_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    complaint = _complaint(request, complaint_id)
+    reason, explanation = request.POST.get("reason", ""), request.POST.get("explanation", "")
+    try:
+        complaint_close(actor=request.user, complaint=complaint, reason=reason, explanation=explanation)
+    except ValidationError as exc:
+        return _detail_page(
+            request, complaint, close_errors=exc.messages, close_reason=reason, close_explanation=explanation
+        )
+    messages.success(request, _("Closed. The complainant reads why, and may ask the body above to review it."))
+    return redirect("complaint_detail", complaint_id=complaint.pk)
+
+
+@login_required
+@require_POST
+def complaint_refer_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    complaint = _complaint(request, complaint_id)
+    try:
+        complaint = complaint_refer_up(actor=request.user, complaint=complaint)
+    except ValidationError as exc:
+        return _detail_page(request, complaint, refer_errors=exc.messages)
+    body = complaint.routed_to.name if complaint.routed_to else ""
+    messages.success(request, _("Referred to %(body)s.") % {"body": body})
+    # It has left the body: its page may no longer be the user's to read.
+    return redirect("complaint_inbox")
 
 
 @login_required

@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from ombud.audit.services import audit_record_now
 from ombud.cases.api import ListAnswers, StaffView, many
 from ombud.core.access import NotFoundForUser
-from ombud.core.trees import depth_first
 from ombud.core.api_fields import CalendarDateField, SafePrimaryKeyRelatedField
+from ombud.core.trees import depth_first
 from ombud.core.typed import search_text
 from ombud.discipline.models import Measure
 from ombud.org.models import OversightBody, Unit

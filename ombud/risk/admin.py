@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.http import HttpRequest
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from ombud.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from ombud.risk.models import Alert, Intervention, RiskScore, ThresholdRule
