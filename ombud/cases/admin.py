@@ -4,12 +4,13 @@ every write goes through the cases services."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from ombud.accounts.scope import scope_for
 from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem
+from ombud.cases.selectors import cases_without_conflicts
 from ombud.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -18,12 +19,10 @@ class AllegationInline(ReadOnlyInline):
     fields = ["officer", "official", "category", "occurred_on", "proposed_finding", "finding", "decided_at"]
 
 
-def _cases_about_himself(request: HttpRequest) -> QuerySet[Case] | None:
-    """The cases about the administrator himself, where he is an officer too: he never reads them."""
-    own = scope_for(request.user).own_officer_id
-    if own is None:
-        return None
-    return Case.objects.filter(Q(allegations__officer_id=own) | Q(complaints__subjects__officer_id=own))
+def _cases_readable(request: HttpRequest) -> QuerySet[Case]:
+    """An administrator who is himself an officer reads here no case the site would not show him:
+    about himself, his unit, those he supervises or was named with."""
+    return cases_without_conflicts(Case.objects.all(), scope_for(request.user))
 
 
 @admin.register(Case)
@@ -37,8 +36,7 @@ class CaseAdmin(ReadOnlyAdmin[Case]):
     inlines = [AllegationInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
-        cases, his = super().get_queryset(request), _cases_about_himself(request)
-        return cases if his is None else cases.exclude(pk__in=his.values("pk"))
+        return cases_without_conflicts(super().get_queryset(request), scope_for(request.user))
 
 
 @admin.register(Allegation)
@@ -49,8 +47,7 @@ class AllegationAdmin(ReadOnlyAdmin[Allegation]):
     search_fields = ["case__number", "officer__last_name", "officer__badge"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Allegation]:
-        allegations, his = super().get_queryset(request), _cases_about_himself(request)
-        return allegations if his is None else allegations.exclude(case__in=his.values("pk"))
+        return super().get_queryset(request).filter(case__in=_cases_readable(request).values("pk"))
 
 
 # Who handed an item in may be the complainant or a witness, whom an administrator does not read (the
@@ -77,7 +74,6 @@ class EvidenceItemAdmin(ReadOnlyAdmin[EvidenceItem]):
     search_fields = ["sha256", "case__number"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EvidenceItem]:
-        items, his = super().get_queryset(request), _cases_about_himself(request)
-        return items if his is None else items.exclude(case__in=his.values("pk"))
+        return super().get_queryset(request).filter(case__in=_cases_readable(request).values("pk"))
 
     inlines = [CustodyInline]

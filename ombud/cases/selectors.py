@@ -12,7 +12,7 @@ from django.db.models import Exists, F, Min, Model, OuterRef, Prefetch, Q, Query
 from django.utils import timezone
 
 from ombud.accounts.models import Role
-from ombud.accounts.scope import active_memberships, scope_for
+from ombud.accounts.scope import Scope, active_memberships, scope_for
 from ombud.cases.fulltext import case_text_q, complaint_text_q
 from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntry, EvidenceItem
 from ombud.core import keys
@@ -40,6 +40,11 @@ def case_list_for_user(user: Any) -> QuerySet[Case]:
     if not scope.works_cases:
         return Case.objects.none()
     cases = Case.objects.filter(scope.casework_q("body__seat__") | Q(body_id__in=scope.body_ids))
+    return cases_without_conflicts(cases, scope)
+
+
+def cases_without_conflicts(cases: QuerySet[Case], scope: Scope) -> QuerySet[Case]:
+    """Less the cases the user is too close to read (as ``intake.selectors.without_conflicts``)."""
     if may_be_conflicted(scope):
         named_in_allegation = Allegation.objects.filter(officer_conflict_q(scope), case=OuterRef("pk"))
         named_in_complaint = ComplaintSubject.objects.filter(names_user_q(scope), complaint__cases=OuterRef("pk"))

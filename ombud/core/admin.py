@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 import django_stubs_ext
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest
 
+from ombud.accounts.scope import scope_for
 from ombud.audit.services import audit_record_now
 
 # The admin classes below are generic for mypy; this lets ``ModelAdmin[Unit]`` run as well.
@@ -57,6 +58,18 @@ def changed_fields(message: Any) -> list[str]:
 class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """Records (complaints, cases, evidence, measures, alerts, the audit log) are written only by
     their services, which enforce four eyes, due process and the audit chain; here they are read."""
+
+    # The field naming the officer a record is about: an administrator who is himself an officer
+    # does not read here his own measures, scores and alerts (his supervisors' tools, or not yet
+    # notified to him).
+    about_officer: str | None = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_M]:
+        records = super().get_queryset(request)
+        own = scope_for(request.user).own_officer_id
+        if self.about_officer is None or own is None:
+            return records
+        return records.exclude(**{f"{self.about_officer}_id": own})
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -21,6 +21,7 @@ class FollowUpInline(ReadOnlyInline):
 
 @admin.register(Measure)
 class MeasureAdmin(ReadOnlyAdmin[Measure]):
+    about_officer = "officer"
     list_display = ["officer", "kind", "state", "starts_on", "ends_on", "proposed_at", "decided_at"]
     list_filter = ["kind", "state"]
     list_select_related = ["officer"]

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ombud.accounts.scope import scope_for
 from ombud.core.admin import AuditedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from ombud.intake.models import Category, Complaint, ComplaintEvent, ComplaintSubject
+from ombud.intake.selectors import without_conflicts
 
 
 @admin.register(Category)
@@ -56,7 +57,6 @@ class ComplaintAdmin(ReadOnlyAdmin[Complaint]):
     inlines = [ComplaintSubjectInline, ComplaintEventInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
-        # An administrator who is himself an officer never reads the complaints naming him.
-        own = scope_for(request.user).own_officer_id
-        complaints = super().get_queryset(request)
-        return complaints if own is None else complaints.exclude(subjects__officer_id=own)
+        # An administrator who is himself an officer reads here no complaint the site would not show
+        # him: about himself, his unit, those he supervises or was named with.
+        return without_conflicts(super().get_queryset(request), scope_for(request.user))

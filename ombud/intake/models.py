@@ -227,13 +227,35 @@ class ComplaintEvent(models.Model):
         related_name="+",
         verbose_name=_("oversight body"),
     )
-    # Shown to the complainant: never names staff or other complainants.
+    # Shown to the complainant: never names staff or other complainants. A closing without a case
+    # keeps its reason's code, read in the reader's language (``shown_note``).
     note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
         ordering = ["at", "id"]
+
+    @property
+    def shown_note(self) -> str:
+        if self.kind == self.Kind.CLOSED and self.note in ClosingReason.values:
+            return str(ClosingReason(self.note).label)
+        return self.note
+
+
+class ClosingReason(models.TextChoices):
+    """Why a body closes a complaint without opening a case (``intake.services.complaint_close``)."""
+
+    OUTSIDE_REMIT = (
+        "outside_remit",
+        _("It is not about the conduct of an officer or official this system oversees."),
+    )
+    DUPLICATE = "duplicate", _("It is the same matter as another complaint, which is dealt with there.")
+    WITHDRAWN = "withdrawn", _("The complainant withdrew it.")
+    NOTHING_TO_LOOK_INTO = (
+        "nothing_to_look_into",
+        _("Nothing in it can be looked into: no person, place or event could be identified."),
+    )
 
 
 class Message(models.Model):

@@ -84,6 +84,13 @@ def complaint_list_for_user(user: Any) -> QuerySet[Complaint]:
     complaints = Complaint.objects.filter(
         scope.casework_q("routed_to__seat__") | Q(routed_to_id__in=scope.body_ids)
     )
+    return without_conflicts(complaints, scope)
+
+
+def without_conflicts(complaints: QuerySet[Complaint], scope: Scope) -> QuerySet[Complaint]:
+    """Less the complaints the user is too close to read: naming him, his unit's or supervised
+    officers, those once named with him, or about a place of his unit (the Django admin applies it
+    too: an administrator may be an officer)."""
     if may_be_conflicted(scope):
         conflicted = ComplaintSubject.objects.filter(names_user_q(scope), complaint=OuterRef("pk"))
         complaints = complaints.exclude(Exists(conflicted)).exclude(place_conflict_q(scope))
@@ -264,7 +271,7 @@ def complaint_status_data(complaint: Complaint) -> dict[str, Any]:
                 "kind": e.kind,
                 "label": e.get_kind_display(),
                 "body": e.body.name if e.body else "",
-                "note": e.note,
+                "note": e.shown_note,
             }
             for e in events
         ],

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ombud.accounts.models import Role
 from ombud.accounts.scope import scope_for
@@ -30,6 +29,7 @@ from ombud.core.files import FileRefused, attachment_name, clean_upload, store_b
 from ombud.core.keys import seal, unseal
 from ombud.intake.models import (
     Category,
+    ClosingReason,
     Complainant,
     Complaint,
     ComplaintEvent,
@@ -437,14 +437,7 @@ def complaint_acknowledge(*, actor: Any, complaint: Complaint, now: dt.datetime 
 
 # Why a body closes a complaint without opening a case: the complainant reads the reason, with the
 # body's own words, and may ask the body above to review the closing.
-CLOSING_REASONS = {
-    "outside_remit": gettext_lazy("It is not about the conduct of an officer or official this system oversees."),
-    "duplicate": gettext_lazy("It is the same matter as another complaint, which is dealt with there."),
-    "withdrawn": gettext_lazy("The complainant withdrew it."),
-    "nothing_to_look_into": gettext_lazy(
-        "Nothing in it can be looked into: no person, place or event could be identified."
-    ),
-}
+CLOSING_REASONS = {reason.value: reason.label for reason in ClosingReason}
 # The body's own words to the complainant: "no" is not a reason.
 MIN_CLOSING_WORDS = 20
 
@@ -484,7 +477,7 @@ def complaint_close(
             kind=ComplaintEvent.Kind.CLOSED,
             at=now,
             body=body,
-            note=str(CLOSING_REASONS[reason]),
+            note=reason,
         )
         Message.objects.create(
             complaint=complaint, from_complainant=False, author=actor, body=explanation.strip(), at=now
@@ -497,17 +490,22 @@ def complaint_refer_up(*, actor: Any, complaint: Complaint, now: dt.datetime | N
     """The body it is with sends an open complaint to the body above (the complaint is beyond it: it
     concerns a senior officer, or a matter too large), as an escalation would, never sideways or down."""
     now = now or timezone.now()
-    body = complaint.routed_to
-    if body is None or not scope_for(actor).acts_in(body.pk, {Role.BODY_HEAD, Role.INVESTIGATOR}):
-        raise PermissionDenied(
-            _("Only the investigators and heads of the body the complaint is with may refer it.")
+    with transaction.atomic():
+        # Checked under the lock the escalation takes: a closing or a case in between is seen.
+        complaint = (
+            Complaint.objects.select_for_update(of=("self",)).select_related("routed_to").get(pk=complaint.pk)
         )
-    if complaint.status == Complaint.Status.CLOSED:
-        raise ValidationError(_("A closed complaint is not referred: its complainant may ask for a review."))
-    if complaint.cases.filter(status="open").exists():  # cases.models.Case.Status.OPEN
-        raise ValidationError(_("A case holds this complaint: it goes where the case goes."))
-    if not complaint_escalate(actor=actor, complaint=complaint, why="referred", as_of=now):
-        raise ValidationError(_("The complaint is already with the highest body: there is none above."))
+        body = complaint.routed_to
+        if body is None or not scope_for(actor).acts_in(body.pk, {Role.BODY_HEAD, Role.INVESTIGATOR}):
+            raise PermissionDenied(
+                _("Only the investigators and heads of the body the complaint is with may refer it.")
+            )
+        if complaint.status == Complaint.Status.CLOSED:
+            raise ValidationError(_("A closed complaint is not referred: its complainant may ask for a review."))
+        if complaint.cases.filter(status="open").exists():  # cases.models.Case.Status.OPEN
+            raise ValidationError(_("A case holds this complaint: it goes where the case goes."))
+        if not complaint_escalate(actor=actor, complaint=complaint, why="referred", as_of=now):
+            raise ValidationError(_("The complaint is already with the highest body: there is none above."))
     complaint.refresh_from_db()
     return complaint
 
@@ -580,12 +578,20 @@ def _overdue_q(as_of: dt.datetime) -> Q:
     return unacknowledged | no_action
 
 
-def complaint_escalate(*, actor: Any, complaint: Complaint, why: str, as_of: dt.datetime) -> bool:
-    """Move the complaint one level up. False when it already sits with the top body."""
+def complaint_escalate(*, actor: Any, complaint: Complaint, why: str, as_of: dt.datetime) -> bool | None:
+    """Move the complaint one level up. False when it already sits with the top body; None when,
+    read again under lock, it is no longer one to move: closed, or taken into a case, since it was
+    found due (a review moves a closed complaint only)."""
     with transaction.atomic():
         complaint = (
             Complaint.objects.select_for_update(of=("self",)).select_related("routed_to").get(pk=complaint.pk)
         )
+        if why == "review":
+            movable = complaint.status == Complaint.Status.CLOSED
+        else:
+            movable = complaint.status in (Complaint.Status.RECEIVED, Complaint.Status.ACKNOWLEDGED)
+        if not movable:
+            return None
         current = complaint.routed_to
         officers = [s.officer for s in complaint.subjects.select_related("officer__unit") if s.officer]
         try:
@@ -694,6 +700,7 @@ def complaint_review_request(*, complaint: Complaint, reason: str, now: dt.datet
         if now > until:
             raise ValidationError(_("The time to ask for a review has ended."))
         if not complaint_escalate(actor=None, complaint=complaint, why="review", as_of=now):
+            # False: the top body closed it (None cannot be: it was read closed under this lock).
             raise ValidationError(
                 _("The complaint is already with the highest body: there is none above to review it.")
             )
@@ -717,11 +724,12 @@ def complaints_escalate_due(*, actor: Any = None, as_of: dt.datetime | None = No
     for pk in many_voices_due(as_of=as_of):
         due.setdefault(pk, "many_voices")
     for pk, why in sorted(due.items()):
-        complaint = Complaint(pk=pk)
-        if complaint_escalate(actor=actor, complaint=complaint, why=why, as_of=as_of):
+        moved = complaint_escalate(actor=actor, complaint=Complaint(pk=pk), why=why, as_of=as_of)
+        if moved:
             report.escalated.append(pk)
-        else:
+        elif moved is False:
             report.at_top.append(pk)
+        # None: closed or taken into a case since it was listed.
     return report
 
 
@@ -730,18 +738,26 @@ def many_voices_due(*, as_of: dt.datetime) -> list[int]:
     within the window (anonymous complaints count one each)."""
     window = dt.timedelta(days=getattr(settings, "OMBUD_MANY_VOICES_DAYS", 90))
     needed = getattr(settings, "OMBUD_MANY_VOICES_COMPLAINANTS", 3)
+    # Every complaint of the window is a voice, whatever became of it: one closed as a duplicate,
+    # or referred up, does not silence the others.
     rows = ComplaintSubject.objects.filter(
         officer__isnull=False,
         complaint__received_at__gte=as_of - window,
         complaint__received_at__lte=as_of,
-        complaint__status__in=[Complaint.Status.RECEIVED, Complaint.Status.ACKNOWLEDGED],
-        complaint__escalations=0,
-    ).values_list("officer_id", "complaint_id", "complaint__complainant__identity_digest")
+    ).values_list(
+        "officer_id",
+        "complaint_id",
+        "complaint__complainant__identity_digest",
+        "complaint__status",
+        "complaint__escalations",
+    )
     voices: dict[int, set[str]] = defaultdict(set)
     complaints: dict[int, set[int]] = defaultdict(set)
-    for officer_id, complaint_id, identity in rows:
+    waiting = (Complaint.Status.RECEIVED, Complaint.Status.ACKNOWLEDGED)
+    for officer_id, complaint_id, identity, status, escalations in rows:
         voices[officer_id].add(identity or f"anonymous:{complaint_id}")
-        complaints[officer_id].add(complaint_id)
+        if status in waiting and escalations == 0:
+            complaints[officer_id].add(complaint_id)
     return sorted({c for officer_id, ids in complaints.items() if len(voices[officer_id]) >= needed for c in ids})
 
 

@@ -453,9 +453,12 @@ def _records(officer_ids: list[int], user: Any, scope: Scope, *, own: bool) -> d
     complaint_more: dict[str, str] = {}
     if own:
         # Learning of a complaint while it is looked into would let the accused find and pressure
-        # the complainant: he sees complaints once closed, allegations once his case is closed or
-        # notice of a measure was served on him in it, and no measure that is only proposed.
-        complaints = complaints.filter(status=Complaint.Status.CLOSED)
+        # the complainant: he sees complaints once closed and past the weeks in which the
+        # complainant may have the closing reviewed above (a complaint closed without a case within
+        # days, or dropping out again when reopened, would tell him), allegations once his case is
+        # closed or notice of a measure was served on him in it, and no measure only proposed.
+        settled = timezone.now() - dt.timedelta(days=settings.OMBUD_REVIEW_DAYS)
+        complaints = complaints.filter(status=Complaint.Status.CLOSED, closed_at__lte=settled)
         noticed = Measure.objects.filter(officer__in=officer_ids).exclude(state=Measure.State.PROPOSED)
         allegations = allegations.filter(~Q(case__status=Case.Status.OPEN) | Q(case__in=noticed.values("case_id")))
         measures = measures.exclude(state=Measure.State.PROPOSED)

@@ -61,6 +61,7 @@ class ThresholdRuleAdmin(AuditedAdmin[ThresholdRule]):
 
 @admin.register(RiskScore)
 class RiskScoreAdmin(ReadOnlyAdmin[RiskScore]):
+    about_officer = "officer"
     list_display = ["officer", "as_of", "model_version", "score"]
     list_select_related = ["officer"]
     date_hierarchy = "as_of"
@@ -73,6 +74,7 @@ class InterventionInline(ReadOnlyInline):
 
 @admin.register(Alert)
 class AlertAdmin(ReadOnlyAdmin[Alert]):
+    about_officer = "officer"
     list_display = ["officer", "raised_at", "state", "rule"]
     list_filter = ["state"]
     list_select_related = ["officer", "rule"]

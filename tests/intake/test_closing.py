@@ -51,6 +51,60 @@ def test_a_head_closes_a_complaint_without_a_case_and_the_complainant_reads_why(
     assert (reviewed.status, reviewed.routed_to) == ("received", force.provincial)
 
 
+def test_the_reason_reads_in_the_complainant_s_language_not_the_head_s(force: Force, make_member: Any) -> None:
+    from django.utils import translation
+
+    complaint = filed(force)
+    with translation.override("en"):
+        complaint_close(
+            actor=make_member(force.body_a, Role.BODY_HEAD),
+            complaint=complaint,
+            reason="withdrawn",
+            explanation=WHY,
+        )
+    with translation.override("ko"):
+        note = complaint_status_data(complaint)["history"][-1]["note"]
+    assert note == "진정인이 진정을 취하했습니다."
+
+
+def test_closing_or_referring_one_complaint_does_not_silence_the_other_voices(
+    force: Force, make_member: Any
+) -> None:
+    from django.utils import timezone
+
+    from ombud.intake.services import many_voices_due
+
+    three = [
+        complaint_file(
+            actor=None, data=complaint_about(force.grain_officer, anonymous=False, name=name, contact="")
+        ).complaint
+        for name in ("Kim Ok", "Ri Chol", "Pak Sun")
+    ]
+    complaint_close(
+        actor=make_member(force.body_a, Role.BODY_HEAD), complaint=three[0], reason="duplicate", explanation=WHY
+    )
+    complaint_refer_up(actor=make_member(force.body_a), complaint=three[1])
+    # Three people complained: the one still waiting goes up, the closed and the referred count.
+    assert many_voices_due(as_of=timezone.now()) == [three[2].pk]
+
+
+def test_a_complaint_closed_after_it_was_found_due_is_not_moved(force: Force, make_member: Any) -> None:
+    from django.utils import timezone
+
+    from ombud.intake.services import complaint_escalate
+
+    complaint = filed(force)
+    stale = Complaint.objects.get(pk=complaint.pk)
+    complaint_close(
+        actor=make_member(force.body_a, Role.BODY_HEAD), complaint=complaint, reason="duplicate", explanation=WHY
+    )
+    assert complaint_escalate(actor=None, complaint=stale, why="action_deadline", as_of=timezone.now()) is None
+    with pytest.raises(ValidationError, match="closed complaint"):
+        complaint_refer_up(actor=make_member(force.body_a), complaint=stale)
+    after = Complaint.objects.get(pk=complaint.pk)
+    assert (after.status, after.routed_to, after.escalations) == ("closed", force.body_a, 0)
+
+
 def test_only_a_head_of_its_body_closes_it_and_only_with_a_reason(force: Force, make_member: Any) -> None:
     complaint = filed(force)
     for role in (Role.INVESTIGATOR, Role.INTAKE_CLERK):

@@ -247,7 +247,10 @@ def test_an_administrator_who_is_an_officer_does_not_read_the_complaints_and_cas
     client.force_login(admin)
     about_him = Complaint.objects.get(reference="CA-0002")
     listing = client.get(reverse("admin:intake_complaint_changelist")).content.decode()
-    assert "CA-0002" not in listing and "CB-0001" in listing
+    # Nor those about his station's colleagues (CA-0001 names gus), as the site's own gate.
+    assert "CA-0002" not in listing and "CA-0001" not in listing and "CB-0001" in listing
+    measure = force.measures["frank"]
+    assert client.get(reverse("admin:discipline_measure_change", args=[measure.pk])).status_code == 302
     assert client.get(reverse("admin:intake_complaint_change", args=[about_him.pk])).status_code == 302
     case = force.cases["a"]
     assert case.allegations.filter(officer=force.officers["frank"]).exists()
