@@ -28,12 +28,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ombud.cases.models import Allegation, Finding
+from ombud.cases.models import Allegation, Case, Finding
 from ombud.core.pdf import Document
 from ombud.discipline.models import Measure
 from ombud.intake.models import Category, Complaint, ComplaintEvent, ComplaintSubject, category_label
@@ -114,7 +114,10 @@ def load_facts(since: dt.date, until: dt.date) -> Facts:
 
     complaints = (
         Complaint.objects.order_by()
-        .annotate(first_finding=Min("cases__allegations__decided_at"))
+        .annotate(
+            first_finding=Min("cases__allegations__decided_at"),
+            in_case=Exists(Case.objects.filter(complaints=OuterRef("pk"))),
+        )
         .filter(received_at__lt=end)
         .filter(
             Q(received_at__gte=start)
@@ -123,7 +126,13 @@ def load_facts(since: dt.date, until: dt.date) -> Facts:
             | Q(closed_at__isnull=True)
         )
         .values_list(
-            "pk", "received_at", "closed_at", "first_finding", "place__unit__path", "routed_to__seat__path"
+            "pk",
+            "received_at",
+            "closed_at",
+            "first_finding",
+            "in_case",
+            "place__unit__path",
+            "routed_to__seat__path",
         )
     )
     rows = list(complaints)
@@ -134,13 +143,15 @@ def load_facts(since: dt.date, until: dt.date) -> Facts:
     for complaint_id, path in subjects:
         if path:
             subject_paths.setdefault(complaint_id, set()).add(path)
-    for pk, received_at, closed_at, first_finding, place_path, seat_path in rows:
+    for pk, received_at, closed_at, first_finding, in_case, place_path, seat_path in rows:
         paths = set(subject_paths.get(pk, ()))
         if place_path:
             paths.add(place_path)
         if not paths and seat_path:
             paths.add(seat_path)
-        decided_at = first_finding or closed_at
+        # A complaint closed without a case (intake.services.complaint_close) is closed, not decided:
+        # counting it would let a body shorten its own time to decision by quick dismissals.
+        decided_at = first_finding or (closed_at if in_case else None)
         facts.complaints.append(
             ComplaintFact(
                 id=pk,

@@ -135,14 +135,16 @@ def test_escalations_and_the_median_days_to_decision(force: Force) -> None:
     gus_complaint = force.complaints["gus"]
     ComplaintEvent.objects.create(complaint=gus_complaint, kind=ComplaintEvent.Kind.ESCALATED, at=days_ago(5))
     Complaint.objects.filter(pk=gus_complaint.pk).update(closed_at=days_ago(30), status="closed")  # 10 days after
-    # frank's complaint (100 days ago) is decided by the finding 30 days ago: 70 days.
-    report = period_report(
-        unit=force.units["a1"], since=timezone.localdate() - dt.timedelta(days=365), until=timezone.localdate()
-    )
+    year = {"since": timezone.localdate() - dt.timedelta(days=365), "until": timezone.localdate()}
+    # Closed without a case: closed, not decided. frank's complaint (100 days ago) is decided by the
+    # finding 30 days ago: 70 days.
+    report = period_report(unit=force.units["a1"], **year)
     assert report.current.escalations == 1
-    assert report.current.decisions == 2
-    assert report.current.median_days == 40.0
-    assert report.current.closed == 1
+    assert (report.current.decisions, report.current.median_days, report.current.closed) == (1, 70.0, 1)
+    # Closed with the case it was taken into: decided by its closing, 10 days.
+    CaseFactory(body=gus_complaint.routed_to).complaints.add(gus_complaint)
+    report = period_report(unit=force.units["a1"], **year)
+    assert (report.current.decisions, report.current.median_days) == (2, 40.0)
 
 
 def test_the_complaints_still_open_at_the_period_s_end_are_counted(force: Force, login: Login) -> None:
