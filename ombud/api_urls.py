@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from ombud.audit import views as audit_views
 from ombud.cases import api as cases_api
 from ombud.core.api_root import ApiRoot
 from ombud.discipline import api as discipline_api
@@ -24,6 +25,8 @@ urlpatterns = [
     path("public/complaints/files/", intake_api.PublicComplaintFiles.as_view(), name="api-public-files"),
     path("public/proofs/", intake_api.PublicProofCheck.as_view(), name="api-public-proof"),
     path("units/", org_api.UnitList.as_view(), name="api-units"),
+    path("audit/head/", audit_views.AuditHeadView.as_view(), name="api-audit-head"),
+    path("audit/verify/", audit_views.AuditVerifyView.as_view(), name="api-audit-verify"),
     path("complaints/", intake_api.StaffInbox.as_view(), name="api-complaints"),
     path("complaints/<int:pk>/", intake_api.StaffComplaintDetail.as_view(), name="api-complaint"),
     path(

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ombud.audit import views as audit_views
 from ombud.core import views as core_views
 from ombud.org import views as org_views
 from ombud.reviews import views as reviews_views
@@ -24,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("home/", core_views.home, name="home"),
     path("units/", org_views.unit_tree, name="unit_tree"),
+    path("audit/", audit_views.audit_page, name="audit"),
     path("units/<int:unit_id>/", org_views.unit_detail, name="unit_detail"),
     path("officers/<int:officer_id>/", reviews_views.officer_dossier_page, name="officer_dossier"),
     path("admin/", admin.site.urls),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ombud.audit.chain import GENESIS, leaf_hash, link_hash
 from ombud.audit.models import AuditEntry, AuditHead
 
@@ -31,10 +33,20 @@ def audit_verify(*, progress: Callable[[int], object] | None = None) -> ChainRep
     ):
         if seq != expected_seq:
             return ChainReport(
-                False, count, expected_prev, f"entry {expected_seq} is missing (next is {seq})", seq
+                False,
+                count,
+                expected_prev,
+                _("entry %(seq)d is missing (next is %(next)d)") % {"seq": expected_seq, "next": seq},
+                seq,
             )
         if prev_hash != expected_prev:
-            return ChainReport(False, count, expected_prev, f"entry {seq} does not follow entry {seq - 1}", seq)
+            return ChainReport(
+                False,
+                count,
+                expected_prev,
+                _("entry %(seq)d does not follow entry %(before)d") % {"seq": seq, "before": seq - 1},
+                seq,
+            )
         leaf = leaf_hash(
             seq=seq,
             at=at,
@@ -45,7 +57,7 @@ def audit_verify(*, progress: Callable[[int], object] | None = None) -> ChainRep
             payload=payload,
         )
         if link_hash(prev_hash, leaf) != stored:
-            return ChainReport(False, count, expected_prev, f"entry {seq} was altered", seq)
+            return ChainReport(False, count, expected_prev, _("entry %(seq)d was altered") % {"seq": seq}, seq)
         expected_prev = stored
         expected_seq += 1
         count += 1
@@ -58,7 +70,8 @@ def audit_verify(*, progress: Callable[[int], object] | None = None) -> ChainRep
             False,
             count,
             expected_prev,
-            f"the chain ends at entry {count} but its recorded head is entry {head_seq}",
+            _("the chain ends at entry %(seq)d but its recorded head is entry %(head)d")
+            % {"seq": count, "head": head_seq},
             count + 1,
         )
     return ChainReport(True, count, expected_prev)

@@ -9,10 +9,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
 
 from ombud.audit.models import AuditEntry, AuditHead
 from ombud.audit.selectors import audit_verify
 from ombud.audit.services import AuditOutsideTransaction, audit_record
+from tests.conftest import Login
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +137,25 @@ def test_the_head_can_be_published() -> None:
     call_command("audit", "head", "--json", stdout=out)
     assert '"seq": 2' in out.getvalue()
     assert AuditHead.objects.get().hash in out.getvalue()
+
+
+def test_an_administrator_checks_the_chain_on_a_page_and_in_the_api(login: Login) -> None:
+    _write(3)
+    admin = login("admin")
+    page = admin.get(reverse("audit"))
+    seq, digest = AuditHead.objects.get().seq, AuditHead.objects.get().hash
+    assert page.status_code == 200 and digest in page.content.decode()
+    assert "The chain holds" in admin.post(reverse("audit")).content.decode()
+    assert admin.post(reverse("api-audit-verify")).json()["ok"] is True
+    # The head is public: it names nothing, and anyone holding it can tell a rewrite later.
+    assert Client().get(reverse("api-audit-head")).json() == {"seq": seq, "hash": digest}
+    _sql("update audit_auditentry set payload = %s where seq = 2", ['{"i": 99}'])
+    broken = admin.post(reverse("api-audit-verify")).json()
+    assert (broken["ok"], broken["bad_seq"], broken["entries"]) == (False, 2, 1)
+    assert "entry 2 was altered" in broken["problem"]
+    shown = admin.post(reverse("audit"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "2번 항목이 변조되었습니다" in shown
+    # Nobody else checks it (it reads every entry): the page and the endpoint are not theirs.
+    for name in ("alice", "dave", "frank"):
+        assert login(name).get(reverse("audit")).status_code == 404
+        assert login(name).post(reverse("api-audit-verify")).status_code == 404
