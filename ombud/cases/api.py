@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ombud.accounts.barred import NotBarred
+from ombud.accounts.models import User
 from ombud.audit.services import audit_record_now
 from ombud.cases import selectors
 from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntry, EvidenceItem, Finding
@@ -416,6 +417,13 @@ class NoteAddSerializer(serializers.Serializer[dict[str, Any]]):
 class TaskAddSerializer(serializers.Serializer[dict[str, Any]]):
     title = serializers.CharField(max_length=200)
     due_on = CalendarDateField()
+    assignee = SafeSlugRelatedField(
+        slug_field="username",
+        queryset=User.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The username of an investigator or head of the case's body who may read the case",
+    )
 
 
 class CaseCloseSerializer(serializers.Serializer[dict[str, Any]]):

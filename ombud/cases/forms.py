@@ -12,8 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from ombud.accounts.models import User
 from ombud.cases.models import Case, CaseNote, EvidenceItem, Finding, Goods
-from ombud.cases.selectors import bodies_for_new_case, complaints_for_new_case, officers_for_allegation
+from ombud.cases.selectors import (
+    bodies_for_new_case,
+    complaints_for_new_case,
+    officers_for_allegation,
+    task_assignees,
+)
 from ombud.core.typed import parse_id
 from ombud.intake.models import Category, Complaint
 from ombud.org.models import Officer, Official, OversightBody
@@ -212,8 +218,8 @@ class EvidenceForm(ServiceForm):
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "The officer concerned reads each item's file name and description once notice of a measure "
-            "is served on him: name no complainant or witness in either. Who handed it in is never shown to him."
+            "The officer concerned reads each item's description once notice of a measure is served on him: "
+            "name no complainant or witness in it. Who handed it in, and the file's own name, are never shown to him."
         ),
     )
     received_from = forms.CharField(label=_("Received from"), required=False, max_length=200)
@@ -256,9 +262,27 @@ class NoteForm(ServiceForm):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=50000)
 
 
+class AssigneeField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class TaskForm(ServiceForm):
     title = forms.CharField(label=_("Task"), max_length=200)
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    assignee = AssigneeField(
+        label=_("Given to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("nobody in particular"),
+        help_text=_("An investigator or head of the body who may read the case."),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, AssigneeField)
+        field.queryset = task_assignees(case)
 
 
 class CaseCloseForm(ServiceForm):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Exists, F, Min, Model, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ombud.accounts.models import Role
+from ombud.accounts.models import Role, User
 from ombud.accounts.scope import Scope, active_memberships, scope_for
 from ombud.cases.fulltext import case_text_q, complaint_text_q
 from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntry, EvidenceItem
@@ -55,6 +55,26 @@ def cases_without_conflicts(cases: QuerySet[Case], scope: Scope) -> QuerySet[Cas
             .exclude(Exists(about_his_place))
         )
     return cases
+
+
+def task_assignees(case: Case) -> QuerySet[User]:
+    """Who a task of the case may be given to: the investigators and heads of its body serving
+    today who may read the case (not one too close to it: named in it, or his unit's officers)."""
+    today = timezone.localdate()
+    members = (
+        User.objects.filter(
+            is_active=True,
+            memberships__body=case.body,
+            memberships__role__in=WORK_ROLES,
+            memberships__start_on__lte=today,
+        )
+        .filter(Q(memberships__end_on__isnull=True) | Q(memberships__end_on__gt=today))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    return members.filter(
+        pk__in=[user.pk for user in members if case_list_for_user(user).filter(pk=case.pk).exists()]
+    )
 
 
 def case_get_for_user(user: Any, case_id: int) -> Case:

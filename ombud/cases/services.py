@@ -17,6 +17,7 @@ from ombud.accounts.models import Role
 from ombud.accounts.scope import scope_for
 from ombud.audit.services import audit_record
 from ombud.cases.models import Allegation, Case, CaseNote, CaseTask, CustodyEntry, EvidenceItem, Finding, Goods
+from ombud.cases.selectors import task_assignees
 from ombud.core.arguments import FIRST_DATE
 from ombud.core.files import MAX_BYTES, sniff, store_blob
 from ombud.intake.models import Category, Complaint, ComplaintEvent
@@ -179,6 +180,10 @@ def task_add(*, actor: Any, case: Case, title: str, due_on: dt.date, assignee: A
     if due_on < timezone.localdate(case.opened_at):
         raise ValidationError({"due_on": _("A task cannot be due before the case was opened.")})
     _require_body_role(actor, case.body, {Role.INVESTIGATOR, Role.BODY_HEAD})
+    if assignee is not None and not task_assignees(case).filter(pk=assignee.pk).exists():
+        raise ValidationError(
+            {"assignee": _("A task goes to an investigator or head of the case's body who may read the case.")}
+        )
     with transaction.atomic():
         _require_open(case)
         task = CaseTask.objects.create(case=case, title=title.strip(), due_on=due_on, assignee=assignee)

@@ -222,7 +222,7 @@ def case_page_response(
         "searched_officer": searching,
         "evidence_form": bound.get("evidence") or EvidenceForm(case=case, prefix="evidence"),
         "note_form": bound.get("note") or NoteForm(prefix="note"),
-        "task_form": bound.get("task") or TaskForm(prefix="task"),
+        "task_form": bound.get("task") or TaskForm(prefix="task", case=case),
         "close_form": bound.get("close") or CaseCloseForm(prefix="close"),
         "done_form": bound.get("done"),
         "measure_form": bound.get("measure") or MeasureProposeForm(case=case, prefix="measure"),
@@ -417,7 +417,7 @@ def note_add_page(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def task_add_page(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
-    form = TaskForm(request.POST, prefix="task")
+    form = TaskForm(request.POST, prefix="task", case=case)
     return submit(
         request,
         case.pk,

@@ -328,6 +328,35 @@ def test_notes_and_tasks_are_added_from_the_page(casework: Casework) -> None:
     assert "The farm manager denies it." in page and "Weigh the store" in page
 
 
+def test_a_task_is_given_to_a_member_of_the_body_who_may_read_the_case(casework: Casework, make_member) -> None:  # type: ignore[no-untyped-def]
+    from ombud.accounts.models import Role
+    from ombud.cases.models import CaseTask
+
+    clerk = make_member(casework.force.body_a, Role.INTAKE_CLERK)
+    other_body = make_member(casework.force.body_b, Role.INVESTIGATOR)
+    client = logged_in(casework.investigator)
+    page = html(client.get(case_url(casework.case)))
+    options = page.split('name="task-assignee"')[1].split("</select>")[0]
+    assert f'value="{casework.head.pk}"' in options and f'value="{clerk.pk}"' not in options
+    due = str(timezone.localdate() + dt.timedelta(days=9))
+    url = reverse("case_task_add", args=[casework.case.pk])
+    for refused in (clerk, other_body):
+        answer = client.post(url, {"task-title": "Weigh it", "task-due_on": due, "task-assignee": refused.pk})
+        assert answer.status_code == 400
+    assert not CaseTask.objects.filter(title="Weigh it").exists()
+    given = client.post(url, {"task-title": "Weigh it", "task-due_on": due, "task-assignee": casework.head.pk})
+    assert given.status_code == 302 and CaseTask.objects.get(title="Weigh it").assignee == casework.head
+    # The API names him by username, as it answers; one who may not read the case is refused.
+    from tests.cases.test_api import client_for
+
+    api = client_for(casework.investigator)
+    tasks = f"/api/v1/cases/{casework.case.pk}/tasks/"
+    body = {"title": "Count the sacks", "due_on": due}
+    assert api.post(tasks, {**body, "assignee": clerk.username}, format="json").status_code == 400
+    made = api.post(tasks, {**body, "assignee": casework.head.username}, format="json")
+    assert made.status_code == 201 and made.json()["assignee"] == casework.head.username
+
+
 def test_the_referral_package_button_downloads_a_package_that_verifies(casework: Casework) -> None:
     evidence_add(actor=casework.investigator, case=casework.case, name="ledger.txt", data=LEDGER)
     response = logged_in(casework.investigator).get(reverse("case_package", args=[casework.case.pk]))
