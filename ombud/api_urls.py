@@ -113,6 +113,8 @@ urlpatterns += [
     ),
     path("meetings/<int:pk>/sign-off/", reviews_api.MeetingSignOff.as_view(), name="api-meeting-sign-off"),
     path("reports/period/", reviews_api.PeriodReport.as_view(), name="api-period-report"),
+    path("reports/period/csv/", reviews_api.PeriodReportFile.as_view(fmt="csv"), name="api-period-report-csv"),
+    path("reports/period/pdf/", reviews_api.PeriodReportFile.as_view(fmt="pdf"), name="api-period-report-pdf"),
 ]
 
 # Early warning: a supervisor's alerts and his answer to each (docs/early-warning.md).

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -24,7 +25,8 @@ from ombud.discipline.models import Measure
 from ombud.org.models import OversightBody, Unit
 from ombud.org.selectors import unit_list_for_user
 from ombud.reviews.models import AgendaItem, Attendance, Directive, Meeting, MeetingKind
-from ombud.reviews.reports import Figures, parse_period, period_report
+from ombud.reviews.reports import Figures, parse_period, period_report, report_file
+from ombud.reviews.reports import PeriodReport as PeriodReportData
 from ombud.reviews.selectors import (
     ItemAsRead,
     TargetNode,
@@ -413,28 +415,46 @@ class MeetingResolutions(StaffView):
         return Response(_meeting_data(request.user, meeting), status=status.HTTP_201_CREATED)
 
 
-class PeriodReport(StaffView):
+def _period_report_asked(request: Request) -> PeriodReportData:
+    """The report the query asks for (``since``, ``until``, ``unit`` as a code), through the reader's
+    reach: a unit outside it, or the whole force for one who holds only some units, is not found."""
+    units, whole_force = report_units_for_user(request.user)
+    try:
+        since, until = parse_period(request.query_params.get("since", ""), request.query_params.get("until", ""))
+    except ValueError as exc:
+        raise ApiValidationError({"since": [str(exc)]}) from None
+    code = search_text(request.query_params.get("unit", ""), 100)
+    unit = units.filter(code=code).first() if code else None
+    if (code and unit is None) or (unit is None and not whole_force):
+        raise NotFoundForUser
+    return period_report(unit=unit, since=since, until=until)
+
+
+REPORT_QUERY = [
+    OpenApiParameter("since", str, required=True, description="first day, YYYY-MM-DD"),
+    OpenApiParameter("until", str, required=True, description="last day, YYYY-MM-DD"),
+    OpenApiParameter("unit", str, required=False, description="unit code (default: the whole force)"),
+]
+
+
+class PeriodReportFile(StaffView):
+    """The same report as the page's CSV (a ``total`` row) or PDF (its charts drawn)."""
+
+    fmt = "csv"
+
     @extend_schema(
-        parameters=[
-            OpenApiParameter("since", str, required=True, description="first day, YYYY-MM-DD"),
-            OpenApiParameter("until", str, required=True, description="last day, YYYY-MM-DD"),
-            OpenApiParameter("unit", str, required=False, description="unit code (default: the whole force)"),
-        ],
-        responses={200: PeriodReportSerializer},
+        parameters=REPORT_QUERY,
+        responses={(200, "text/csv"): OpenApiTypes.STR, (200, "application/pdf"): OpenApiTypes.BINARY},
     )
+    def get(self, request: Request) -> HttpResponse:
+        return report_file(_period_report_asked(request), self.fmt)
+
+
+class PeriodReport(StaffView):
+    @extend_schema(parameters=REPORT_QUERY, responses={200: PeriodReportSerializer})
     def get(self, request: Request) -> Response:
-        units, whole_force = report_units_for_user(request.user)
-        try:
-            since, until = parse_period(
-                request.query_params.get("since", ""), request.query_params.get("until", "")
-            )
-        except ValueError as exc:
-            raise ApiValidationError({"since": [str(exc)]}) from None
-        code = search_text(request.query_params.get("unit", ""), 100)
-        unit = units.filter(code=code).first() if code else None
-        if (code and unit is None) or (unit is None and not whole_force):
-            raise NotFoundForUser
-        report = period_report(unit=unit, since=since, until=until)
+        report = _period_report_asked(request)
+        unit, since, until = report.unit, report.since, report.until
         return Response(
             {
                 "unit": unit.code if unit else None,

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, Min, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -670,3 +671,14 @@ def chart_values(bars: Sequence[tuple[str, float]], chart_width: int = 720) -> l
     """Bars for the page's SVG chart, which draws whole numbers, with labels that fit their slot."""
     width = max(CHART_LABEL, int(chart_width / max(len(bars), 1) / CHAR_PIXELS))
     return [(chart_label(label, width), round(value)) for label, value in bars]
+
+
+def report_file(report: PeriodReport, fmt: str) -> HttpResponse:
+    """The report as a CSV or PDF download (the page's ``?format=`` and the API's files)."""
+    name = f"period-report-{report.unit.code if report.unit else 'force'}-{report.since}-{report.until}"
+    if fmt == "csv":
+        response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

@@ -39,7 +39,7 @@ from ombud.reviews.forms import (
     SignOffForm,
 )
 from ombud.reviews.models import AgendaItem, Attendance, DirectiveTarget, Meeting
-from ombud.reviews.reports import chart_values, period_report, report_csv, report_pdf, report_sections
+from ombud.reviews.reports import chart_values, period_report, report_file, report_sections
 from ombud.reviews.selectors import (
     AGENDA_REASONS,
     ItemAsRead,
@@ -427,15 +427,8 @@ def period_report_page(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         report = period_report(unit=data["unit"], since=data["since"], until=data["until"])
         fmt = request.GET.get("format")
-        name = f"period-report-{report.unit.code if report.unit else 'force'}-{report.since}-{report.until}"
-        if fmt == "csv":
-            response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-            return response
-        if fmt == "pdf":
-            response = HttpResponse(report_pdf(report), content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-            return response
+        if fmt in ("csv", "pdf"):
+            return report_file(report, fmt)
     sections = [
         (heading, header, rows, bar_chart(chart_values(bars, CHART_WIDTH), title=heading, width=CHART_WIDTH))
         for heading, header, rows, bars in (report_sections(report) if report else [])

@@ -297,6 +297,14 @@ def test_the_report_page_downloads_the_csv_and_the_pdf(login: Login, force: Forc
     assert rows_of(as_csv.content.decode())["total"]["complaints"] == "3"
     as_pdf = client.get(reverse("period_report"), {**query, "format": "pdf"})
     assert as_pdf["Content-Type"] == "application/pdf" and as_pdf.content.startswith(b"%PDF")
+    # The API gives the same files, the unit by its code.
+    api_query = {**query, "unit": force.units["county_a"].code}
+    api_csv = client.get(reverse("api-period-report-csv"), api_query)
+    assert api_csv["Content-Type"].startswith("text/csv") and api_csv.content == as_csv.content
+    assert api_csv["Content-Disposition"] == as_csv["Content-Disposition"]
+    assert client.get(reverse("api-period-report-pdf"), api_query).content.startswith(b"%PDF")
+    assert client.get(reverse("api-period-report-csv"), {**api_query, "until": "x"}).status_code == 400
+    assert login("alice").get(reverse("api-period-report-csv"), api_query).status_code == 404
 
 
 def test_the_report_is_for_analysts_and_administrators(login: Login, force: Force) -> None:
