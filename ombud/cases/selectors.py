@@ -62,13 +62,14 @@ def task_assignees(case: Case) -> QuerySet[User]:
     today who may read the case (not one too close to it: named in it, or his unit's officers)."""
     today = timezone.localdate()
     members = (
+        # One filter call: the same membership must be of the body, a work role and serving today.
         User.objects.filter(
+            Q(memberships__end_on__isnull=True) | Q(memberships__end_on__gt=today),
             is_active=True,
             memberships__body=case.body,
             memberships__role__in=WORK_ROLES,
             memberships__start_on__lte=today,
         )
-        .filter(Q(memberships__end_on__isnull=True) | Q(memberships__end_on__gt=today))
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
