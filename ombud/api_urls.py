@@ -25,6 +25,7 @@ urlpatterns = [
     path("public/complaints/files/", intake_api.PublicComplaintFiles.as_view(), name="api-public-files"),
     path("public/proofs/", intake_api.PublicProofCheck.as_view(), name="api-public-proof"),
     path("units/", org_api.UnitList.as_view(), name="api-units"),
+    path("officers/<int:pk>/move/", org_api.OfficerMove.as_view(), name="api-officer-move"),
     path("audit/head/", audit_views.AuditHeadView.as_view(), name="api-audit-head"),
     path("audit/verify/", audit_views.AuditVerifyView.as_view(), name="api-audit-verify"),
     path("complaints/", intake_api.StaffInbox.as_view(), name="api-complaints"),

@@ -28,6 +28,7 @@ urlpatterns = [
     path("audit/", audit_views.audit_page, name="audit"),
     path("units/<int:unit_id>/", org_views.unit_detail, name="unit_detail"),
     path("officers/<int:officer_id>/", reviews_views.officer_dossier_page, name="officer_dossier"),
+    path("officers/<int:officer_id>/move/", org_views.officer_move_page, name="officer_move"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ombud.api_urls")),
     path("", include("ombud.intake.urls")),

@@ -260,13 +260,17 @@ def _build_records(force: Force) -> None:
     force.alerts["frank"] = AlertFactory(officer=o["frank"], reasons=["sustained finding"])
 
 
-@pytest.fixture
-def force(db: None) -> Force:
+def force_build() -> Force:
     built = Force()
     _build_units(built)
     _build_people(built)
     _build_records(built)
     return built
+
+
+@pytest.fixture
+def force(db: None) -> Force:
+    return force_build()
 
 
 Login = Callable[[str], Client]

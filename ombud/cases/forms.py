@@ -20,6 +20,7 @@ from ombud.cases.selectors import (
     officers_for_allegation,
     task_assignees,
 )
+from ombud.core.forms import IdsChoiceField, ServiceForm
 from ombud.core.typed import parse_id
 from ombud.intake.models import Category, Complaint
 from ombud.org.models import Officer, Official, OversightBody
@@ -31,29 +32,7 @@ FIND_OFFICER = "find_officer"
 GOODS_CHOICES = [("", _("— not bribery —")), *Goods.choices]
 
 
-class ServiceForm(forms.Form):
-    """A form whose service's ValidationError goes on the field it names, else on the whole form."""
-
-    def add_service_errors(self, error: ValidationError, aliases: dict[str, str] | None = None) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            name = (aliases or {}).get(key, key)
-            self.add_error(name if name in self.fields else None, errors)
-
-
-class ComplaintsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def clean(self, value: Any) -> Any:
-        # Django looks a list of ids up with ``pk__in``, which SQLite and PostgreSQL cannot even
-        # compare with an id beyond a 64-bit integer: refuse it as the choice it is not.
-        for pk in value if isinstance(value, list | tuple) else ():
-            if parse_id(pk) is None:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
-                )
-        return super().clean(value)
-
+class ComplaintsField(IdsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         received = obj.received_at.date().isoformat()
         body = obj.routed_to.name if obj.routed_to else ""

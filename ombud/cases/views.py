@@ -38,7 +38,6 @@ from ombud.cases.forms import (
     FindingDecideForm,
     FindingProposeForm,
     NoteForm,
-    ServiceForm,
     TaskForm,
 )
 from ombud.cases.models import Allegation, Case, CustodyEntry, EvidenceItem
@@ -73,6 +72,7 @@ from ombud.cases.services import (
     task_done,
 )
 from ombud.core.access import NotFoundForUser
+from ombud.core.forms import ServiceForm
 from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.discipline.forms import AppealDecideForm, DecideForm, FollowUpForm, MeasureProposeForm, NotifyForm

@@ -9,8 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ombud.cases.forms import ServiceForm
 from ombud.cases.models import Allegation, Case
+from ombud.core.forms import ServiceForm
 from ombud.discipline.models import Measure
 from ombud.org.models import Officer
 

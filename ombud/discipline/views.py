@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ombud.accounts.scope import scope_for
-from ombud.cases.forms import ServiceForm
 from ombud.cases.selectors import (
     OwnMeasure,
     case_get_for_user,
@@ -32,6 +31,7 @@ from ombud.cases.selectors import (
 )
 from ombud.cases.views import submit
 from ombud.core.access import NotFoundForUser
+from ombud.core.forms import ServiceForm
 from ombud.core.views import render_page
 from ombud.discipline.forms import (
     AppealDecideForm,

@@ -50,6 +50,13 @@ def officer_get_for_user(user: Any, officer_id: int) -> Officer:
     return officer
 
 
+def officer_mover(user: Any, officer: Officer) -> bool:
+    """Whether the user may move this officer (``org.services.officer_move`` checks it again):
+    administrators, never himself."""
+    scope = scope_for(user)
+    return scope.administrator and not scope.barred and scope.own_officer_id != officer.pk
+
+
 def unit_subtree(unit: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(path__startswith=unit.path)
 

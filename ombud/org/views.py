@@ -7,21 +7,34 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ombud.accounts.scope import scope_for
+from ombud.core.access import NotFoundForUser
 from ombud.core.charts import bar_chart
+from ombud.core.typed import parse_id
 from ombud.core.views import complaints_per_year, render_page
 from ombud.intake.models import ComplaintSubject
 from ombud.intake.selectors import complaint_list_for_user
+from ombud.org.forms import OfficerMoveForm
 from ombud.org.models import Officer, OversightBody, Place, PlaceAssignment, Unit
-from ombud.org.selectors import officer_list_for_user, unit_get_for_user, unit_list_for_user
+from ombud.org.selectors import (
+    officer_get_for_user,
+    officer_list_for_user,
+    officer_mover,
+    unit_get_for_user,
+    unit_list_for_user,
+)
+from ombud.org.services import officer_move
 
 # Officers who have left the force keep their last unit; they are not counted as serving there.
 SERVING = (Officer.Status.ACTIVE, Officer.Status.SUSPENDED, Officer.Status.STANDBY)
@@ -37,6 +50,46 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 @require_safe
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render_page(request, "org/unit_detail.html", {"page": unit_page_for(request.user, unit_id)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_move_page(request: HttpRequest, officer_id: int) -> HttpResponse:
+    """Where an officer serves and what he answers for, changed (administrators). A GET with a
+    ``unit`` lists that unit's places to tick (the form's "Show its places", without script)."""
+    officer = officer_get_for_user(request.user, officer_id)
+    if not officer_mover(request.user, officer):
+        raise NotFoundForUser
+    data = request.POST if request.method == "POST" else request.GET
+    chosen = parse_id(data.get("unit", ""))
+    unit = unit_list_for_user(request.user).filter(pk=chosen).first() if chosen is not None else officer.unit
+    current = list(PlaceAssignment.objects.filter(officer=officer, end_on__isnull=True).select_related("place"))
+    form = OfficerMoveForm(
+        data if request.method == "POST" else None,
+        unit=unit,
+        initial={
+            "unit": unit,
+            "on": data.get("on") or timezone.localdate(),
+            "places": [a.place_id for a in current if unit and a.place.unit.path.startswith(unit.path)],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            officer_move(
+                actor=request.user,
+                officer=officer,
+                unit=form.cleaned_data["unit"],
+                places=list(form.cleaned_data["places"]),
+                on=form.cleaned_data["on"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_service_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+        else:
+            messages.success(request, _("Moved. His record keeps where he served before."))
+            return redirect("officer_dossier", officer_id=officer.pk)
+    return render_page(
+        request, "org/officer_move.html", {"officer": officer, "form": form, "current": current, "unit": unit}
+    )
 
 
 # --- the tree -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ombud.cases.forms import ServiceForm
+from ombud.core.forms import ServiceForm
 from ombud.discipline.models import Measure
 from ombud.org.models import OversightBody, Unit
 from ombud.reviews.models import AgendaItem, Attendance, MeetingKind

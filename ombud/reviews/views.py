@@ -21,13 +21,13 @@ from django.views.decorators.http import require_POST, require_safe
 from ombud.accounts.models import Role
 from ombud.accounts.scope import active_memberships, scope_for
 from ombud.audit.services import audit_record_now
-from ombud.cases.forms import ServiceForm
 from ombud.core.access import NotFoundForUser
 from ombud.core.charts import bar_chart
+from ombud.core.forms import ServiceForm
 from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.org.models import OversightBody
-from ombud.org.selectors import unit_get_for_user, unit_list_for_user
+from ombud.org.selectors import officer_mover, unit_get_for_user, unit_list_for_user
 from ombud.reviews.forms import (
     AttendanceForm,
     DirectiveForm,
@@ -69,7 +69,8 @@ from ombud.reviews.services import (
 @require_safe
 def officer_dossier_page(request: HttpRequest, officer_id: int) -> HttpResponse:
     dossier = dossier_read(request.user, officer_id, request.GET)
-    return render_page(request, "reviews/officer_dossier.html", {"dossier": dossier})
+    movable = officer_mover(request.user, dossier.officer)
+    return render_page(request, "reviews/officer_dossier.html", {"dossier": dossier, "movable": movable})
 
 
 # --- directives and their compliance ------------------------------------------------------------------

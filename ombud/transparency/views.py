@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from ombud.accounts.scope import scope_for
-from ombud.cases.forms import ServiceForm
 from ombud.cases.models import Case
 from ombud.cases.selectors import HEAD_ROLES, WORK_ROLES, acts_for
 from ombud.core.access import NotFoundForUser
+from ombud.core.forms import ServiceForm
 from ombud.core.views import page_header, render_page
 from ombud.transparency.models import PublishedOutcome
 from ombud.transparency.selectors import (

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from ombud.risk.models import Alert
 from tests.browser.test_casework_browser import PASSWORD, log_in, log_out
-from tests.conftest import Force, _build_people, _build_records, _build_units
+from tests.conftest import Force, force_build
 from tests.reference import reference_data_ensure
 from tests.risk.helpers import score_with_gus_flagged
 
@@ -23,10 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def scored(transactional_db: None) -> Force:
     # The flush between transactional tests takes the migration-seeded kinds and categories with it.
     reference_data_ensure()
-    force = Force()
-    _build_units(force)
-    _build_people(force)
-    _build_records(force)
+    force = force_build()
     score_with_gus_flagged(force)
     for name in ("dave", "alice"):
         user = force.users[name]
