@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from ombud.accounts import api as accounts_api
 from ombud.audit import views as audit_views
 from ombud.cases import api as cases_api
 from ombud.core.api_root import ApiRoot
@@ -26,6 +27,10 @@ urlpatterns = [
     path("public/proofs/", intake_api.PublicProofCheck.as_view(), name="api-public-proof"),
     path("units/", org_api.UnitList.as_view(), name="api-units"),
     path("officers/<int:pk>/move/", org_api.OfficerMove.as_view(), name="api-officer-move"),
+    path("users/", accounts_api.UserListCreate.as_view(), name="api-users"),
+    path("users/<int:pk>/roles/", accounts_api.UserRoles.as_view(), name="api-user-roles"),
+    path("users/<int:pk>/deactivate/", accounts_api.UserDeactivate.as_view(), name="api-user-deactivate"),
+    path("memberships/<int:pk>/end/", accounts_api.MembershipEnd.as_view(), name="api-membership-end"),
     path("audit/head/", audit_views.AuditHeadView.as_view(), name="api-audit-head"),
     path("audit/verify/", audit_views.AuditVerifyView.as_view(), name="api-audit-verify"),
     path("complaints/", intake_api.StaffInbox.as_view(), name="api-complaints"),

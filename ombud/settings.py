@@ -218,7 +218,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # One name for a choice set that several fields share (a measure's kind, a resolution's measure).
-    "ENUM_NAME_OVERRIDES": {"MeasureKindEnum": "ombud.discipline.models.Measure.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "MeasureKindEnum": "ombud.discipline.models.Measure.Kind",
+        # The roles an account is given (an officer's own comes with his officer record), and every role.
+        "GrantedRoleEnum": "ombud.accounts.models.GRANTED_ROLES",
+        "RoleEnum": "ombud.accounts.models.Role",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ombud.core.openapi.declare_errors",

@@ -22,6 +22,8 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("officer")
 
 
+# The roles an account is given; an officer's own comes with his officer record (the admin).
+GRANTED_ROLES = [(role.value, role.label) for role in Role if role != Role.OFFICER]
 BODY_ROLES = frozenset({Role.INTAKE_CLERK, Role.INVESTIGATOR, Role.BODY_HEAD})
 UNIT_ROLES = frozenset({Role.SUPERVISOR, Role.ANALYST})
 

@@ -10,15 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ombud.core.forms import IdsChoiceField, ServiceForm
+from ombud.core.trees import depth_first
 from ombud.org.models import Place, Unit
 
 # Two no-break spaces a level: the select reads as the tree it is.
 INDENT = "\u00a0\u00a0"
+# More places than a page of ticks can sensibly offer: the administrator picks a lower unit.
+PLACES_LISTED = 300
 
 
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{INDENT * obj.depth}{obj.name} ({obj.code})"
+def unit_choices() -> list[tuple[int, str]]:
+    """Every unit in the tree's order, each below its parent and siblings by name (the stored
+    paths sort as text: /1/10/ before /1/2/)."""
+    units = list(Unit.objects.order_by("name", "pk"))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered = depth_first(children.get(None, []), lambda unit: children.get(unit.pk, []))
+    return [(unit.pk, f"{INDENT * unit.depth}{unit.name} ({unit.code})") for unit in ordered]
 
 
 class PlacesField(IdsChoiceField):
@@ -27,7 +36,7 @@ class PlacesField(IdsChoiceField):
 
 
 class OfficerMoveForm(ServiceForm):
-    unit = UnitChoiceField(label=_("Serves at"), queryset=Unit.objects.order_by("path"), empty_label=None)
+    unit = forms.ModelChoiceField(label=_("Serves at"), queryset=Unit.objects.all(), empty_label=None)
     places = PlacesField(
         label=_("Answers for"),
         queryset=Place.objects.none(),
@@ -40,16 +49,20 @@ class OfficerMoveForm(ServiceForm):
     )
     on = forms.DateField(
         label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO whatever the language: a date input reads no other form.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The day the move takes effect: today, or a past day after his last recorded change."),
     )
 
     def __init__(self, *args: Any, unit: Unit | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+        self.fields["unit"].choices = unit_choices()  # type: ignore[attr-defined]
         places = self.fields["places"]
         assert isinstance(places, forms.ModelMultipleChoiceField)
+        self.places_under = 0
         if unit is not None:
-            places.queryset = (
-                Place.objects.filter(unit__path__startswith=unit.path).select_related("unit").order_by("name")
-            )
+            under = Place.objects.filter(unit__path__startswith=unit.path)
+            self.places_under = under.count()
+            if self.places_under <= PLACES_LISTED:
+                places.queryset = under.select_related("unit").order_by("name")

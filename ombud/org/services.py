@@ -101,9 +101,9 @@ def officer_release_places(*, actor: Any, officer: Officer, on: dt.date) -> int:
         return ended
 
 
-# Who has left the force is not moved; who is suspended or on standby keeps a station (his
-# measure may end) but answers for no place while it holds.
-_NOT_MOVED = (Officer.Status.RETIRED, Officer.Status.DISMISSED)
+# Who has left the force is not moved (nor offered a move); who is suspended or on standby keeps a
+# station (his measure may end) but answers for no place while it holds.
+NOT_MOVED = (Officer.Status.RETIRED, Officer.Status.DISMISSED)
 
 
 @dataclass(frozen=True)
@@ -146,12 +146,7 @@ def officer_move(
             _station_start(officer, target, day)
         elif not started and not ended:
             raise ValidationError(_("Nothing changes: he already serves there and answers for these places."))
-        for assignment in ended:
-            assignment.end_on = day
-            assignment.save(update_fields=["end_on"])
-        PlaceAssignment.objects.bulk_create(
-            [PlaceAssignment(officer=officer, place=place, start_on=day) for place in started]
-        )
+        _places_change(officer, ended, started, day)
         audit_record(
             actor=actor,
             action="officer.move",
@@ -177,12 +172,12 @@ def officer_mover_required(actor: Any, officer: Officer) -> None:
 
 
 def _move_checked(officer: Officer, unit: Unit | None, places: list[Place], day: dt.date) -> None:
-    if unit is None:
-        raise ValidationError({"unit": _("He serves nowhere yet: give the unit he moves to.")})
-    if officer.status in _NOT_MOVED:
+    if officer.status in NOT_MOVED:
         raise ValidationError(
             _("He has left the force (%(status)s): he is not moved.") % {"status": officer.get_status_display()}
         )
+    if unit is None:
+        raise ValidationError({"unit": _("He serves nowhere yet: give the unit he moves to.")})
     if places and officer.status != Officer.Status.ACTIVE:
         raise ValidationError(
             {
@@ -203,7 +198,9 @@ def _move_checked(officer: Officer, unit: Unit | None, places: list[Place], day:
         raise ValidationError(
             {"on": _("His assignments last changed on %(day)s: a move is dated on or after it.") % {"day": last}}
         )
-    outside = sorted(place.name for place in places if not place.unit.path.startswith(unit.path))
+    outside = sorted(
+        f"{place.name} ({place.code})" for place in places if not place.unit.path.startswith(unit.path)
+    )
     if outside:
         raise ValidationError(
             {
@@ -222,10 +219,47 @@ def _last_change(officer: Officer) -> dt.date | None:
 
 
 def _station_start(officer: Officer, unit: Unit, day: dt.date) -> StationAssignment:
-    StationAssignment.objects.filter(officer=officer, end_on__isnull=True).update(end_on=day)
+    """He serves at ``unit`` from ``day``. A move on the day the current assignment began corrects
+    it: that assignment held no day and goes, and the one it ended, if at the same unit, goes on
+    unbroken (so a move undone the same day leaves the record as it was)."""
+    current = StationAssignment.objects.filter(officer=officer, end_on__isnull=True).first()
+    if current is not None and current.start_on == day:
+        current.delete()
+    elif current is not None:
+        current.end_on = day
+        current.save(update_fields=["end_on"])
     officer.unit = unit
     officer.save(update_fields=["unit"])
+    resumed = StationAssignment.objects.filter(officer=officer, unit=unit, end_on=day).first()
+    if resumed is not None:
+        resumed.end_on = None
+        resumed.save(update_fields=["end_on"])
+        return resumed
     return StationAssignment.objects.create(officer=officer, unit=unit, start_on=day)
+
+
+def _places_change(officer: Officer, ended: list[PlaceAssignment], started: list[Place], day: dt.date) -> None:
+    """The same rule for places: one taken on the day it ends held no day and goes; one that ended
+    on the day and is taken up again goes on."""
+    for assignment in ended:
+        if assignment.start_on == day:
+            assignment.delete()
+        else:
+            assignment.end_on = day
+            assignment.save(update_fields=["end_on"])
+    resumed = {
+        a.place_id: a for a in PlaceAssignment.objects.filter(officer=officer, place__in=started, end_on=day)
+    }
+    for assignment in resumed.values():
+        assignment.end_on = None
+        assignment.save(update_fields=["end_on"])
+    PlaceAssignment.objects.bulk_create(
+        [
+            PlaceAssignment(officer=officer, place=place, start_on=day)
+            for place in started
+            if place.pk not in resumed
+        ]
+    )
 
 
 def body_create(

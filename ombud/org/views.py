@@ -25,7 +25,7 @@ from ombud.core.typed import parse_id
 from ombud.core.views import complaints_per_year, render_page
 from ombud.intake.models import ComplaintSubject
 from ombud.intake.selectors import complaint_list_for_user
-from ombud.org.forms import OfficerMoveForm
+from ombud.org.forms import PLACES_LISTED, OfficerMoveForm
 from ombud.org.models import Officer, OversightBody, Place, PlaceAssignment, Unit
 from ombud.org.selectors import (
     officer_get_for_user,
@@ -34,7 +34,7 @@ from ombud.org.selectors import (
     unit_get_for_user,
     unit_list_for_user,
 )
-from ombud.org.services import officer_move
+from ombud.org.services import NOT_MOVED, officer_move
 
 # Officers who have left the force keep their last unit; they are not counted as serving there.
 SERVING = (Officer.Status.ACTIVE, Officer.Status.SUSPENDED, Officer.Status.STANDBY)
@@ -55,17 +55,26 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def officer_move_page(request: HttpRequest, officer_id: int) -> HttpResponse:
-    """Where an officer serves and what he answers for, changed (administrators). A GET with a
-    ``unit`` lists that unit's places to tick (the form's "Show its places", without script)."""
+    """Where an officer serves and what he answers for, changed (administrators). The places offered
+    are those of the unit chosen: "Show its places", or a move sent with another unit than the one
+    whose places were listed, lists that unit's places to tick and moves nothing yet."""
     officer = officer_get_for_user(request.user, officer_id)
-    if not officer_mover(request.user, officer):
+    if not officer_mover(request.user, officer) or officer.status in NOT_MOVED:
         raise NotFoundForUser
-    data = request.POST if request.method == "POST" else request.GET
+    posted = request.method == "POST"
+    data = request.POST if posted else request.GET
     chosen = parse_id(data.get("unit", ""))
     unit = unit_list_for_user(request.user).filter(pk=chosen).first() if chosen is not None else officer.unit
-    current = list(PlaceAssignment.objects.filter(officer=officer, end_on__isnull=True).select_related("place"))
+    listed_for = parse_id(request.POST.get("shown", "")) if posted else None
+    unit_changed = posted and unit is not None and listed_for != unit.pk
+    showing = posted and ("show" in request.POST or unit_changed)
+    current = list(
+        PlaceAssignment.objects.filter(officer=officer, end_on__isnull=True)
+        .select_related("place")
+        .order_by("place__name")
+    )
     form = OfficerMoveForm(
-        data if request.method == "POST" else None,
+        request.POST if posted and not showing else None,
         unit=unit,
         initial={
             "unit": unit,
@@ -73,23 +82,28 @@ def officer_move_page(request: HttpRequest, officer_id: int) -> HttpResponse:
             "places": [a.place_id for a in current if unit and a.place.unit.path.startswith(unit.path)],
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and not showing and form.is_valid():
+        target, places = form.cleaned_data["unit"], list(form.cleaned_data["places"])
+        if form.places_under > PLACES_LISTED:
+            # None was listed to tick: he keeps those he answers for under the unit.
+            places = [a.place for a in current if a.place.unit.path.startswith(target.path)]
         try:
             officer_move(
-                actor=request.user,
-                officer=officer,
-                unit=form.cleaned_data["unit"],
-                places=list(form.cleaned_data["places"]),
-                on=form.cleaned_data["on"],
+                actor=request.user, officer=officer, unit=target, places=places, on=form.cleaned_data["on"]
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_service_errors(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
         else:
             messages.success(request, _("Moved. His record keeps where he served before."))
             return redirect("officer_dossier", officer_id=officer.pk)
-    return render_page(
-        request, "org/officer_move.html", {"officer": officer, "form": form, "current": current, "unit": unit}
-    )
+    context = {
+        "officer": officer,
+        "form": form,
+        "current": current,
+        "unit": unit,
+        "reshown": unit_changed and "show" not in request.POST,
+    }
+    return render_page(request, "org/officer_move.html", context)
 
 
 # --- the tree -----------------------------------------------------------------------------------

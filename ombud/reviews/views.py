@@ -28,6 +28,7 @@ from ombud.core.typed import parse_id
 from ombud.core.views import render_page
 from ombud.org.models import OversightBody
 from ombud.org.selectors import officer_mover, unit_get_for_user, unit_list_for_user
+from ombud.org.services import NOT_MOVED
 from ombud.reviews.forms import (
     AttendanceForm,
     DirectiveForm,
@@ -69,7 +70,7 @@ from ombud.reviews.services import (
 @require_safe
 def officer_dossier_page(request: HttpRequest, officer_id: int) -> HttpResponse:
     dossier = dossier_read(request.user, officer_id, request.GET)
-    movable = officer_mover(request.user, dossier.officer)
+    movable = officer_mover(request.user, dossier.officer) and dossier.officer.status not in NOT_MOVED
     return render_page(request, "reviews/officer_dossier.html", {"dossier": dossier, "movable": movable})
 
 

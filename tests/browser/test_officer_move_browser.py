@@ -37,7 +37,7 @@ def test_an_administrator_moves_an_officer_to_another_station_and_village(page: 
 
     page.get_by_label("Serves at").select_option(str(built.units["b1"].pk))
     page.get_by_role("button", name="Show its places").click()
-    page.wait_for_url(re.compile(r"\?.*unit="))
+    page.get_by_label("South B1 village (Station B1)").wait_for()
     assert page.get_by_label("North A1 village (Station A1)").count() == 0
     page.get_by_label("South B1 village (Station B1)").check()
     page.get_by_role("button", name="Move", exact=True).click()

@@ -82,7 +82,7 @@ def test_a_place_kept_goes_on_and_only_the_others_change(force: Force) -> None:
 @pytest.mark.parametrize(
     ("change", "said"),
     [
-        ({"places": ["b1_north"]}, "Not in Station A1 or the units under it: North B1 village."),
+        ({"places": ["b1_north"]}, "Not in Station A1 or the units under it: North B1 village (PL-B1-North)."),
         ({"on": TODAY + dt.timedelta(days=1)}, "A move is recorded on the day it takes effect, not before."),
         ({"on": dt.date(2012, 2, 1)}, "He was hired on 2012-03-01, after that day."),
         ({"on": dt.date(2012, 3, 1), "unit": "b1", "places": []}, "His assignments last changed on"),
@@ -155,12 +155,20 @@ def test_an_administrator_moves_an_officer_from_his_dossier(force: Force, login:
     assert move_url in dossier.content.decode()
     page = client.get(move_url).content.decode()
     assert "Serves at Station A1." in page and "North A1 village" in page and "North B1 village" not in page
-    # "Show its places" asks again with the unit chosen: its places are offered.
-    shown = client.get(move_url, {"unit": force.units["b1"].pk, "on": TODAY.isoformat()}).content.decode()
+    # "Show its places" asks again with the unit chosen: its places are offered, nothing moves.
+    shown = client.post(
+        move_url, {"unit": force.units["b1"].pk, "shown": force.units["a1"].pk, "show": "1", "on": ""}
+    ).content.decode()
     assert "North B1 village" in shown and "North A1 village (Station A1)" not in shown
+    assert posting(frank) == ("STN-A1", ["PL-A1-North"])
     answer = client.post(
         move_url,
-        {"unit": force.units["b1"].pk, "places": [force.places["b1_south"].pk], "on": TODAY.isoformat()},
+        {
+            "unit": force.units["b1"].pk,
+            "shown": force.units["b1"].pk,
+            "places": [force.places["b1_south"].pk],
+            "on": TODAY.isoformat(),
+        },
         follow=True,
     )
     assert answer.redirect_chain[-1][0] == reverse("officer_dossier", args=[frank.pk])
@@ -170,12 +178,89 @@ def test_an_administrator_moves_an_officer_from_his_dossier(force: Force, login:
     assert "Station A1" in stations and "Station B1" in stations
 
 
+def test_a_move_sent_with_another_unit_than_the_places_listed_lists_its_places_first(
+    force: Force, login: Login
+) -> None:
+    frank, client = force.officers["frank"], login("admin")
+    # The administrator chose Station B1 but sent the form with Station A1's village still ticked.
+    answer = client.post(
+        reverse("officer_move", args=[frank.pk]),
+        {
+            "unit": force.units["b1"].pk,
+            "shown": force.units["a1"].pk,
+            "places": [force.places["a1_north"].pk],
+            "on": TODAY.isoformat(),
+        },
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "The places below are those of Station B1" in page
+    assert "South B1 village (Station B1)" in page and "is not one of the available choices" not in page
+    assert posting(frank) == ("STN-A1", ["PL-A1-North"])
+
+
+def test_a_unit_with_too_many_places_to_list_keeps_those_he_answers_for(
+    force: Force, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ombud.org.forms.PLACES_LISTED", 1)
+    monkeypatch.setattr("ombud.org.views.PLACES_LISTED", 1)
+    frank, client, county = force.officers["frank"], login("admin"), force.units["county_a"]
+    url = reverse("officer_move", args=[frank.pk])
+    page = client.post(url, {"unit": county.pk, "show": "1"}).content.decode()
+    assert "4 places lie under this unit, too many to list" in page
+    answer = client.post(url, {"unit": county.pk, "shown": county.pk, "on": TODAY.isoformat()})
+    assert answer.status_code == 302
+    assert posting(frank) == ("CTY-A", ["PL-A1-North"])
+
+
+def test_a_move_undone_the_same_day_leaves_the_record_as_it_was(force: Force) -> None:
+    frank = force.officers["frank"]
+    before = list(StationAssignment.objects.filter(officer=frank).values_list("unit_id", "start_on", "end_on"))
+    places = list(PlaceAssignment.objects.filter(officer=frank).values_list("place_id", "start_on", "end_on"))
+    officer_move(actor=None, officer=frank, unit=force.units["b1"], places=[force.places["b1_north"]])
+    officer_move(actor=None, officer=frank, unit=force.units["a1"], places=[force.places["a1_north"]])
+    assert (
+        list(StationAssignment.objects.filter(officer=frank).values_list("unit_id", "start_on", "end_on"))
+        == before
+    )
+    assert (
+        list(PlaceAssignment.objects.filter(officer=frank).values_list("place_id", "start_on", "end_on")) == places
+    )
+    assert AuditEntry.objects.filter(action="officer.move").count() == 2  # both moves stay in the log
+
+
+def test_an_officer_who_left_is_offered_no_move(force: Force, login: Login) -> None:
+    gus, client = force.officers["gus"], login("admin")
+    Officer.objects.filter(pk=gus.pk).update(status=Officer.Status.RETIRED)
+    assert (
+        reverse("officer_move", args=[gus.pk])
+        not in client.get(reverse("officer_dossier", args=[gus.pk])).content.decode()
+    )
+    assert client.get(reverse("officer_move", args=[gus.pk])).status_code == 404
+    answer = APIClient()
+    answer.force_authenticate(force.users["admin"])
+    refused = answer.post(reverse("api-officer-move", args=[gus.pk]), {"places": []}, format="json")
+    assert refused.status_code == 400 and "He has left the force" in str(refused.json())
+
+
+def test_the_day_is_given_as_the_date_input_reads_it_in_every_language(force: Force, login: Login) -> None:
+    client = login("admin")
+    for language in ("en", "ko", "zh-hans"):
+        client.cookies["django_language"] = language
+        page = client.get(reverse("officer_move", args=[force.officers["frank"].pk])).content.decode()
+        assert f'type="date" name="on" value="{TODAY.isoformat()}"' in page, language
+
+
 def test_the_page_puts_a_refusal_on_its_field_and_changes_nothing(force: Force, login: Login) -> None:
     frank, client = force.officers["frank"], login("admin")
     before = records()
     answer = client.post(
         reverse("officer_move", args=[frank.pk]),
-        {"unit": force.units["a1"].pk, "places": [force.places["a1_north"].pk], "on": "2030-01-01"},
+        {
+            "unit": force.units["a1"].pk,
+            "shown": force.units["a1"].pk,
+            "places": [force.places["a1_north"].pk],
+            "on": "2030-01-01",
+        },
     )
     assert answer.status_code == 200
     assert "A move is recorded on the day it takes effect, not before." in answer.content.decode()
@@ -266,7 +351,7 @@ def test_the_command_moves_a_whole_rotation(force: Force, tmp_path: Path) -> Non
         "--quiet",
         stdout=out,
     )
-    assert "Moved 2 officers: 3 places started, 1 ended." in out.getvalue()
+    assert "Moved 2 officers. Places taken up: 3; given up: 1." in out.getvalue()
     assert posting(force.officers["frank"]) == ("STN-B1", ["PL-B1-North", "PL-B1-South"])
     # The second row takes the first's place the same day it was left.
     assert posting(force.officers["ivan"]) == ("STN-A1", ["PL-A1-North"])
@@ -284,7 +369,7 @@ def test_the_command_names_every_bad_row_and_moves_nobody(force: Force, tmp_path
         call_command("officers", "move", path, "--quiet", stderr=err)
     said = err.getvalue()
     assert f"{path}:3: No officer has the badge 'NOBODY'." in said
-    assert f"{path}:4: Not in Station A1 or the units under it: North B2 village." in said
+    assert f"{path}:4: Not in Station A1 or the units under it: North B2 village (PL-B2-North)." in said
     assert records() == before and posting(force.officers["frank"]) == ("STN-A1", ["PL-A1-North"])
     with pytest.raises(CommandError, match="the header lacks places"):
         call_command("officers", "move", move_file(tmp_path, "badge,unit\nA1-001,STN-B1\n"), stderr=err)

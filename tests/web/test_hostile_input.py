@@ -31,7 +31,8 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.throttling import SimpleRateThrottle
 
-from ombud.accounts.models import Membership, User
+from ombud.accounts.models import Membership, Role, User
+from ombud.accounts.services import membership_grant, user_create
 from ombud.audit.models import AuditEntry
 from ombud.cases.models import Case
 from ombud.intake.services import complaint_file
@@ -61,6 +62,8 @@ ROUTE_IDS = {
 # The API's {id}, by the segment before it.
 API_IDS = {
     "agenda-items": "reviews.AgendaItem",
+    "memberships": "accounts.Membership",
+    "users": "accounts.User",
     "allegations": "cases.Allegation",
     "cases": "cases.Case",
     "complaints": "intake.Complaint",
@@ -139,6 +142,10 @@ def province(db: None, monkeypatch: pytest.MonkeyPatch) -> Province:
     for case in (Case.objects.filter(status="open").first(), Case.objects.filter(status="open").last()):
         CaseTaskFactory(case=case)
     filed = complaint_file(actor=None, data=complaint_about(Officer.objects.first()))
+    # The last account and role, whose ids the sweep draws from: the administrator's sweep ends the
+    # role and closes the account, and no persona loses the rights the rest of the sweep needs.
+    spare = user_create(actor=None, username="spare", password=None)
+    membership_grant(actor=None, user=spare, role=Role.ANALYST)
     return Province([*User.objects.order_by("pk"), None], filed.receipt)
 
 

@@ -91,12 +91,9 @@ class Command(BaseCommand):
                 % {"n": len(problems)}
             ) from None
         self.stdout.write(
-            ngettext(
-                "Moved %(n)d officer: %(started)d places started, %(ended)d ended.",
-                "Moved %(n)d officers: %(started)d places started, %(ended)d ended.",
-                moved,
-            )
-            % {"n": moved, "started": started, "ended": ended}
+            ngettext("Moved %(n)d officer.", "Moved %(n)d officers.", moved) % {"n": moved}
+            + " "
+            + _("Places taken up: %(started)d; given up: %(ended)d.") % {"started": started, "ended": ended}
         )
 
 
