@@ -107,6 +107,7 @@ urlpatterns += [
     path("directives/<int:pk>/", reviews_api.DirectiveDetail.as_view(), name="api-directive"),
     path("directives/<int:pk>/meetings/", reviews_api.DirectiveMeetings.as_view(), name="api-directive-meetings"),
     path("officers/<int:pk>/dossier/", reviews_api.OfficerDossier.as_view(), name="api-officer-dossier"),
+    path("meetings/", reviews_api.MeetingListCreate.as_view(), name="api-meetings"),
     path("meetings/<int:pk>/", reviews_api.MeetingDetail.as_view(), name="api-meeting"),
     path("meetings/<int:pk>/attendance/", reviews_api.MeetingAttendance.as_view(), name="api-meeting-attendance"),
     path("meetings/<int:pk>/agenda/", reviews_api.MeetingAgenda.as_view(), name="api-meeting-agenda"),

@@ -128,7 +128,10 @@ def officer_move(
     day = on or timezone.localdate()
     with transaction.atomic():
         # Two moves of one officer at the same moment would both end the same assignment.
-        given, officer = officer, Officer.objects.select_for_update().select_related("unit").get(pk=officer.pk)
+        given, officer = (
+            officer,
+            Officer.objects.select_for_update(of=("self",)).select_related("unit").get(pk=officer.pk),
+        )
         target = unit or officer.unit
         _move_checked(officer, target, places, day)
         assert target is not None  # _move_checked refuses a move to nowhere

@@ -85,6 +85,16 @@ class MeetingScheduleSerializer(serializers.Serializer[dict[str, Any]]):
             self.fields["unit"].queryset = unit_list_for_user(user)  # type: ignore[attr-defined]
 
 
+class OwnMeetingSerializer(MeetingScheduleSerializer):
+    """A meeting no directive asked for: a unit's own (``unit``; the body is the one the user acts
+    for over it) or a body's (``body``)."""
+
+    unit = SafePrimaryKeyRelatedField(queryset=Unit.objects.none(), required=False, allow_null=True)
+    body = SafePrimaryKeyRelatedField(queryset=OversightBody.objects.all(), required=False, allow_null=True)
+    period_start = CalendarDateField(required=False, help_text="The records' period (default: as a dossier's)")
+    period_end = CalendarDateField(required=False, help_text="Default: the meeting's first day")
+
+
 class AttendanceSerializer(serializers.Serializer[dict[str, Any]]):
     present = serializers.DictField(child=serializers.BooleanField(), help_text="officer id -> present")
     notes = serializers.DictField(child=serializers.CharField(max_length=200, allow_blank=True), required=False)
@@ -266,6 +276,24 @@ class DirectiveListCreate(ListAnswers, StaffView):
         serializer.is_valid(raise_exception=True)
         directive = directive_issue(actor=request.user, **serializer.validated_data)
         return Response(DirectiveSerializer(directive).data, status=status.HTTP_201_CREATED)
+
+
+class MeetingListCreate(ListAnswers, StaffView):
+    """The meetings the user may read, the latest first; a POST schedules one no directive asked for."""
+
+    @extend_schema(responses={200: MeetingSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        meetings = meeting_list_for_user(request.user).select_related("unit", "body").order_by("-starts_on", "-pk")
+        return self.listed(request, MeetingSerializer, meetings)
+
+    @extend_schema(request=OwnMeetingSerializer, responses={201: MeetingRecordSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = OwnMeetingSerializer(data=request.data, user=request.user)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data["kind"] = data.pop("meeting_kind", MeetingKind.GENERAL_ASSEMBLY)
+        meeting = meeting_schedule(actor=request.user, **data)
+        return Response(_meeting_data(request.user, meeting), status=status.HTTP_201_CREATED)
 
 
 class DirectiveDetail(StaffView):

@@ -227,3 +227,67 @@ def test_the_api_records_a_meeting_from_schedule_to_sign_off(
 
 def test_the_api_hides_a_meeting_from_another_county(login: Login, force: Force, meeting: Meeting) -> None:
     assert login("charlie").get(reverse("api-meeting", args=[meeting.pk])).status_code == 404
+
+
+def test_the_api_schedules_a_units_own_meeting_and_a_bodys(login: Login, force: Force) -> None:
+    bob = login("bob")
+    own = bob.post(
+        reverse("api-meetings"),
+        {"unit": force.units["a1"].pk, "title": "Station A1 assembly", "starts_on": today().isoformat()},
+        content_type="application/json",
+    )
+    assert own.status_code == 201, own.content
+    made = own.json()
+    # No directive asked for it: the body is the one bob acts for over the station.
+    assert (made["directive"], made["body"], made["unit"], made["kind"]) == (
+        None,
+        "BODY-A",
+        "STN-A1",
+        "general_assembly",
+    )
+    assert {row["officer"] for row in made["attendance"]} == {force.officers["frank"].pk, force.officers["gus"].pk}
+    body_meeting = bob.post(
+        reverse("api-meetings"),
+        {
+            "body": force.bodies["a"].pk,
+            "meeting_kind": "review",
+            "title": "Review",
+            "starts_on": today().isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert body_meeting.status_code == 201 and body_meeting.json()["unit"] is None
+    listed = [m["id"] for m in bob.get(reverse("api-meetings")).json()["results"]]
+    assert set(listed) == {made["id"], body_meeting.json()["id"]}
+    # Another county's investigator neither lists nor reads them.
+    assert login("charlie").get(reverse("api-meetings")).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "status", "field"),
+    [
+        ("bob", {"title": "Assembly", "starts_on": "2026-01-01"}, 400, "body"),
+        (
+            "bob",
+            {"unit": "a1", "title": "Assembly", "starts_on": "2026-01-02", "ends_on": "2026-01-01"},
+            400,
+            "ends_on",
+        ),
+        ("bob", {"unit": "b1", "title": "Assembly", "starts_on": "2026-01-01"}, 400, "unit"),
+        ("bob", {"body": "b", "title": "Assembly", "starts_on": "2026-01-01"}, 403, None),
+        ("dave", {"unit": "a1", "title": "Assembly", "starts_on": "2026-01-01"}, 403, None),
+    ],
+)
+def test_the_api_refuses_a_meeting_it_cannot_schedule_and_writes_nothing(
+    login: Login, force: Force, who: str, body: dict[str, str], status: int, field: str | None
+) -> None:
+    sent = dict(body)
+    if "unit" in sent:
+        sent["unit"] = force.units[sent["unit"]].pk  # type: ignore[assignment]
+    if "body" in sent:
+        sent["body"] = force.bodies[sent["body"]].pk  # type: ignore[assignment]
+    answer = login(who).post(reverse("api-meetings"), sent, content_type="application/json")
+    assert answer.status_code == status, answer.content
+    if field:
+        assert field in answer.json()
+    assert not Meeting.objects.exists()
