@@ -57,16 +57,25 @@ def case_open(
     if not title.strip():
         raise ValidationError({"title": _("Give the case a title.")})
     _require_body_role(actor, body, {Role.INVESTIGATOR, Role.BODY_HEAD})
-    complaints = complaints or []
-    foreign = [c.reference for c in complaints if c.routed_to_id != body.pk]
-    if foreign:
-        raise ValidationError(
-            {
-                "complaints": _("These complaints are not routed to this body: %(refs)s")
-                % {"refs": ", ".join(foreign)}
-            }
-        )
     with transaction.atomic():
+        # Read again under lock: a complaint closed, escalated or taken into another case a moment
+        # ago is not what the form showed.
+        complaints = list(
+            Complaint.objects.select_for_update().filter(pk__in=[c.pk for c in complaints or []]).order_by("pk")
+        )
+        foreign = [c.reference for c in complaints if c.routed_to_id != body.pk]
+        if foreign:
+            raise ValidationError(
+                {
+                    "complaints": _("These complaints are not routed to this body: %(refs)s")
+                    % {"refs": ", ".join(foreign)}
+                }
+            )
+        closed = [c.reference for c in complaints if c.status == Complaint.Status.CLOSED]
+        if closed:
+            raise ValidationError(
+                {"complaints": _("These complaints are closed: %(refs)s") % {"refs": ", ".join(closed)}}
+            )
         case = Case.objects.create(
             number=_next_number(body, now),
             body=body,

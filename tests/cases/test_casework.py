@@ -27,7 +27,9 @@ from ombud.cases.services import (
 )
 from ombud.core.files import blob_path
 from ombud.intake.models import Category, Complaint, ComplaintEvent
+from ombud.intake.services import complaint_file
 from tests.cases.conftest import Casework
+from tests.intake.conftest import complaint_about
 
 
 def _bribery() -> Category:
@@ -48,6 +50,19 @@ def test_a_body_cannot_open_a_case_on_another_body_s_complaint(casework: Casewor
     complaint = casework.case.complaints.get()
     with pytest.raises(ValidationError):
         case_open(actor=outsider, body=casework.force.body_b, title="Grab", complaints=[complaint])
+
+
+def test_a_closed_complaint_is_not_taken_into_a_new_case(casework: Casework) -> None:
+    filed = complaint_file(actor=None, data=complaint_about(casework.force.grain_officer))
+    Complaint.objects.filter(pk=filed.complaint.pk).update(status=Complaint.Status.CLOSED)
+    cases = Case.objects.count()
+    # The form that offered it showed it open: the service reads it again, under lock.
+    with pytest.raises(ValidationError, match="These complaints are closed"):
+        case_open(
+            actor=casework.investigator, body=casework.force.body_a, title="Late", complaints=[filed.complaint]
+        )
+    assert Case.objects.count() == cases
+    assert Complaint.objects.get(pk=filed.complaint.pk).status == Complaint.Status.CLOSED
 
 
 def test_a_bribery_allegation_says_what_was_given(casework: Casework) -> None:
