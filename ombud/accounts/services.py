@@ -100,35 +100,45 @@ def administrator_required(actor: Any) -> None:
         raise PermissionDenied(_("Only administrators manage users and their roles."))
 
 
+def _administrators_locked() -> None:
+    """Every change that could leave the force without an administrator takes this one lock first,
+    before any other: the accounts that are or were ever administrators (or superusers), in id
+    order. Two such changes then run one after the other, each counting what the other left, and
+    never wait on each other's rows crosswise."""
+    ever = Membership.objects.filter(role=Role.ADMINISTRATOR).values("user_id")
+    list(
+        User.objects.select_for_update()
+        .filter(Q(is_superuser=True) | Q(pk__in=ever))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _administrators_left(
     *, without_user: User | None = None, without_membership: Membership | None = None
 ) -> bool:
     """Whether someone will still administer the force once a user or a role is taken away: an
     open, active account not barred by a measure, superuser or holding the administrator role with
-    no end day (a role ending later leaves nobody once it ends). The rows counted are locked, so two
-    administrators cannot each take the other's role away at the same moment."""
+    no end day (a role ending later leaves nobody once it ends). Read after
+    ``_administrators_locked``."""
     today = timezone.localdate()
     usable = Q(is_active=True) & ~Q(officer__status__in=sorted(BARRED_STATUSES))
-    holders = User.objects.filter(usable).filter(
-        Q(is_superuser=True)
-        | Q(
-            memberships__role=Role.ADMINISTRATOR,
-            memberships__start_on__lte=today,
-            memberships__end_on__isnull=True,
-        )
-    )
-    if without_user is not None:
-        holders = holders.exclude(pk=without_user.pk)
+    others = Membership.objects.filter(role=Role.ADMINISTRATOR, start_on__lte=today, end_on__isnull=True)
     if without_membership is not None:
         # His other open administrator role, or his being a superuser, still counts.
-        others = Membership.objects.filter(
-            role=Role.ADMINISTRATOR, start_on__lte=today, end_on__isnull=True
-        ).exclude(pk=without_membership.pk)
-        holders = holders.filter(Q(is_superuser=True) | Q(pk__in=others.values("user_id")))
-    locked = list(
-        User.objects.select_for_update().filter(pk__in=holders.values("pk")).values_list("pk", flat=True)
+        others = others.exclude(pk=without_membership.pk)
+    holders = User.objects.filter(usable).filter(Q(is_superuser=True) | Q(pk__in=others.values("user_id")))
+    if without_user is not None:
+        holders = holders.exclude(pk=without_user.pk)
+    return holders.exists()
+
+
+def _administers(user: User) -> bool:
+    today = timezone.localdate()
+    return (
+        user.is_superuser
+        or user.memberships.filter(role=Role.ADMINISTRATOR, start_on__lte=today, end_on__isnull=True).exists()
     )
-    return bool(locked)
 
 
 def membership_end(*, actor: Any, membership: Membership, on: dt.date | None = None) -> Membership:
@@ -138,6 +148,7 @@ def membership_end(*, actor: Any, membership: Membership, on: dt.date | None = N
     administrator_required(actor)
     day = on or timezone.localdate()
     with transaction.atomic():
+        _administrators_locked()
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if membership.end_on is not None and membership.end_on <= timezone.localdate():
             raise ValidationError(_("This role has already ended, on %(day)s.") % {"day": membership.end_on})
@@ -171,7 +182,7 @@ def deactivation_refused(actor: Any, user: User) -> str:
     """Why this account cannot be closed now, or an empty string (the admin's form asks first)."""
     if actor is not None and actor.pk == user.pk:
         return _("Nobody closes his own account: another administrator does.")
-    if not _administrators_left(without_user=user):
+    if _administers(user) and not _administrators_left(without_user=user):
         return _("Nobody else administers the force: grant the role to someone first.")
     return ""
 
@@ -181,6 +192,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
     an account opened again needs a new one). Its roles and everything it did stay on record."""
     administrator_required(actor)
     with transaction.atomic():
+        _administrators_locked()
         user = User.objects.select_for_update().get(pk=user.pk)
         if not user.is_active:
             raise ValidationError(_("This account is already closed."))

@@ -58,8 +58,8 @@ def case_open(
         raise ValidationError({"title": _("Give the case a title.")})
     _require_body_role(actor, body, {Role.INVESTIGATOR, Role.BODY_HEAD})
     with transaction.atomic():
-        # Read again under lock: a complaint closed, escalated or taken into another case a moment
-        # ago is not what the form showed.
+        # Read again under lock: a complaint closed or escalated a moment ago is not what the form
+        # showed. (One complaint may be taken into more than one case: it may name several officers.)
         complaints = list(
             Complaint.objects.select_for_update().filter(pk__in=[c.pk for c in complaints or []]).order_by("pk")
         )

@@ -137,9 +137,10 @@ def officer_move(
         assert target is not None  # _move_checked refuses a move to nowhere
         open_places = {
             a.place_id: a
-            for a in PlaceAssignment.objects.select_for_update()
+            for a in PlaceAssignment.objects.select_for_update(of=("self",))
             .filter(officer=officer, end_on__isnull=True)
             .select_related("place")
+            .order_by("pk")
         }
         wanted = {place.pk: place for place in places}
         ended = [a for place_id, a in open_places.items() if place_id not in wanted]

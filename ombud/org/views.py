@@ -70,7 +70,7 @@ def officer_move_page(request: HttpRequest, officer_id: int) -> HttpResponse:
     showing = posted and ("show" in request.POST or unit_changed)
     current = list(
         PlaceAssignment.objects.filter(officer=officer, end_on__isnull=True)
-        .select_related("place")
+        .select_related("place__unit")
         .order_by("place__name")
     )
     form = OfficerMoveForm(

@@ -122,6 +122,14 @@ def test_an_administrator_barred_by_a_measure_does_not_count(force: Force) -> No
         membership_end(actor=None, membership=role_of(admin, Role.ADMINISTRATOR))
 
 
+def test_an_ordinary_account_closes_whoever_administers(force: Force) -> None:
+    # Even with nobody left to administer (the last administrator is barred), a clerk's account closes.
+    admin = force.users["admin"]
+    User.objects.filter(pk=admin.pk).update(is_active=False)
+    user_deactivate(actor=None, user=force.users["bob"])
+    assert not User.objects.get(pk=force.users["bob"].pk).is_active
+
+
 def test_a_role_is_ended_not_lengthened_and_a_closed_account_gets_none(force: Force) -> None:
     bob = force.users["bob"]
     role = role_of(bob, Role.INVESTIGATOR)

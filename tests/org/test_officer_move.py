@@ -265,8 +265,13 @@ def test_the_page_puts_a_refusal_on_its_field_and_changes_nothing(force: Force, 
     assert answer.status_code == 200
     assert "A move is recorded on the day it takes effect, not before." in answer.content.decode()
     assert records() == before
-    bad = client.post(reverse("officer_move", args=[frank.pk]), {"unit": "x", "places": ["99999999999999999999"]})
-    assert bad.status_code == 200 and records() == before
+    a1 = force.units["a1"].pk
+    bad = client.post(
+        reverse("officer_move", args=[frank.pk]),
+        {"unit": a1, "shown": a1, "places": ["99999999999999999999"], "on": TODAY.isoformat()},
+    )
+    assert bad.status_code == 200 and "is not one of the available choices" in bad.content.decode()
+    assert records() == before
 
 
 @pytest.mark.parametrize("name", ["alice", "dave", "erin", "frank"])
@@ -371,6 +376,11 @@ def test_the_command_names_every_bad_row_and_moves_nobody(force: Force, tmp_path
     assert f"{path}:3: No officer has the badge 'NOBODY'." in said
     assert f"{path}:4: Not in Station A1 or the units under it: North B2 village (PL-B2-North)." in said
     assert records() == before and posting(force.officers["frank"]) == ("STN-A1", ["PL-A1-North"])
+    with pytest.raises(CommandError, match="1 row cannot be moved"):
+        call_command(
+            "officers", "move", move_file(tmp_path, "badge,unit,places\nA1-001,STN-B1\x00,\n"), stderr=err
+        )
+    assert "A cell holds a NUL character." in err.getvalue() and records() == before
     with pytest.raises(CommandError, match="the header lacks places"):
         call_command("officers", "move", move_file(tmp_path, "badge,unit\nA1-001,STN-B1\n"), stderr=err)
 

@@ -100,6 +100,9 @@ class Command(BaseCommand):
 def _row_move(row: dict[str, Any], default_on: dt.date | None) -> dict[str, Any]:
     """The service's arguments for one row, or a ValidationError naming what is wrong with it."""
     cells = {name.strip(): (value or "").strip() for name, value in row.items() if name is not None}
+    if any("\x00" in value for value in cells.values()):
+        # No database could store or look up such a cell (PostgreSQL's text refuses it).
+        raise ValidationError(_("A cell holds a NUL character."))
     badge = cells.get("badge", "")
     officer = Officer.objects.filter(badge=badge).first() if badge else None
     if officer is None:
