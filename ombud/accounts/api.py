@@ -78,6 +78,11 @@ class RoleEndSerializer(serializers.Serializer[dict[str, Any]]):
     on = CalendarDateField(required=False, help_text="The day it ends (default today; never a day past)")
 
 
+def _listed(pk: int) -> Any:
+    """The account as the list gives it, read again after a change."""
+    return UserSerializer(users_listed().get(pk=pk)).data
+
+
 def _user(pk: int) -> User:
     user = User.objects.filter(pk=pk).first()
     if user is None:
@@ -128,8 +133,7 @@ class UserListCreate(ListAnswers, AdministratorView):
                 body=data.get("body"),
                 unit=data.get("unit"),
             )
-        shown = users_listed().get(pk=user.pk)
-        return Response({"user": UserSerializer(shown).data, "password": password}, status=status.HTTP_201_CREATED)
+        return Response({"user": _listed(user.pk), "password": password}, status=status.HTTP_201_CREATED)
 
 
 class UserRoles(AdministratorView):
@@ -144,7 +148,7 @@ class UserRoles(AdministratorView):
         membership_grant(
             actor=request.user, user=user, role=Role(data["role"]), body=data.get("body"), unit=data.get("unit")
         )
-        return Response(UserSerializer(users_listed().get(pk=user.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(_listed(user.pk), status=status.HTTP_201_CREATED)
 
 
 class MembershipEnd(AdministratorView):
@@ -158,7 +162,7 @@ class MembershipEnd(AdministratorView):
         given = RoleEndSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         membership_end(actor=request.user, membership=membership, on=given.validated_data.get("on"))
-        return Response(UserSerializer(users_listed().get(pk=membership.user_id)).data)
+        return Response(_listed(membership.user_id))
 
 
 class UserDeactivate(AdministratorView):
@@ -167,4 +171,4 @@ class UserDeactivate(AdministratorView):
     @extend_schema(request=None, responses={200: UserSerializer})
     def post(self, request: Request, pk: int) -> Response:
         user = user_deactivate(actor=request.user, user=_user(pk))
-        return Response(UserSerializer(users_listed().get(pk=user.pk)).data)
+        return Response(_listed(user.pk))

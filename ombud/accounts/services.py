@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -121,9 +121,8 @@ def _administrators_left(
     open, active account not barred by a measure, superuser or holding the administrator role with
     no end day (a role ending later leaves nobody once it ends). Read after
     ``_administrators_locked``."""
-    today = timezone.localdate()
     usable = Q(is_active=True) & ~Q(officer__status__in=sorted(BARRED_STATUSES))
-    others = Membership.objects.filter(role=Role.ADMINISTRATOR, start_on__lte=today, end_on__isnull=True)
+    others = _open_administrator_roles()
     if without_membership is not None:
         # His other open administrator role, or his being a superuser, still counts.
         others = others.exclude(pk=without_membership.pk)
@@ -133,12 +132,15 @@ def _administrators_left(
     return holders.exists()
 
 
-def _administers(user: User) -> bool:
-    today = timezone.localdate()
-    return (
-        user.is_superuser
-        or user.memberships.filter(role=Role.ADMINISTRATOR, start_on__lte=today, end_on__isnull=True).exists()
+def _open_administrator_roles() -> QuerySet[Membership]:
+    """Administrator roles held today with no end day (one that ends later leaves nobody then)."""
+    return Membership.objects.filter(
+        role=Role.ADMINISTRATOR, start_on__lte=timezone.localdate(), end_on__isnull=True
     )
+
+
+def _administers(user: User) -> bool:
+    return user.is_superuser or _open_administrator_roles().filter(user=user).exists()
 
 
 def membership_end(*, actor: Any, membership: Membership, on: dt.date | None = None) -> Membership:
